@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * commands.h -- the subcommands other modules provide, and the one place
+ * that wires modules into the master (reload hooks, extra children,
+ * per-worker init) before `serve` starts.
+ */
+#ifndef GUICHET_COMMANDS_H
+#define GUICHET_COMMANDS_H
+
+#include "cfg.h"
+
+int  cmd_check(int argc, char **argv);   /* cmd_check.c */
+int  cmd_graph(int argc, char **argv);   /* cmd_graph.c */
+void commands_register(const cfg_t *cfg);  /* commands.c */
+
+#endif

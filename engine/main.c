@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * main.c -- the `guichet` command line: global options, then one
+ * subcommand.  Each subcommand lives in its own module; this file only
+ * reads the configuration and dispatches.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cfg.h"
+#include "commands.h"
+#include "log.h"
+#include "master.h"
+#include "migrate.h"
+#include "xml_safe.h"
+
+static void
+usage(FILE *out)
+{
+    fprintf(out,
+        "usage: guichet [--config FILE] COMMAND [ARGS]\n"
+        "\n"
+        "Guichet runs secure online public services: procedures written as\n"
+        "XML workflows, demands kept as state machines in PostgreSQL, pages\n"
+        "rendered through XSLT, behind nginx over FastCGI.\n"
+        "\n"
+        "commands:\n"
+        "  serve            run the master, its workers, scheduler and mailer\n"
+        "  migrate          apply the missing SQL migrations from sql/\n"
+        "  check FILE...    validate workflow definitions (file:line: message)\n"
+        "  graph [-T dot|svg] [-o OUT] FILE\n"
+        "                   draw a workflow's state machine\n"
+        "  reload           ask the running master to reload (SIGHUP)\n"
+        "\n"
+        "options:\n"
+        "  --config FILE    configuration file (default: $GUICHET_CONFIG)\n"
+        "  --help           this text\n"
+        "  --version        the version\n");
+}
+
+static int
+cmd_reload(const cfg_t *cfg)
+{
+    FILE *f = fopen(cfg->pid_file, "r");
+    long  pid = 0;
+
+    if (f == NULL || fscanf(f, "%ld", &pid) != 1 || pid <= 1) {
+        fprintf(stderr, "%s: no running master (no pid file)\n", cfg->pid_file);
+        if (f != NULL)
+            fclose(f);
+        return 1;
+    }
+    fclose(f);
+    if (kill((pid_t) pid, SIGHUP) != 0) {
+        perror("reload");
+        return 1;
+    }
+    printf("reload requested (master pid %ld)\n", pid);
+    return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+    const char *config = getenv("GUICHET_CONFIG");
+    pool_t     *p;
+    cfg_t       cfg;
+    en_err_t    err;
+    int         i = 1, rc;
+    const char *cmd;
+
+    while (i < argc && argv[i][0] == '-') {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            usage(stdout);
+            return 0;
+        } else if (!strcmp(argv[i], "--version")) {
+            printf("guichet %s\n", GUICHET_VERSION);
+            return 0;
+        } else if (!strcmp(argv[i], "--config") && i + 1 < argc) {
+            config = argv[i + 1];
+            i += 2;
+        } else {
+            fprintf(stderr, "guichet: unknown option %s\n", argv[i]);
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (i >= argc) {
+        usage(stderr);
+        return 2;
+    }
+    cmd = argv[i];
+    xml_safe_init();
+    /* check and graph read only definitions: no configuration needed */
+    if (!strcmp(cmd, "check"))
+        return cmd_check(argc - i, argv + i);
+    if (!strcmp(cmd, "graph"))
+        return cmd_graph(argc - i, argv + i);
+    p = pool_new(0);
+    en_clear(&err);
+    if (cfg_load(p, config, &cfg, &err) != EN_OK) {
+        fprintf(stderr, "%s\n", err.msg);
+        return 2;
+    }
+    log_set_level(cfg.log_level);
+    if (!strcmp(cmd, "serve")) {
+        commands_register(&cfg);
+        rc = master_run(&cfg);
+    } else if (!strcmp(cmd, "migrate")) {
+        rc = migrate_run(&cfg);
+    } else if (!strcmp(cmd, "reload")) {
+        rc = cmd_reload(&cfg);
+    } else {
+        fprintf(stderr, "guichet: unknown command \"%s\"\n", cmd);
+        usage(stderr);
+        rc = 2;
+    }
+    pool_free(p);
+    return rc;
+}

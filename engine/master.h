@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * master.h -- `guichet serve`: the prefork master and its children.
+ */
+#ifndef GUICHET_MASTER_H
+#define GUICHET_MASTER_H
+
+#include "cfg.h"
+
+/* A background process the master keeps alive besides the workers
+ * (scheduler, mailer).  main returns the exit status; it must return
+ * soon after SIGTERM is pending (it keeps the signal blocked and polls
+ * with sigpending or sigtimedwait). */
+typedef int (*master_child_fn)(const cfg_t *cfg);
+void master_add_child(const char *role, master_child_fn fn);
+
+/* Runs before the first workers start and again on every reload, in the
+ * master (e.g. publish changed workflow definitions).  An error is
+ * logged; the old workers keep serving. */
+typedef int (*master_reload_fn)(const cfg_t *cfg);
+void master_add_reload(master_reload_fn fn);
+
+int master_run(const cfg_t *cfg);
+
+#endif

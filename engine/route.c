@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * route.c -- route lookup and dispatch (see route.h).
+ *
+ * The tables of every module are listed here and flattened once per
+ * process.  Dispatch order: match path, match method (405 with Allow),
+ * loopback restriction, guard (session, CSRF), handler, error page.
+ */
+#include "route.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "log.h"
+#include "metrics.h"
+#include "render.h"
+
+extern const route_t sys_routes[];
+
+static const route_t *const route_tables[] = {
+    sys_routes,
+};
+
+#define NTABLES (sizeof(route_tables) / sizeof(route_tables[0]))
+
+static const route_t *flat[METRICS_MAX_ROUTES];
+static const char    *names[METRICS_MAX_ROUTES];
+static int            nflat;
+static route_guard_fn guard;
+
+static void
+flatten(void)
+{
+    size_t t;
+
+    if (nflat > 0)
+        return;
+    names[0] = "unmatched";
+    flat[0] = NULL;
+    nflat = 1;
+    for (t = 0; t < NTABLES; t++) {
+        const route_t *rt;
+
+        for (rt = route_tables[t]; rt->pattern != NULL; rt++) {
+            if (nflat == METRICS_MAX_ROUTES) {
+                log_msg(LOG_ERROR, "too many routes; %s ignored", rt->pattern);
+                continue;
+            }
+            flat[nflat] = rt;
+            names[nflat] = rt->name;
+            nflat++;
+        }
+    }
+}
+
+int
+route_count(void)
+{
+    flatten();
+    return nflat;
+}
+
+const char *const *
+route_names(void)
+{
+    flatten();
+    return names;
+}
+
+const route_t *
+route_at(int i)
+{
+    flatten();
+    return i > 0 && i < nflat ? flat[i] : NULL;
+}
+
+int
+route_index(const route_t *rt)
+{
+    int i;
+
+    flatten();
+    for (i = 1; i < nflat; i++)
+        if (flat[i] == rt)
+            return i;
+    return 0;
+}
+
+void
+route_set_guard(route_guard_fn fn)
+{
+    guard = fn;
+}
+
+static int
+path_match(const char *pattern, const char *path, const char **rest)
+{
+    size_t n = strlen(pattern);
+
+    if (n > 0 && pattern[n - 1] == '*') {
+        if (strncmp(pattern, path, n - 1) != 0 || path[n - 1] == '\0')
+            return 0;
+        *rest = path + n - 1;
+        return 1;
+    }
+    *rest = NULL;
+    return strcmp(pattern, path) == 0;
+}
+
+static int
+method_match(const char *methods, const char *method)
+{
+    size_t      n = strlen(method);
+    const char *m = methods;
+
+    while ((m = strstr(m, method)) != NULL) {
+        if ((m == methods || m[-1] == '|') && (m[n] == '\0' || m[n] == '|'))
+            return 1;
+        m += n;
+    }
+    /* HEAD is served as GET without a body (the worker drops it) */
+    return !strcmp(method, "HEAD") && method_match(methods, "GET");
+}
+
+int
+route_fail(req_t *r)
+{
+    int status = r->err.http_status ? r->err.http_status : en_http_status(r->err.code);
+
+    if (r->err.code == EN_OK)
+        status = 500;
+    return render_error(r, status, r->err.key[0] ? r->err.key : "err.internal",
+                        r->err.code == EN_BADINPUT || r->err.code == EN_CONFLICT
+                            ? r->err.msg : NULL);
+}
+
+void
+route_dispatch(req_t *r)
+{
+    const route_t *rt = NULL, *path_hit = NULL;
+    const char    *rest = NULL;
+    int            i, rc;
+    char           allow[64] = "";
+
+    flatten();
+    for (i = 1; i < nflat; i++) {
+        rt = flat[i];
+        if (!path_match(rt->pattern, r->path, &rest))
+            continue;
+        path_hit = rt;
+        if (method_match(rt->method, r->method))
+            break;
+        snprintf(allow, sizeof(allow), "%s", rt->method);
+    }
+    if (i == nflat) {
+        r->route_name = "unmatched";
+        if (path_hit != NULL) {
+            char *a = allow, *bar;
+
+            while ((bar = strchr(a, '|')) != NULL)
+                *bar = ',';
+            req_header(r, "Allow", allow);
+            render_error(r, 405, "err.method", NULL);
+        } else {
+            render_error(r, 404, "err.notfound", NULL);
+        }
+        return;
+    }
+    r->route = rt;
+    r->route_name = rt->name;
+    r->path_arg = rest;
+    if ((rt->flags & ROUTE_LOOPBACK)
+        && !metrics_addr_allowed(r->cfg->metrics_allow, r->remote_addr)) {
+        render_error(r, 403, "err.forbidden", NULL);
+        return;
+    }
+    if (!(rt->flags & ROUTE_NO_SESSION) && guard != NULL && guard(r) != EN_OK) {
+        if (r->status == 0)
+            route_fail(r);
+        return;
+    }
+    rc = rt->handler(r);
+    if (rc != EN_OK && r->status == 0) {
+        if (r->err.code == EN_OK)
+            en_set(&r->err, rc, "err.internal", "handler failed");
+        route_fail(r);
+    } else if (r->status == 0) {
+        r->status = 200;
+    }
+}

@@ -1,0 +1,326 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * worker.c -- the FastCGI worker: accept loop, request intake, response.
+ *
+ * Signal policy (see master.c): a worker keeps SIGTERM, SIGINT and SIGHUP
+ * blocked for its whole life and looks for them with sigpending() between
+ * requests.  The listening socket has a short receive timeout, so an idle
+ * accept returns every half second to look.  No signal handler ever runs,
+ * so no read or write of a request in flight is ever interrupted: a
+ * stopping worker always finishes what it started.  libfcgi's own handlers
+ * (which set its shutdown flag and make later reads fail) are never used.
+ *
+ * Per request: a fresh pool, the FastCGI params into a req_t, the body
+ * read and parsed within the configured bounds, route_dispatch, the
+ * response written, one JSON log line, the metrics counted, the pool
+ * freed.
+ */
+#include "worker.h"
+
+#include <errno.h>
+#include <fcgiapp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "i18n.h"
+#include "log.h"
+#include "metrics.h"
+#include "render.h"
+#include "req.h"
+#include "route.h"
+#include "xml_safe.h"
+
+#define MAX_INIT 16
+
+static worker_init_fn inits[MAX_INIT];
+static int            ninits;
+
+void
+worker_add_init(worker_init_fn fn)
+{
+    if (ninits < MAX_INIT)
+        inits[ninits++] = fn;
+}
+
+static double
+now_mono(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
+}
+
+static int
+stop_requested(void)
+{
+    sigset_t pending;
+
+    sigpending(&pending);
+    return sigismember(&pending, SIGTERM) || sigismember(&pending, SIGINT)
+           || sigismember(&pending, SIGHUP);
+}
+
+static const char *
+make_request_id(pool_t *p)
+{
+    unsigned char b[8];
+    FILE         *f = fopen("/dev/urandom", "rb");
+    size_t        got = 0;
+
+    if (f != NULL) {
+        got = fread(b, 1, sizeof(b), f);
+        fclose(f);
+    }
+    if (got != sizeof(b))
+        memset(b, 0, sizeof(b));
+    return pool_printf(p, "%02x%02x%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2],
+                       b[3], b[4], b[5], b[6], b[7]);
+}
+
+static int
+valid_request_id(const char *s)
+{
+    size_t n = 0;
+
+    for (; s != NULL && *s; s++, n++)
+        if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')
+              || (*s >= 'A' && *s <= 'F') || *s == '-'))
+            return 0;
+    return n >= 8 && n <= 64;
+}
+
+static int
+read_body(req_t *r, FCGX_Request *fr)
+{
+    const char *cl = req_env(r, "CONTENT_LENGTH");
+    char       *end, *data;
+    long long   n;
+    size_t      got = 0;
+
+    if (cl == NULL || *cl == '\0')
+        return EN_OK;
+    n = strtoll(cl, &end, 10);
+    if (*end != '\0' || n < 0)
+        return en_set(&r->err, EN_BADINPUT, "err.bad_request", "bad Content-Length");
+    if (n > r->cfg->max_body)
+        return en_set(&r->err, EN_TOOLARGE, "err.too_large", "request body too large");
+    if (n == 0)
+        return EN_OK;
+    data = pool_alloc(r->pool, (size_t) n + 1);
+    while (got < (size_t) n) {
+        int k = FCGX_GetStr(data + got, (int) ((size_t) n - got), fr->in);
+
+        if (k <= 0)
+            break;
+        got += (size_t) k;
+    }
+    if (got != (size_t) n)
+        return en_set(&r->err, EN_BADINPUT, "err.bad_request", "request body cut short");
+    data[got] = '\0';
+    r->body = data;
+    r->body_len = got;
+    r->content_length = got;
+    return EN_OK;
+}
+
+static int
+parse_input(req_t *r)
+{
+    const char *ct = r->content_type;
+
+    if (req_parse_urlencoded(r->pool, r->query, strlen(r->query), REQ_MAX_PARAMS,
+                             &r->query_params, &r->err) != EN_OK)
+        return r->err.code;
+    if (req_parse_cookies(r->pool, req_env(r, "HTTP_COOKIE"), &r->cookies, &r->err) != EN_OK)
+        return r->err.code;
+    if (r->body == NULL || ct == NULL)
+        return EN_OK;
+    if (!strncasecmp(ct, "application/x-www-form-urlencoded", 33))
+        return req_parse_urlencoded(r->pool, r->body, r->body_len, REQ_MAX_PARAMS,
+                                    &r->form, &r->err);
+    if (!strncasecmp(ct, "multipart/form-data", 19)) {
+        upload_t *u;
+
+        if (req_parse_multipart(r->pool, ct, r->body, r->body_len, &r->form,
+                                &r->uploads, &r->err) != EN_OK)
+            return r->err.code;
+        for (u = r->uploads; u != NULL; u = u->next)
+            if (u->len > (size_t) r->cfg->max_upload)
+                return en_set(&r->err, EN_TOOLARGE, "err.too_large", "file too large");
+    }
+    return EN_OK;
+}
+
+static const char *
+pick_lang(req_t *r)
+{
+    const char *q = kv_get(r->query_params, "lang"), *c = req_cookie(r, "lang");
+
+    if (q != NULL && i18n_lang_ok(q))
+        return q;
+    if (c != NULL && i18n_lang_ok(c))
+        return c;
+    return req_pick_lang(req_env(r, "HTTP_ACCEPT_LANGUAGE"), r->cfg->default_lang);
+}
+
+static void
+fill_request(req_t *r, FCGX_Request *fr)
+{
+    const char *uri, *q, *rid;
+
+    r->envp = fr->envp;
+    r->method = req_env(r, "REQUEST_METHOD");
+    if (r->method == NULL)
+        r->method = "GET";
+    uri = req_env(r, "REQUEST_URI");
+    if (uri == NULL)
+        uri = "/";
+    q = strchr(uri, '?');
+    r->raw_path = q ? pool_strndup(r->pool, uri, (size_t) (q - uri)) : uri;
+    r->query = req_env(r, "QUERY_STRING");
+    if (r->query == NULL)
+        r->query = q ? q + 1 : "";
+    /* nginx's $document_uri is decoded and normalised ("..", "//") */
+    r->path = req_env(r, "DOCUMENT_URI");
+    if (r->path == NULL || r->path[0] != '/')
+        r->path = r->raw_path;
+    r->remote_addr = req_env(r, "REMOTE_ADDR");
+    r->content_type = req_env(r, "CONTENT_TYPE");
+    r->user_agent = req_env(r, "HTTP_USER_AGENT");
+    r->accept = req_env(r, "HTTP_ACCEPT");
+    rid = req_env(r, "REQUEST_ID");
+    r->request_id = valid_request_id(rid) ? rid : make_request_id(r->pool);
+}
+
+static void
+write_response(req_t *r, FCGX_Request *fr)
+{
+    buf_t       head;
+    const char *body = r->resp_body;
+    size_t      len = r->resp_len;
+
+    if (body == NULL && r->out_buf != NULL) {
+        body = ((buf_t *) r->out_buf)->data;
+        len = ((buf_t *) r->out_buf)->len;
+    }
+    buf_init(&head, r->pool);
+    req_header(r, "X-Request-Id", r->request_id);
+    req_serialize_head(r, &head);
+    FCGX_PutStr(head.data, (int) head.len, fr->out);
+    if (body != NULL && len > 0 && strcmp(r->method, "HEAD") != 0)
+        FCGX_PutStr(body, (int) len, fr->out);
+}
+
+static void
+log_request(req_t *r, double secs)
+{
+    char line[2048];
+    int  n;
+
+    n = snprintf(line, sizeof(line), "{\"time\":%.3f,\"level\":\"info\",\"msg\":\"request\","
+                 "\"pid\":%ld,\"request_id\":", (double) time(NULL), (long) getpid());
+    n += (int) log_json_str(line + n, sizeof(line) - (size_t) n, r->request_id);
+    n += snprintf(line + n, sizeof(line) - (size_t) n, ",\"method\":");
+    n += (int) log_json_str(line + n, sizeof(line) - (size_t) n, r->method);
+    n += snprintf(line + n, sizeof(line) - (size_t) n, ",\"path\":");
+    n += (int) log_json_str(line + n, sizeof(line) - (size_t) n, r->path);
+    n += snprintf(line + n, sizeof(line) - (size_t) n,
+                  ",\"route\":\"%s\",\"status\":%d,\"duration_ms\":%.3f}",
+                  r->route_name ? r->route_name : "unmatched", r->status, secs * 1000);
+    if (n > 0 && (size_t) n < sizeof(line))
+        log_raw(line, (size_t) n);
+}
+
+static void
+handle(const cfg_t *cfg, FCGX_Request *fr)
+{
+    pool_t *p = pool_new(0);
+    req_t  *r = pool_calloc(p, sizeof(*r));
+    double  secs;
+
+    r->pool = p;
+    r->cfg = cfg;
+    r->fcgx = fr;
+    r->started = now_mono();
+    fill_request(r, fr);
+    if (read_body(r, fr) != EN_OK || parse_input(r) != EN_OK) {
+        r->lang = cfg->default_lang;
+        route_fail(r);
+    } else {
+        r->lang = pick_lang(r);
+        route_dispatch(r);
+    }
+    write_response(r, fr);
+    secs = now_mono() - r->started;
+    metrics_request(r->route ? route_index(r->route) : 0, r->status, secs);
+    log_request(r, secs);
+    pool_free(p);
+}
+
+int
+worker_main(const cfg_t *cfg, int listen_fd, int slot)
+{
+    FCGX_Request   fr;
+    sigset_t       block;
+    en_err_t       err;
+    long           served = 0;
+    int            i;
+    struct timeval none = { 0, 0 };
+    char           slot_s[16];
+
+    sigemptyset(&block);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGHUP);
+    sigprocmask(SIG_BLOCK, &block, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    signal(SIGCHLD, SIG_DFL);
+    log_set_process("worker");
+    xml_safe_init();
+    en_clear(&err);
+    if (render_init(cfg, &err) != EN_OK || render_preload(&err) != EN_OK) {
+        log_event(LOG_ERROR, "worker cannot load stylesheets", "error", err.msg, NULL);
+        return 3;
+    }
+    for (i = 0; i < ninits; i++)
+        if (inits[i](cfg) != EN_OK)
+            return 3;
+    if (db_init(cfg->database, &err) != EN_OK)
+        log_event(LOG_WARN, "database not reachable yet", "error", err.detail, NULL);
+    FCGX_Init();
+    /* FCGX_Init installed libfcgi's handlers for SIGTERM/SIGUSR1 where the
+     * default was in place; SIGTERM is blocked so it never runs. */
+    signal(SIGUSR1, SIG_DFL);
+    if (FCGX_InitRequest(&fr, listen_fd, 0) != 0)
+        return 3;
+    snprintf(slot_s, sizeof(slot_s), "%d", slot);
+    log_event(LOG_DEBUG, "worker ready", "slot", slot_s, NULL);
+    while (!stop_requested()) {
+        int rc = FCGX_Accept_r(&fr);
+
+        if (rc < 0) {
+            if (rc == -EAGAIN || rc == -EWOULDBLOCK || rc == -EINTR)
+                continue;      /* the half-second tick: look for signals */
+            log_event(LOG_ERROR, "accept failed", "error", strerror(-rc), NULL);
+            sleep(1);
+            continue;
+        }
+        /* the accepted socket inherited the listener's receive timeout */
+        setsockopt(fr.ipcFd, SOL_SOCKET, SO_RCVTIMEO, &none, sizeof(none));
+        handle(cfg, &fr);
+        FCGX_Finish_r(&fr);
+        if (cfg->max_requests > 0 && ++served >= cfg->max_requests)
+            break;
+    }
+    FCGX_Free(&fr, 0);
+    db_close();
+    return 0;
+}

@@ -1,0 +1,106 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!-- SPDX-License-Identifier: AGPL-3.0-or-later -->
+<!--
+  layout.xsl - the page shell every page stylesheet imports: document
+  language, skip link, header with the active context and the language
+  switch, the main landmark, the footer with the request reference.
+  A page stylesheet provides <xsl:template match="page" mode="title"> and
+  <xsl:template match="page" mode="content">.
+-->
+<xsl:stylesheet version="1.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:g="urn:guichet:xslt"
+    extension-element-prefixes="g"
+    exclude-result-prefixes="g">
+
+  <xsl:output method="html" encoding="UTF-8" indent="no"
+              doctype-system="about:legacy-compat"/>
+
+  <xsl:template match="/">
+    <xsl:apply-templates select="page"/>
+  </xsl:template>
+
+  <xsl:template match="page">
+    <html lang="{@lang}">
+      <head>
+        <meta name="viewport" content="width=device-width, initial-scale=1"/>
+        <title>
+          <xsl:apply-templates select="." mode="title"/>
+          <xsl:text> – </xsl:text>
+          <xsl:value-of select="g:msg('portal.name')"/>
+        </title>
+        <link rel="stylesheet" href="/assets/guichet.css"/>
+      </head>
+      <body>
+        <a class="skip" href="#main"><xsl:value-of select="g:msg('ui.skip')"/></a>
+        <header class="top">
+          <div class="wrap">
+            <a class="brand" href="/"><xsl:value-of select="g:msg('portal.name')"/></a>
+            <xsl:apply-templates select="user" mode="header"/>
+            <nav class="langs" aria-label="{g:msg('ui.language')}">
+              <xsl:call-template name="lang-link"><xsl:with-param name="code" select="'fr'"/><xsl:with-param name="label" select="'Français'"/></xsl:call-template>
+              <xsl:call-template name="lang-link"><xsl:with-param name="code" select="'de'"/><xsl:with-param name="label" select="'Deutsch'"/></xsl:call-template>
+              <xsl:call-template name="lang-link"><xsl:with-param name="code" select="'en'"/><xsl:with-param name="label" select="'English'"/></xsl:call-template>
+            </nav>
+          </div>
+        </header>
+        <main id="main" class="wrap" tabindex="-1">
+          <xsl:apply-templates select="flash"/>
+          <xsl:apply-templates select="." mode="content"/>
+        </main>
+        <footer class="bottom">
+          <div class="wrap">
+            <p><xsl:value-of select="g:msg('portal.footer')"/></p>
+            <p class="ref"><xsl:value-of select="g:msg('ui.request_ref')"/><xsl:text> </xsl:text><code><xsl:value-of select="@request-id"/></code></p>
+          </div>
+        </footer>
+      </body>
+    </html>
+  </xsl:template>
+
+  <xsl:template name="lang-link">
+    <xsl:param name="code"/>
+    <xsl:param name="label"/>
+    <xsl:choose>
+      <xsl:when test="/page/@lang = $code">
+        <span aria-current="true" lang="{$code}"><xsl:value-of select="$label"/></span>
+      </xsl:when>
+      <xsl:otherwise>
+        <a href="{/page/@path}?lang={$code}" lang="{$code}" hreflang="{$code}"><xsl:value-of select="$label"/></a>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- who is logged in, for whom they act, and how to switch or leave -->
+  <xsl:template match="user" mode="header">
+    <div class="who">
+      <span class="context">
+        <xsl:value-of select="@name"/>
+        <xsl:text>, </xsl:text>
+        <xsl:choose>
+          <xsl:when test="../context/@kind = 'entity'">
+            <xsl:value-of select="g:msg('ctx.for')"/><xsl:text> </xsl:text><xsl:value-of select="../context/@name"/>
+          </xsl:when>
+          <xsl:otherwise><xsl:value-of select="g:msg('ctx.self')"/></xsl:otherwise>
+        </xsl:choose>
+      </span>
+      <xsl:if test="../contexts/context[2]">
+        <a href="/context"><xsl:value-of select="g:msg('ctx.switch')"/></a>
+      </xsl:if>
+      <form method="post" action="/auth/logout" class="inline">
+        <input type="hidden" name="csrf" value="{../@csrf}"/>
+        <button type="submit"><xsl:value-of select="g:msg('auth.logout')"/></button>
+      </form>
+    </div>
+  </xsl:template>
+
+  <xsl:template match="flash">
+    <div class="flash flash-{@kind}" role="status"><xsl:value-of select="."/></div>
+  </xsl:template>
+
+  <!-- the hidden CSRF field every POST form carries -->
+  <xsl:template name="csrf">
+    <input type="hidden" name="csrf" value="{/page/@csrf}"/>
+  </xsl:template>
+
+</xsl:stylesheet>
