@@ -293,8 +293,11 @@ cfg_read_env(pool_t *p, char *const *envp, cfg_t *c, en_err_t *err)
 
         if (strncmp(e, "GUICHET_", 8) != 0 || (eq = strchr(e, '=')) == NULL)
             continue;
+        /* variables of the tools around the engine, not settings */
         if (!strncmp(e, "GUICHET_CONFIG=", 15) || !strncmp(e, "GUICHET_SCHEMA=", 15)
-            || !strncmp(e, "GUICHET_TEST_", 13))
+            || !strncmp(e, "GUICHET_TEST_", 13) || !strncmp(e, "GUICHET_VAR=", 12)
+            || !strncmp(e, "GUICHET_BIN=", 12)
+            || (eq - e > 5 && !strncmp(eq - 5, "_PORT", 5)))
             continue;
         j = 0;
         for (i = 8; e + i < eq && j + 1 < sizeof(key); i++)

@@ -5,6 +5,8 @@
  * variable GUICHET_<KEY> (upper-case, dots as underscores).
  *
  * Unknown keys and bad values are refused with `file:line: message`.
+ * GUICHET_CONFIG, GUICHET_SCHEMA, GUICHET_VAR, GUICHET_BIN, GUICHET_TEST_* and
+ * GUICHET_*_PORT belong to the scripts around the engine and are skipped.
  * Identity providers are the one open-ended family:
  *   idp.<name>.issuer / client_id / client_secret / label / scopes
  */

@@ -11,6 +11,9 @@
 #include "render.h"
 #include "route.h"
 
+#define HEALTH_UP   "{\"status\":\"ok\",\"database\":\"up\"}\n"
+#define HEALTH_DOWN "{\"status\":\"unavailable\",\"database\":\"down\"}\n"
+
 static int
 h_healthz(req_t *r)
 {
@@ -22,11 +25,11 @@ h_healthz(req_t *r)
     req_header(r, "Cache-Control", "no-store");
     if (res == NULL) {
         r->status = 503;
-        req_body(r, "application/json", "{\"status\":\"unavailable\",\"database\":\"down\"}\n", 43);
+        req_body(r, "application/json", HEALTH_DOWN, sizeof(HEALTH_DOWN) - 1);
         return EN_OK;
     }
     r->status = 200;
-    req_body(r, "application/json", "{\"status\":\"ok\",\"database\":\"up\"}\n", 33);
+    req_body(r, "application/json", HEALTH_UP, sizeof(HEALTH_UP) - 1);
     return EN_OK;
 }
 

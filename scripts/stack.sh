@@ -21,7 +21,7 @@ PG_PORT="${GUICHET_PG_PORT:-5433}"
 IDP_PORT="${GUICHET_IDP_PORT:-9400}"
 SMTP_PORT="${GUICHET_SMTP_PORT:-2525}"
 PGBIN=/usr/lib/postgresql/15/bin
-GUICHET="$ROOT/build/guichet"
+GUICHET="${GUICHET_BIN:-$ROOT/build/guichet}"
 
 as_pg() {   # PostgreSQL refuses to run as root: use its system user then
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
@@ -104,6 +104,18 @@ pg_stop() {
   as_pg "$PGBIN/pg_ctl" -D "$data" -m fast -w stop >/dev/null 2>&1 || true
 }
 
+detach() {   # runs a service in the background, in its own session, with no
+             # inherited descriptor but the log it is given (a caller waiting
+             # on our output must not wait on the service too)
+  (
+    for fd in $(ls /proc/$BASHPID/fd); do
+      if [ "$fd" -gt 2 ]; then eval "exec $fd>&-"; fi
+    done 2>/dev/null
+    exec setsid "$@" </dev/null
+  ) &
+  LAST_PID=$!
+}
+
 pidfile_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
 stop_pidfile() {   # stop_pidfile FILE: TERM, wait, KILL
@@ -119,9 +131,9 @@ stop_pidfile() {   # stop_pidfile FILE: TERM, wait, KILL
 smtp_start() {
   mkdir -p "$VAR/mail" "$VAR/run" "$VAR/log"
   pidfile_alive "$VAR/run/smtp.pid" && return 0
-  nohup /usr/bin/python3 "$ROOT/scripts/smtp_sink.py" 127.0.0.1 "$SMTP_PORT" "$VAR/mail" \
-    >>"$VAR/log/smtp.log" 2>&1 &
-  echo $! > "$VAR/run/smtp.pid"
+  detach /usr/bin/python3 "$ROOT/scripts/smtp_sink.py" 127.0.0.1 "$SMTP_PORT" "$VAR/mail" \
+    >>"$VAR/log/smtp.log" 2>&1
+  echo "$LAST_PID" > "$VAR/run/smtp.pid"
   wait_for 10 bash -c "exec 3<>/dev/tcp/127.0.0.1/$SMTP_PORT" || { echo "smtp sink did not start" >&2; return 1; }
   echo "smtp sink: 127.0.0.1:$SMTP_PORT (mail in $VAR/mail)"
 }
@@ -133,8 +145,8 @@ idp_start() {
   engine_env
   GUICHET_IDP_PORT="$IDP_PORT" IDP_CLIENT_SECRET="$GUICHET_IDP_DEV_CLIENT_SECRET" \
   IDP_REDIRECT_BASE="$GUICHET_BASE_URL" \
-    nohup node "$ROOT/scripts/idp/idp.mjs" >>"$VAR/log/idp.log" 2>&1 &
-  echo $! > "$VAR/run/idp.pid"
+    detach node "$ROOT/scripts/idp/idp.mjs" >>"$VAR/log/idp.log" 2>&1
+  echo "$LAST_PID" > "$VAR/run/idp.pid"
   wait_for 20 curl -sf "http://127.0.0.1:$IDP_PORT/.well-known/openid-configuration" \
     || { echo "identity provider did not start (see $VAR/log/idp.log)" >&2; return 1; }
   echo "identity provider: http://127.0.0.1:$IDP_PORT"
@@ -146,7 +158,7 @@ engine_start() {
   engine_env
   pidfile_alive "$GUICHET_PID_FILE" && return 0
   "$GUICHET" migrate >>"$VAR/log/migrate.log" 2>&1 || { cat "$VAR/log/migrate.log" >&2; return 1; }
-  (cd "$ROOT" && nohup "$GUICHET" serve >>"$VAR/log/guichet.log" 2>&1 &)
+  (cd "$ROOT" && detach "$GUICHET" serve >>"$VAR/log/guichet.log" 2>&1)
   wait_for 20 test -S "$GUICHET_LISTEN" || { echo "engine did not start (see $VAR/log/guichet.log)" >&2; return 1; }
   echo "engine: $GUICHET_LISTEN"
 }
