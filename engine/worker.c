@@ -164,8 +164,11 @@ pick_lang(req_t *r)
 {
     const char *q = kv_get(r->query_params, "lang"), *c = req_cookie(r, "lang");
 
-    if (q != NULL && i18n_lang_ok(q))
+    if (q != NULL && i18n_lang_ok(q)) {
+        if (c == NULL || strcmp(c, q) != 0)   /* the choice sticks */
+            req_cookie_set(r, "lang", q, 365L * 86400);
         return q;
+    }
     if (c != NULL && i18n_lang_ok(c))
         return c;
     return req_pick_lang(req_env(r, "HTTP_ACCEPT_LANGUAGE"), r->cfg->default_lang);

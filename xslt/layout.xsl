@@ -51,7 +51,9 @@
         <footer class="bottom">
           <div class="wrap">
             <p><xsl:value-of select="g:msg('portal.footer')"/></p>
-            <p class="ref"><xsl:value-of select="g:msg('ui.request_ref')"/><xsl:text> </xsl:text><code><xsl:value-of select="@request-id"/></code></p>
+            <xsl:if test="not(error)">
+              <p class="ref"><xsl:value-of select="g:msg('ui.request_ref')"/><xsl:text> </xsl:text><code><xsl:value-of select="@request-id"/></code></p>
+            </xsl:if>
           </div>
         </footer>
       </body>

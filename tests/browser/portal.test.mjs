@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+// portal.test.mjs -- what a person sees, in a real browser: Debian's
+// Chromium driven by playwright-core against the stack whose URL is in
+// GUICHET_BASE_URL (tests/integration/test_browser.py starts it).
+// Screenshots go to GUICHET_SCREENSHOTS when set.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const BASE = process.env.GUICHET_BASE_URL;
+const SHOTS = process.env.GUICHET_SCREENSHOTS;
+let browser;
+
+before(async () => {
+  assert.ok(BASE, 'GUICHET_BASE_URL must be set');
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
+           '--no-first-run', '--disable-background-networking',
+           '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => { await browser?.close(); });
+
+// a Vaud citizen's browser; the portal also honours other languages
+async function frenchPage(options = {}) {
+  const ctx = await browser.newContext({ locale: 'fr-CH', ...options });
+  return ctx.newPage();
+}
+
+async function shot(page, name) {
+  if (SHOTS) await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+test('the home page is French, has a skip link first and a main landmark', async () => {
+  const page = await frenchPage();
+  const res = await page.goto(BASE + '/');
+  assert.equal(res.status(), 200);
+  assert.equal(await page.getAttribute('html', 'lang'), 'fr');
+  assert.match(await page.title(), /Guichet/);
+  await page.keyboard.press('Tab');
+  const focused = await page.evaluate(() => document.activeElement.className);
+  assert.equal(focused, 'skip', 'the first Tab must reach the skip link');
+  assert.equal(await page.locator('main#main').count(), 1);
+  await shot(page, 'home-fr');
+  await page.close();
+});
+
+test('the language switch changes the page language and is remembered', async () => {
+  const page = await frenchPage();
+  await page.goto(BASE + '/');
+  await page.getByRole('link', { name: 'Deutsch' }).click();
+  assert.equal(await page.getAttribute('html', 'lang'), 'de');
+  assert.match(await page.locator('h1').innerText(), /Willkommen/);
+  await page.goto(BASE + '/nulle-part');
+  assert.equal(await page.getAttribute('html', 'lang'), 'de');
+  await page.close();
+});
+
+test('an English-speaking browser gets English', async () => {
+  const ctx = await browser.newContext({ locale: 'en-GB' });
+  const page = await ctx.newPage();
+  await page.goto(BASE + '/');
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  await ctx.close();
+});
+
+test('a phone-sized screen needs no horizontal scrolling', async () => {
+  const page = await frenchPage({ viewport: { width: 360, height: 740 } });
+  for (const p of ['/', '/nulle-part']) {
+    await page.goto(BASE + p);
+    const overflow = await page.evaluate(
+      () => document.scrollingElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `${p} overflows by ${overflow}px`);
+  }
+  await shot(page, 'notfound-phone');
+  await page.close();
+});
+
+test('the 404 page says what happened and offers the way home', async () => {
+  const page = await frenchPage();
+  const res = await page.goto(BASE + '/nulle-part');
+  assert.equal(res.status(), 404);
+  assert.equal(await page.locator('h1').innerText(), 'Page introuvable');
+  await page.getByRole('link', { name: 'Retour à l’accueil' }).click();
+  assert.equal(new URL(page.url()).pathname, '/');
+  await page.close();
+});
