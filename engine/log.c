@@ -86,21 +86,29 @@ log_raw(const char *line, size_t len)
     (void) w;   /* nowhere left to report a failed log write */
 }
 
-static size_t
-log_prefix(char *out, size_t cap, log_level_t lvl, const char *msg)
+void
+log_timestamp(char *out, size_t cap)
 {
     struct timeval tv;
     struct tm      tm;
-    size_t         n;
-    char           ts[40];
+    char           ts[32];
 
     gettimeofday(&tv, NULL);
     gmtime_r(&tv.tv_sec, &tm);
     strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
-    n = (size_t) snprintf(out, cap, "{\"time\":\"%s.%03ldZ\",\"level\":\"%s\","
+    snprintf(out, cap, "%s.%03ldZ", ts, (long) (tv.tv_usec / 1000));
+}
+
+static size_t
+log_prefix(char *out, size_t cap, log_level_t lvl, const char *msg)
+{
+    size_t n;
+    char   ts[40];
+
+    log_timestamp(ts, sizeof(ts));
+    n = (size_t) snprintf(out, cap, "{\"time\":\"%s\",\"level\":\"%s\","
                           "\"pid\":%ld,\"role\":\"%s\",\"msg\":", ts,
-                          (long) (tv.tv_usec / 1000), level_names[lvl],
-                          (long) getpid(), log_role);
+                          level_names[lvl], (long) getpid(), log_role);
     if (n < cap)
         n += log_json_str(out + n, cap - n, msg);
     return n;

@@ -26,6 +26,9 @@ void log_msg(log_level_t lvl, const char *fmt, ...)
  * length it wanted (like snprintf).  Exposed for the request log line. */
 size_t log_json_str(char *out, size_t cap, const char *s);
 
+/* Writes the current UTC time as "2026-11-23T08:37:27.478Z" into out. */
+void log_timestamp(char *out, size_t cap);
+
 /* Writes a preformatted line (without newline) atomically. */
 void log_raw(const char *line, size_t len);
 

@@ -225,11 +225,12 @@ write_response(req_t *r, FCGX_Request *fr)
 static void
 log_request(req_t *r, double secs)
 {
-    char line[2048];
+    char line[2048], ts[40];
     int  n;
 
-    n = snprintf(line, sizeof(line), "{\"time\":%.3f,\"level\":\"info\",\"msg\":\"request\","
-                 "\"pid\":%ld,\"request_id\":", (double) time(NULL), (long) getpid());
+    log_timestamp(ts, sizeof(ts));
+    n = snprintf(line, sizeof(line), "{\"time\":\"%s\",\"level\":\"info\",\"msg\":\"request\","
+                 "\"pid\":%ld,\"role\":\"worker\",\"request_id\":", ts, (long) getpid());
     n += (int) log_json_str(line + n, sizeof(line) - (size_t) n, r->request_id);
     n += snprintf(line + n, sizeof(line) - (size_t) n, ",\"method\":");
     n += (int) log_json_str(line + n, sizeof(line) - (size_t) n, r->method);

@@ -215,3 +215,38 @@ def test_failing_migration_rolls_back_and_names_the_file(stack, tmp_path):
     assert "9999_broken.sql" in r.stderr and "no_such_function" in r.stderr
     assert stack.sql("SELECT to_regclass('half_done') IS NULL") == [("t",)]
     assert stack.sql("SELECT count(*) FROM schema_migrations WHERE version = '9999_broken.sql'") == [("0",)]
+
+
+def test_request_log_line_is_json_with_the_request_id(stack):
+    r = stack.client().get("/nulle-part?trace=1")
+    rid = r.headers["x-request-id"]
+    time.sleep(0.2)
+    lines = [json.loads(l) for l in stack.logs(tail=400).splitlines()
+             if l.startswith("{") and rid in l]
+    assert lines, "no log line for the request"
+    line = lines[-1]
+    assert line["msg"] == "request" and line["status"] == 404
+    assert line["method"] == "GET" and line["path"] == "/nulle-part"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", line["time"])
+    assert isinstance(line["duration_ms"], float) and isinstance(line["pid"], int)
+
+
+def test_sigterm_stops_gracefully_then_the_engine_starts_again(stack):
+    master = stack.master_pid()
+    with RequestLoop(stack) as loop:
+        os.kill(master, signal.SIGTERM)
+        deadline = time.time() + 12
+        while time.time() < deadline:
+            try:
+                os.kill(master, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.05)
+    with pytest.raises(ProcessLookupError):
+        os.kill(master, 0)
+    assert not os.path.exists(stack.env["GUICHET_LISTEN"]), "the socket should be removed"
+    # requests before the stop succeeded; after it nginx has no upstream (502)
+    assert loop.ok > 0
+    assert set(loop.failures) <= {502}, set(loop.failures)
+    stack.start_component("engine")
+    stack.wait_healthy()
