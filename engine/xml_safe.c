@@ -25,9 +25,17 @@ refuse_entity_loader(const char *url, const char *id, xmlParserCtxtPtr ctxt)
     return NULL;
 }
 
+static void
+silent_generic_error(void *ctx, const char *msg, ...)
+{
+    (void) ctx;
+    (void) msg;   /* errors are collected per parse through serror */
+}
+
 void
 xml_safe_init(void)
 {
+    xmlSetGenericErrorFunc(NULL, silent_generic_error);
     xmlInitParser();
     xmlSetExternalEntityLoader(refuse_entity_loader);
     xmlSubstituteEntitiesDefault(0);
