@@ -10,7 +10,7 @@
  * field_ids.c; uploads in field_file.c.  No I/O, no state between calls:
  * every result lives in the caller's pool.
  */
-#include "field.h"
+#include "field_int.h"
 
 #include <regex.h>
 #include <stdio.h>
@@ -30,22 +30,6 @@ static const field_rules_t field_no_rules;
 static const char *const field_yesno_words[] = {
     "yes", "no", "oui", "non", "ja", "nein", "true", "false", "1", "0", NULL
 };
-
-static field_result_t
-field_fail(const char *key, const char *arg)
-{
-    field_result_t res = { key, arg, NULL };
-
-    return res;
-}
-
-static field_result_t
-field_pass(const char *value)
-{
-    field_result_t res = { NULL, NULL, value };
-
-    return res;
-}
 
 int
 field_type_by_name(const char *name)

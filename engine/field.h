@@ -73,35 +73,4 @@ const char *field_sniff_mime(const unsigned char *data, size_t len);
  * that fails here makes every value fail "field.pattern" (fail closed). */
 int field_pattern_ok(const char *pattern);
 
-/*
- * The per-type checks behind field_validate(), shared between field.c,
- * field_num.c and field_ids.c.  Not for callers: s must already be trimmed,
- * non-empty and valid UTF-8, and r non-NULL.
- */
-field_result_t field_check_number(pool_t *p, const field_rules_t *r,
-                                  const char *s);
-field_result_t field_check_money(pool_t *p, const field_rules_t *r,
-                                 const char *s);
-field_result_t field_check_date(pool_t *p, const field_rules_t *r,
-                                const char *s);
-field_result_t field_check_phone(pool_t *p, const field_rules_t *r,
-                                 const char *s);
-field_result_t field_check_avs13(pool_t *p, const field_rules_t *r,
-                                 const char *s);
-field_result_t field_check_ide(pool_t *p, const field_rules_t *r,
-                               const char *s);
-field_result_t field_check_npa(pool_t *p, const field_rules_t *r,
-                               const char *s);
-field_result_t field_check_ofs(pool_t *p, const field_rules_t *r,
-                               const char *s);
-field_result_t field_check_iban(pool_t *p, const field_rules_t *r,
-                                const char *s);
-
-/* s without the blanks, line ends and no-break spaces around it, in p. */
-char  *field_trim(pool_t *p, const char *s);
-
-/* Byte length of the blank at s that users type or paste between groups of
- * digits (space, tab, U+00A0, U+2009, U+202F), 0 when s is not blank. */
-size_t field_blank_len(const char *s);
-
 #endif

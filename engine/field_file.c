@@ -9,7 +9,7 @@
  * upload cut short by a dropped connection is refused now rather than
  * found unreadable by an agent weeks later.  Does not store the file.
  */
-#include "field.h"
+#include "field_int.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -19,22 +19,6 @@
 
 /* The default accept list: PDF only, the format agents can archive. */
 static const char *const field_accept_pdf[] = { "application/pdf", NULL };
-
-static field_result_t
-field_fail(const char *key, const char *arg)
-{
-    field_result_t res = { key, arg, NULL };
-
-    return res;
-}
-
-static field_result_t
-field_pass(const char *value)
-{
-    field_result_t res = { NULL, NULL, value };
-
-    return res;
-}
 
 const char *
 field_sniff_mime(const unsigned char *data, size_t len)

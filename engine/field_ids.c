@@ -11,7 +11,7 @@
  * IDE register) is not checked here: that needs the database.  Called
  * through field_validate() (field.c).
  */
-#include "field.h"
+#include "field_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,28 +22,6 @@
 
 /* Suffixes the IDE register appends for VAT numbers (de, fr, it). */
 static const char *const field_ide_suffixes[] = { "MWST", "TVA", "IVA", NULL };
-
-static field_result_t
-field_fail(const char *key, const char *arg)
-{
-    field_result_t res = { key, arg, NULL };
-
-    return res;
-}
-
-static field_result_t
-field_pass(const char *value)
-{
-    field_result_t res = { NULL, NULL, value };
-
-    return res;
-}
-
-static int
-field_is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
 
 static int
 field_all_digits(const char *s, size_t n)

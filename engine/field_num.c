@@ -10,7 +10,7 @@
  * arguments are written the Swiss way: 500'000, 500'000.00 CHF, 01.01.2020.
  * Called only through field_validate() (field.c).
  */
-#include "field.h"
+#include "field_int.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -21,28 +21,6 @@
 static const char *const field_currencies[] = {
     "CHF", "SFr.", "Fr.", "Fr", NULL
 };
-
-static field_result_t
-field_fail(const char *key, const char *arg)
-{
-    field_result_t res = { key, arg, NULL };
-
-    return res;
-}
-
-static field_result_t
-field_pass(const char *value)
-{
-    field_result_t res = { NULL, NULL, value };
-
-    return res;
-}
-
-static int
-field_is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
 
 /* *acc = *acc * mul + add, or -1 when that passes INT64_MAX (acc >= 0). */
 static int
