@@ -107,18 +107,20 @@ cfg_parse_duration(const char *s)
     v = strtol(s, &end, 10);
     if (errno != 0 || v < 0)
         return -1;
+    long unit;
+
     switch (*end) {
-    case '\0': case 's': break;
-    case 'm': v *= 60; break;
-    case 'h': v *= 3600; break;
-    case 'd': v *= 86400; break;
+    case '\0': case 's': unit = 1; break;
+    case 'm': unit = 60; break;
+    case 'h': unit = 3600; break;
+    case 'd': unit = 86400; break;
     default: return -1;
     }
     if (*end != '\0' && end[1] != '\0')
         return -1;
-    if (v > INT_MAX)
+    if (v > INT_MAX / unit)       /* checked before multiplying: no overflow */
         return -1;
-    return v;
+    return v * unit;
 }
 
 static int

@@ -73,6 +73,31 @@ log_json_str(char *out, size_t cap, const char *s)
     return n;
 }
 
+size_t
+log_json_str_fit(char *out, size_t room, const char *s)
+{
+    size_t want, keep;
+    char   cut[1400];
+
+    if (room < 3) {
+        if (room > 0)
+            out[0] = '\0';
+        return 0;
+    }
+    want = log_json_str(out, room, s);
+    if (want < room)
+        return want;
+    /* an escape takes at most 6 bytes: this much of s always fits */
+    keep = (room - 3) / 6;
+    if (keep >= sizeof(cut))
+        keep = sizeof(cut) - 1;
+    memcpy(cut, s, keep);
+    while (keep > 0 && ((unsigned char) cut[keep] & 0xc0) == 0x80)
+        keep--;                       /* not inside a UTF-8 sequence */
+    cut[keep] = '\0';
+    return log_json_str(out, room, cut);
+}
+
 void
 log_raw(const char *line, size_t len)
 {
@@ -109,8 +134,8 @@ log_prefix(char *out, size_t cap, log_level_t lvl, const char *msg)
     n = (size_t) snprintf(out, cap, "{\"time\":\"%s\",\"level\":\"%s\","
                           "\"pid\":%ld,\"role\":\"%s\",\"msg\":", ts,
                           level_names[lvl], (long) getpid(), log_role);
-    if (n < cap)
-        n += log_json_str(out + n, cap - n, msg);
+    if (n + 64 < cap)
+        n += log_json_str_fit(out + n, cap / 2, msg);
     return n;
 }
 
@@ -126,18 +151,15 @@ log_event(log_level_t lvl, const char *msg, ...)
         return;
     n = log_prefix(line, sizeof(line), lvl, msg);
     va_start(ap, msg);
-    while (n + 8 < sizeof(line) && (k = va_arg(ap, const char *)) != NULL) {
+    /* each key and value is a closed string, and 2 bytes stay for "}\n" */
+    while (n + 16 < sizeof(line) && (k = va_arg(ap, const char *)) != NULL) {
         v = va_arg(ap, const char *);
         line[n++] = ',';
-        n += log_json_str(line + n, sizeof(line) - n, k);
-        if (n + 2 >= sizeof(line))
-            break;
+        n += log_json_str_fit(line + n, sizeof(line) - n - 8, k);
         line[n++] = ':';
-        n += log_json_str(line + n, sizeof(line) - n, v ? v : "");
+        n += log_json_str_fit(line + n, sizeof(line) - n - 2, v ? v : "");
     }
     va_end(ap);
-    if (n + 2 >= sizeof(line))
-        n = sizeof(line) - 2;
     line[n++] = '}';
     log_raw(line, n);
 }

@@ -26,6 +26,11 @@ void log_msg(log_level_t lvl, const char *fmt, ...)
  * length it wanted (like snprintf).  Exposed for the request log line. */
 size_t log_json_str(char *out, size_t cap, const char *s);
 
+/* Like log_json_str, but always writes a whole, closed JSON string that
+ * fits in room bytes (a too-long s is cut at a character boundary) and
+ * returns the bytes written, never more than room - 1. */
+size_t log_json_str_fit(char *out, size_t room, const char *s);
+
 /* Writes the current UTC time as "2026-11-23T08:37:27.478Z" into out. */
 void log_timestamp(char *out, size_t cap);
 

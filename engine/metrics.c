@@ -200,8 +200,13 @@ metrics_addr_allowed(const char *list, const char *addr)
             item[n] = '\0';
             slash = strchr(item, '/');
             if (slash != NULL) {
+                char *end;
+
                 *slash = '\0';
-                bits = atoi(slash + 1);
+                bits = (int) strtol(slash + 1, &end, 10);
+                if (end == slash + 1 || *end != '\0' || slash[1] == ' '
+                    || slash[1] == '+' || slash[1] == '-')
+                    bits = -1;            /* "/ 8", "/8x": never matches */
             } else {
                 bits = strchr(item, ':') ? 128 : 32;
             }

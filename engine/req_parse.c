@@ -109,7 +109,7 @@ req_parse_urlencoded(pool_t *p, const char *s, size_t n, size_t max_params,
         if (eq - start > REQ_MAX_NAME)
             return en_set(err, EN_BADINPUT, "err.bad_request",
                           "parameter name too long");
-        if (start + len - eq > REQ_MAX_FIELD)
+        if (eq < start + len && start + len - eq - 1 > REQ_MAX_FIELD)
             return en_set(err, EN_TOOLARGE, "err.too_large",
                           "parameter value too long");
         if (req_percent_decode(p, s + start, eq - start, 1, &name, NULL) != EN_OK)

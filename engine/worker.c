@@ -231,11 +231,11 @@ log_request(req_t *r, double secs)
     log_timestamp(ts, sizeof(ts));
     n = snprintf(line, sizeof(line), "{\"time\":\"%s\",\"level\":\"info\",\"msg\":\"request\","
                  "\"pid\":%ld,\"role\":\"worker\",\"request_id\":", ts, (long) getpid());
-    n += (int) log_json_str(line + n, sizeof(line) - (size_t) n, r->request_id);
+    n += (int) log_json_str_fit(line + n, 80, r->request_id);
     n += snprintf(line + n, sizeof(line) - (size_t) n, ",\"method\":");
-    n += (int) log_json_str(line + n, sizeof(line) - (size_t) n, r->method);
+    n += (int) log_json_str_fit(line + n, 40, r->method);
     n += snprintf(line + n, sizeof(line) - (size_t) n, ",\"path\":");
-    n += (int) log_json_str(line + n, sizeof(line) - (size_t) n, r->path);
+    n += (int) log_json_str_fit(line + n, 1200, r->path);
     n += snprintf(line + n, sizeof(line) - (size_t) n,
                   ",\"route\":\"%s\",\"status\":%d,\"duration_ms\":%.3f}",
                   r->route_name ? r->route_name : "unmatched", r->status, secs * 1000);
