@@ -118,7 +118,8 @@ class Stack:
             "GUICHET_IDP_PORT": free_port(), "GUICHET_SMTP_PORT": free_port(),
         }
         self.base_url = f"http://127.0.0.1:{self.ports['GUICHET_HTTP_PORT']}"
-        self.script_env = {**os.environ, "GUICHET_VAR": self.var,
+        # IDP_TEST_MODE lets test_auth.py ask the provider for bad tokens
+        self.script_env = {**os.environ, "GUICHET_VAR": self.var, "IDP_TEST_MODE": "1",
                            **{k: str(v) for k, v in self.ports.items()}}
         self.env = {}
 
