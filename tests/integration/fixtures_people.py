@@ -1,0 +1,362 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""fixtures_people.py -- the demo world, seeded in the test stack's database.
+
+seed(stack) -> World makes (idempotently: a second call, from another test
+module sharing the session's stack, finds what the first made) the people
+behind the identity provider's demo accounts and what they belong to:
+
+  alice    citizen A                    bruno    citizen B
+  rita     référent of "Kiosque du Marché" (association, active space)
+  carla    member of it, access grant for "subsidy" (and the probe below)
+  david    member of it, no grant
+  agnes    agent of group "serac"       oscar    agent of group "population"
+  tiago    trusted third party of "prefecture-lausanne"
+  admin    administrator                sophie   (strong login; nothing else)
+
+Each is linked to the identity (GUICHET_IDP_DEV_ISSUER, account id), so a
+scripted login as "rita" lands on the seeded Rita.  Someone else's objects:
+"Atelier Vélo Solidaire" (active space whose référent, Victor, has no
+login) and "Fondation des Tilleuls" (a pending space).
+
+When the workflow tables exist (0004), two probe procedures are published
+under keys no real procedure uses (guichet-test-probe: professional,
+protected, worked by agent:serac and third-party:prefecture-lausanne;
+guichet-test-open: any audience, unprotected) and demands of them are
+made for the access tests: see DEMANDS below; and two documents:
+kiosque_probe_doc (attached to kiosque_probe) and alice_wallet (in
+Alice's wallet, no demand).
+"""
+import json
+import unicodedata
+
+ACCOUNTS = [
+    # account id, given name, family name, assurance of the person
+    ("alice", "Alice", "Martin", "verified"),
+    ("bruno", "Bruno", "Keller", "email"),
+    ("carla", "Carla", "Rossi", "verified"),
+    ("david", "David", "Meier", "verified"),
+    ("rita", "Rita", "Favre", "verified"),
+    ("agnes", "Agnès", "Dubois", "verified"),
+    ("oscar", "Oscar", "Blanc", "verified"),
+    ("tiago", "Tiago", "Almeida", "verified"),
+    ("admin", "Adrien", "Morel", "verified"),
+    ("sophie", "Sophie", "Rochat", "email"),
+]
+
+# People without a login at the test provider (someone else's objects).
+FIXTURE_ISSUER = "urn:guichet:test-fixtures"
+OTHERS = [("victor", "Victor", "Perret", "verified")]
+
+KIOSQUE_IDE = "CHE-109.347.829"      # mod-11 check digit valid
+ATELIER_IDE = "CHE-471.205.635"
+TILLEULS_IDE = "CHE-287.613.097"
+
+PROBE_XML = """<?xml version="1.0" encoding="UTF-8"?>
+<workflow xmlns="urn:guichet:workflow:1" id="guichet-test-probe" version="1">
+  <title xml:lang="fr">Sonde des tests d'accès (protégée)</title>
+  <audience space="professional" protected="yes"/>
+  <states initial="draft">
+    <state id="draft" bucket="draft"/>
+    <state id="submitted" bucket="in-progress"/>
+    <state id="done" bucket="archived" final="yes"/>
+  </states>
+  <transition id="submit" from="draft" to="submitted" by="owner"/>
+  <transition id="withdraw" from="submitted" to="done" by="owner"/>
+  <transition id="decide" from="submitted" to="done" by="agent:serac"/>
+  <transition id="attest" from="submitted" to="submitted" by="third-party:prefecture-lausanne"/>
+  <transition id="endorse" from="submitted" to="submitted" by="referent:grants"/>
+  <transition id="expire" from="submitted" to="done" by="system"/>
+</workflow>
+"""
+
+OPEN_XML = """<?xml version="1.0" encoding="UTF-8"?>
+<workflow xmlns="urn:guichet:workflow:1" id="guichet-test-open" version="1">
+  <title xml:lang="fr">Sonde des tests d'accès (ouverte)</title>
+  <audience space="any"/>
+  <states initial="submitted">
+    <state id="submitted" bucket="in-progress"/>
+    <state id="done" bucket="archived" final="yes"/>
+  </states>
+  <transition id="withdraw" from="submitted" to="done" by="owner"/>
+  <transition id="accept" from="submitted" to="done" by="referent:members"/>
+  <transition id="decide" from="submitted" to="done" by="agent:population"/>
+</workflow>
+"""
+
+# name -> (workflow key, owner account, owner space or None, target space or
+# None, state).  Demands of a procedure not published in the stack (subsidy,
+# from workflows/, published by the engine) are not made.
+DEMANDS = {
+    "alice_own": ("guichet-test-open", "alice", None, None, "submitted"),
+    "bruno_own": ("guichet-test-open", "bruno", None, None, "submitted"),
+    "kiosque_probe": ("guichet-test-probe", "carla", "kiosque", None, "submitted"),
+    "kiosque_probe_draft": ("guichet-test-probe", "carla", "kiosque", None, "draft"),
+    "kiosque_open_david": ("guichet-test-open", "david", "kiosque", None, "submitted"),
+    "atelier_probe": ("guichet-test-probe", "victor", "atelier", None, "submitted"),
+    "alice_join_kiosque": ("guichet-test-open", "alice", None, "kiosque", "submitted"),
+    "kiosque_subsidy": ("subsidy", "carla", "kiosque", None, "submitted"),
+    "atelier_subsidy": ("subsidy", "victor", "atelier", None, "submitted"),
+}
+BUCKETS = {"draft": "draft", "submitted": "in-progress"}
+
+SEED_SQL = r"""
+SELECT set_config('guichet.seed_issuer', :'p1', false);
+SELECT set_config('guichet.seed_accounts', :'p2', false);
+SELECT set_config('guichet.seed_probe', :'p3', false);
+SELECT set_config('guichet.seed_open', :'p4', false);
+SELECT set_config('guichet.seed_demands', :'p5', false);
+DO $seed$
+DECLARE
+    iss   text := current_setting('guichet.seed_issuer');
+    a     jsonb;
+    pid   uuid;
+    ent   uuid;
+    sp    uuid;
+    dm    jsonb;
+    spc   uuid;
+    tgt   uuid;
+    ver   int;
+    n     text;
+BEGIN
+    PERFORM pg_advisory_xact_lock(hashtext('guichet.test.seed'));
+
+    -- people, each behind its identity
+    FOR a IN SELECT value FROM jsonb_array_elements(current_setting('guichet.seed_accounts')::jsonb)
+    LOOP
+        SELECT person_id INTO pid FROM identities
+         WHERE issuer = a->>'issuer' AND subject = a->>'sub';
+        IF NOT FOUND THEN
+            INSERT INTO persons (display_name, given_name, family_name, email, assurance)
+            VALUES ((a->>'given') || ' ' || (a->>'family'), a->>'given', a->>'family',
+                    a->>'email', a->>'assurance')
+            RETURNING id INTO pid;
+            INSERT INTO identities (issuer, subject, person_id, idp, claims)
+            VALUES (a->>'issuer', a->>'sub', pid, 'dev',
+                    jsonb_build_object('iss', a->>'issuer', 'sub', a->>'sub'));
+        ELSE
+            UPDATE persons SET assurance = a->>'assurance'
+             WHERE id = pid AND assurance IN ('none', 'email');
+        END IF;
+    END LOOP;
+
+    -- entities and spaces
+    INSERT INTO entities (ide, legal_form, name, street, house_number, postcode, locality)
+    VALUES ('CHE-109.347.829', 'association', 'Kiosque du Marché', 'Place de la Riponne', '2',
+            '1005', 'Lausanne'),
+           ('CHE-471.205.635', 'association', 'Atelier Vélo Solidaire', 'Rue du Simplon', '14',
+            '1006', 'Lausanne'),
+           ('CHE-287.613.097', 'foundation', 'Fondation des Tilleuls', 'Avenue des Tilleuls', '7',
+            '1800', 'Vevey')
+    ON CONFLICT (ide) DO NOTHING;
+
+    IF NOT EXISTS (SELECT 1 FROM spaces s JOIN entities e ON e.id = s.entity_id
+                    WHERE e.ide = 'CHE-109.347.829' AND s.status <> 'closed') THEN
+        SELECT id INTO ent FROM entities WHERE ide = 'CHE-109.347.829';
+        INSERT INTO spaces (entity_id, status, referent_person_id, activated_at)
+        SELECT ent, 'active', person_id, now() FROM identities WHERE issuer = iss AND subject = 'rita'
+        RETURNING id INTO sp;
+        INSERT INTO memberships (space_id, person_id, function)
+        SELECT sp, i.person_id, f.fn
+          FROM (VALUES ('rita', 'présidente'), ('carla', 'trésorière'), ('david', 'secrétaire'))
+               AS f(sub, fn)
+          JOIN identities i ON i.issuer = iss AND i.subject = f.sub;
+        INSERT INTO access_grants (space_id, person_id, workflow_key, granted_by)
+        SELECT sp, c.person_id, w.key, r.person_id
+          FROM identities c, identities r, (VALUES ('subsidy'), ('guichet-test-probe')) AS w(key)
+         WHERE c.issuer = iss AND c.subject = 'carla' AND r.issuer = iss AND r.subject = 'rita';
+    END IF;
+
+    IF NOT EXISTS (SELECT 1 FROM spaces s JOIN entities e ON e.id = s.entity_id
+                    WHERE e.ide = 'CHE-471.205.635' AND s.status <> 'closed') THEN
+        SELECT id INTO ent FROM entities WHERE ide = 'CHE-471.205.635';
+        INSERT INTO spaces (entity_id, status, referent_person_id, activated_at)
+        SELECT ent, 'active', person_id, now() FROM identities
+         WHERE issuer = 'urn:guichet:test-fixtures' AND subject = 'victor'
+        RETURNING id INTO sp;
+        INSERT INTO memberships (space_id, person_id, function)
+        SELECT sp, person_id, 'président' FROM identities
+         WHERE issuer = 'urn:guichet:test-fixtures' AND subject = 'victor';
+    END IF;
+
+    IF NOT EXISTS (SELECT 1 FROM spaces s JOIN entities e ON e.id = s.entity_id
+                    WHERE e.ide = 'CHE-287.613.097' AND s.status <> 'closed') THEN
+        SELECT id INTO ent FROM entities WHERE ide = 'CHE-287.613.097';
+        INSERT INTO spaces (entity_id, status, referent_person_id)
+        SELECT ent, 'pending', person_id FROM identities
+         WHERE issuer = 'urn:guichet:test-fixtures' AND subject = 'victor'
+        RETURNING id INTO sp;
+        INSERT INTO memberships (space_id, person_id)
+        SELECT sp, person_id FROM identities
+         WHERE issuer = 'urn:guichet:test-fixtures' AND subject = 'victor';
+    END IF;
+
+    -- groups and administrators
+    INSERT INTO agent_groups (id, name)
+    VALUES ('serac', 'Service des affaires culturelles (SERAC)'),
+           ('population', 'Contrôle des habitants')
+    ON CONFLICT (id) DO NOTHING;
+    INSERT INTO agent_members (group_id, person_id)
+    SELECT g.grp, i.person_id FROM (VALUES ('serac', 'agnes'), ('population', 'oscar')) AS g(grp, sub)
+      JOIN identities i ON i.issuer = iss AND i.subject = g.sub
+    ON CONFLICT DO NOTHING;
+    INSERT INTO third_party_groups (id, name, kind)
+    VALUES ('prefecture-lausanne', 'Préfecture du district de Lausanne', 'prefecture')
+    ON CONFLICT (id) DO NOTHING;
+    INSERT INTO third_party_members (group_id, person_id)
+    SELECT 'prefecture-lausanne', person_id FROM identities WHERE issuer = iss AND subject = 'tiago'
+    ON CONFLICT DO NOTHING;
+    INSERT INTO administrators (person_id)
+    SELECT person_id FROM identities WHERE issuer = iss AND subject = 'admin'
+    ON CONFLICT DO NOTHING;
+
+    -- probe procedures and demands, once the workflow tables exist
+    IF to_regclass('definitions') IS NULL THEN
+        RETURN;
+    END IF;
+    PERFORM wf_publish(k, encode(sha256(convert_to(x, 'UTF8')), 'hex'), x,
+                       'tests/integration/fixtures_people.py')
+       FROM (VALUES ('guichet-test-probe', current_setting('guichet.seed_probe')),
+                    ('guichet-test-open', current_setting('guichet.seed_open'))) AS v(k, x);
+    FOR n, dm IN SELECT key, value FROM jsonb_each(current_setting('guichet.seed_demands')::jsonb)
+    LOOP
+        CONTINUE WHEN EXISTS (SELECT 1 FROM demands WHERE form_data->>'fixture' = n);
+        SELECT person_id INTO pid FROM identities
+         WHERE subject = dm->>'owner' AND issuer IN (iss, 'urn:guichet:test-fixtures');
+        SELECT s.id INTO spc FROM spaces s JOIN entities e ON e.id = s.entity_id
+         WHERE e.ide = dm->>'space' AND s.status = 'active';
+        SELECT s.id INTO tgt FROM spaces s JOIN entities e ON e.id = s.entity_id
+         WHERE e.ide = dm->>'target' AND s.status = 'active';
+        SELECT max(version) INTO ver FROM definitions WHERE workflow_key = dm->>'workflow';
+        CONTINUE WHEN ver IS NULL;
+        PERFORM wf_create(jsonb_build_object(
+            'workflow', dm->>'workflow', 'version', ver, 'state', dm->>'state',
+            'bucket', dm->>'bucket', 'progress', 50,
+            'owner_person', pid, 'owner_space', CASE WHEN dm->>'space' IS NULL THEN NULL ELSE spc END,
+            'form_data', jsonb_strip_nulls(jsonb_build_object(
+                'fixture', n, 'target_space', CASE WHEN dm->>'target' IS NULL THEN NULL ELSE tgt END)),
+            'actor', jsonb_build_object('kind', 'person', 'person', pid, 'role', 'owner'),
+            'request_id', 'fixtures_people'));
+    END LOOP;
+
+    -- documents: one attached to a demand, one in a personal wallet
+    IF NOT EXISTS (SELECT 1 FROM documents WHERE filename = 'fixture-kiosque_probe_doc.pdf') THEN
+        INSERT INTO documents (owner_person_id, owner_space_id, demand_id, field, filename,
+                               mime, content, uploaded_by)
+        SELECT dm.owner_person_id, dm.owner_space_id, dm.id, 'budget',
+               'fixture-kiosque_probe_doc.pdf', 'application/pdf', '%PDF-1.4 fixture'::bytea,
+               dm.owner_person_id
+          FROM demands dm WHERE dm.form_data->>'fixture' = 'kiosque_probe';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM documents WHERE filename = 'fixture-alice_wallet.pdf') THEN
+        INSERT INTO documents (owner_person_id, filename, mime, content, uploaded_by)
+        SELECT person_id, 'fixture-alice_wallet.pdf', 'application/pdf',
+               '%PDF-1.4 fixture'::bytea, person_id
+          FROM identities WHERE issuer = iss AND subject = 'alice';
+    END IF;
+END
+$seed$;
+"""
+
+IDE_OF = {"kiosque": KIOSQUE_IDE, "atelier": ATELIER_IDE, "tilleuls": TILLEULS_IDE}
+
+READ_SQL = r"""
+SELECT 'person', subject, person_id::text FROM identities
+ WHERE (issuer = :'p1' OR issuer = 'urn:guichet:test-fixtures')
+UNION ALL
+SELECT 'space', e.ide, s.id::text FROM spaces s JOIN entities e ON e.id = s.entity_id
+ WHERE s.status <> 'closed'
+UNION ALL
+SELECT 'entity', ide, id::text FROM entities
+"""
+
+READ_DEMANDS_SQL = r"""
+SELECT 'demand', form_data->>'fixture', id::text FROM demands WHERE form_data ? 'fixture'
+UNION ALL
+SELECT 'document', substring(filename FROM '^fixture-(.*)[.]pdf$'), id::text FROM documents
+ WHERE filename LIKE 'fixture-%'
+"""
+
+
+class World:
+    """Ids of what seed() made: persons[account], spaces[name], entities[name],
+    demands[name] and documents[name] (empty before the workflow tables
+    exist)."""
+
+    def __init__(self):
+        self.persons = {}
+        self.spaces = {}
+        self.entities = {}
+        self.demands = {}
+        self.documents = {}
+
+    def person(self, account):
+        return self.persons[account]
+
+
+def seed(stack):
+    """Seeds the demo world in stack's database (idempotent) and returns
+    the World with its ids."""
+    issuer = stack.env["GUICHET_IDP_DEV_ISSUER"]
+    accounts = []
+    for sub, given, family, assurance in ACCOUNTS:
+        accounts.append({"issuer": issuer, "sub": sub, "given": given, "family": family,
+                         "assurance": assurance, "email": email_of(sub, given, family)})
+    for sub, given, family, assurance in OTHERS:
+        accounts.append({"issuer": FIXTURE_ISSUER, "sub": sub, "given": given,
+                         "family": family, "assurance": assurance,
+                         "email": email_of(sub, given, family)})
+    demands = {name: {"workflow": wf, "owner": owner, "space": IDE_OF.get(space),
+                      "target": IDE_OF.get(target), "state": state, "bucket": BUCKETS[state]}
+               for name, (wf, owner, space, target, state) in DEMANDS.items()}
+    stack.sql(SEED_SQL, issuer, json.dumps(accounts), PROBE_XML, OPEN_XML, json.dumps(demands))
+    w = World()
+    by_ide = {v: k for k, v in IDE_OF.items()}
+    for kind, key, value in stack.sql(READ_SQL, issuer):
+        if kind == "person":
+            w.persons[key] = value
+        elif kind == "space" and key in by_ide:
+            w.spaces[by_ide[key]] = value
+        elif kind == "entity" and key in by_ide:
+            w.entities[by_ide[key]] = value
+    if stack.sql("SELECT to_regclass('demands') IS NOT NULL")[0][0] == "t":
+        for kind, key, value in stack.sql(READ_DEMANDS_SQL):
+            (w.demands if kind == "demand" else w.documents)[key] = value
+    return w
+
+
+def email_of(sub, given, family):
+    """The address the provider gives the account (scripts/idp/idp.mjs)."""
+    if sub == "admin":
+        return "admin@exemple.test"
+
+    def ascii_(s):
+        return unicodedata.normalize("NFD", s).encode("ascii", "ignore").decode().lower()
+    return f"{ascii_(given)}.{ascii_(family)}@exemple.test"
+
+
+
+MAKE_DEMAND_SQL = r"""
+SELECT wf_create(jsonb_build_object(
+    'workflow', :'p1',
+    'version', (SELECT max(version) FROM definitions WHERE workflow_key = :'p1'),
+    'state', :'p2', 'bucket', :'p3', 'progress', 25,
+    'owner_person', :'p4'::uuid, 'owner_space', NULLIF(:'p5', '')::uuid,
+    'form_data', jsonb_build_object('fixture', 'fresh'),
+    'actor', jsonb_build_object('kind', 'person', 'person', :'p4'::uuid, 'role', 'owner'),
+    'request_id', 'fixtures_people'))->>'id'
+"""
+
+
+def published(stack, workflow):
+    """True when workflow has a published definition in stack."""
+    return stack.sql("SELECT count(*) FROM definitions WHERE workflow_key = :'p1'",
+                     workflow) != [("0",)]
+
+
+def make_demand(stack, world, workflow, owner, space=None, state="submitted",
+                bucket="in-progress"):
+    """A new demand of workflow's latest version (wf_create), owned by the
+    account owner for the space name (None: for themself), standing in
+    state; returns its id."""
+    return stack.sql(MAKE_DEMAND_SQL, workflow, state, bucket, world.persons[owner],
+                     world.spaces[space] if space else "")[0][0]

@@ -1,0 +1,75 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!-- SPDX-License-Identifier: AGPL-3.0-or-later -->
+<!-- context.xsl - "Choix de l'espace sécurisé": for whom the person acts,
+     one radio per context ("Prénom Nom, pour moi-même", "Prénom Nom, pour
+     <entité>"), posted to /context.  Input: /page/choice/option. -->
+<xsl:stylesheet version="1.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:g="urn:guichet:xslt"
+    extension-element-prefixes="g"
+    exclude-result-prefixes="g">
+  <xsl:import href="../layout.xsl"/>
+
+  <xsl:template match="page" mode="title">
+    <xsl:value-of select="g:msg('context.title')"/>
+  </xsl:template>
+
+  <xsl:template match="page" mode="content">
+    <h1><xsl:value-of select="g:msg('context.title')"/></h1>
+    <form method="post" action="/context" class="context-choice">
+      <xsl:call-template name="csrf"/>
+      <input type="hidden" name="return_to" value="{choice/@return-to}"/>
+      <fieldset>
+        <legend><xsl:value-of select="g:msg('context.legend')"/></legend>
+        <xsl:for-each select="choice/option">
+          <div class="choice">
+            <input type="radio" name="space" id="ctx-{position()}" value="{@space}">
+              <xsl:if test="@active = 'yes' or (not(../option[@active = 'yes']) and position() = 1)">
+                <xsl:attribute name="checked">checked</xsl:attribute>
+              </xsl:if>
+            </input>
+            <label for="ctx-{position()}">
+              <xsl:value-of select="@name"/>
+              <xsl:text>, </xsl:text>
+              <xsl:choose>
+                <xsl:when test="@kind = 'entity'">
+                  <xsl:value-of select="g:msg('ctx.for')"/>
+                  <xsl:text> </xsl:text>
+                  <xsl:value-of select="@entity"/>
+                </xsl:when>
+                <xsl:otherwise><xsl:value-of select="g:msg('ctx.self')"/></xsl:otherwise>
+              </xsl:choose>
+            </label>
+            <xsl:if test="@kind = 'entity'">
+              <span class="hint">
+                <xsl:value-of select="@ide"/>
+                <xsl:if test="@function">
+                  <xsl:text> · </xsl:text><xsl:value-of select="@function"/>
+                </xsl:if>
+                <xsl:if test="@referent = 'yes'">
+                  <xsl:text> · </xsl:text><xsl:value-of select="g:msg('context.you_are_referent')"/>
+                </xsl:if>
+              </span>
+            </xsl:if>
+            <xsl:if test="@active = 'yes'">
+              <span class="current"><xsl:text> </xsl:text><xsl:value-of select="g:msg('context.current')"/></span>
+            </xsl:if>
+          </div>
+        </xsl:for-each>
+      </fieldset>
+      <p><button type="submit"><xsl:value-of select="g:msg('context.next')"/></button></p>
+    </form>
+    <xsl:if test="choice/option[@referent = 'yes']">
+      <h2><xsl:value-of select="g:msg('context.manage')"/></h2>
+      <ul>
+        <xsl:for-each select="choice/option[@referent = 'yes']">
+          <li><a href="/spaces/{@space}/members"><xsl:value-of select="@entity"/></a></li>
+        </xsl:for-each>
+      </ul>
+      <p class="hint"><xsl:value-of select="g:msg('context.manage_hint')"/></p>
+    </xsl:if>
+    <xsl:if test="not(choice/option[@kind = 'entity'])">
+      <p class="hint"><xsl:value-of select="g:msg('context.none')"/></p>
+    </xsl:if>
+  </xsl:template>
+</xsl:stylesheet>
