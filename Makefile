@@ -14,7 +14,7 @@
 
 CC       ?= cc
 PKGS     := libxml-2.0 libxslt libexslt libpq openssl liboauth2 libcurl \
-            xlsxwriter libgvc libcgraph
+            jansson xlsxwriter libgvc libcgraph
 VERSION  := $(shell git describe --always --dirty 2>/dev/null || echo 0.1.0)
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \

@@ -12,5 +12,10 @@
 int  cmd_check(int argc, char **argv);   /* cmd_check.c */
 int  cmd_graph(int argc, char **argv);   /* cmd_graph.c */
 void commands_register(const cfg_t *cfg);  /* commands.c */
+/* cmd_runtime.c: argv[0] is the command's own name */
+int  cmd_publish(const cfg_t *cfg, int argc, char **argv);
+int  cmd_scheduler(const cfg_t *cfg, int argc, char **argv);
+int  cmd_mailer(const cfg_t *cfg, int argc, char **argv);
+int  cmd_demand(const cfg_t *cfg, int argc, char **argv);
 
 #endif

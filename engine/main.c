@@ -34,6 +34,11 @@ usage(FILE *out)
         "  graph [-T dot|svg] [-o OUT] FILE\n"
         "                   draw a workflow's state machine\n"
         "  reload           ask the running master to reload (SIGHUP)\n"
+        "  publish          publish the changed workflow definitions now\n"
+        "  scheduler [--once]  fire due timers (--once: what is due, then exit)\n"
+        "  mailer [--once]  send the queued mail (--once: what is due, then exit)\n"
+        "  demand create|show|list|fire|save ...\n"
+        "                   act on demands as a given person (operators, tests)\n"
         "\n"
         "options:\n"
         "  --config FILE    configuration file (default: $GUICHET_CONFIG)\n"
@@ -113,6 +118,14 @@ main(int argc, char **argv)
         rc = migrate_run(&cfg);
     } else if (!strcmp(cmd, "reload")) {
         rc = cmd_reload(&cfg);
+    } else if (!strcmp(cmd, "publish")) {
+        rc = cmd_publish(&cfg, argc - i, argv + i);
+    } else if (!strcmp(cmd, "scheduler")) {
+        rc = cmd_scheduler(&cfg, argc - i, argv + i);
+    } else if (!strcmp(cmd, "mailer")) {
+        rc = cmd_mailer(&cfg, argc - i, argv + i);
+    } else if (!strcmp(cmd, "demand")) {
+        rc = cmd_demand(&cfg, argc - i, argv + i);
     } else {
         fprintf(stderr, "guichet: unknown command \"%s\"\n", cmd);
         usage(stderr);

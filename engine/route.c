@@ -16,9 +16,17 @@
 #include "render.h"
 
 extern const route_t sys_routes[];
+extern const route_t auth_routes[];
+extern const route_t space_routes[];
+extern const route_t demand_routes[];
+extern const route_t agent_routes[];
 
 static const route_t *const route_tables[] = {
     sys_routes,
+    auth_routes,
+    space_routes,
+    demand_routes,
+    agent_routes,
 };
 
 #define NTABLES (sizeof(route_tables) / sizeof(route_tables[0]))
@@ -140,9 +148,10 @@ route_dispatch(req_t *r)
     const route_t *rt = NULL, *path_hit = NULL;
     const char    *rest = NULL;
     int            i, rc;
-    char           allow[64] = "";
+    buf_t          allow;      /* every method the path takes, for 405 */
 
     flatten();
+    buf_init(&allow, r->pool);
     for (i = 1; i < nflat; i++) {
         rt = flat[i];
         if (!path_match(rt->pattern, r->path, &rest))
@@ -150,16 +159,18 @@ route_dispatch(req_t *r)
         path_hit = rt;
         if (method_match(rt->method, r->method))
             break;
-        snprintf(allow, sizeof(allow), "%s", rt->method);
+        if (allow.len > 0)
+            buf_putc(&allow, ',');
+        buf_puts(&allow, rt->method);
     }
     if (i == nflat) {
         r->route_name = "unmatched";
         if (path_hit != NULL) {
-            char *a = allow, *bar;
+            char *bar;
 
-            while ((bar = strchr(a, '|')) != NULL)
+            while ((bar = strchr(allow.data, '|')) != NULL)
                 *bar = ',';
-            req_header(r, "Allow", allow);
+            req_header(r, "Allow", allow.data);   /* lives in r->pool */
             render_error(r, 405, "err.method", NULL);
         } else {
             render_error(r, 404, "err.notfound", NULL);

@@ -36,6 +36,7 @@ secret_file() {   # a random secret kept in the state folder
 engine_env() {
   local pw; pw="$(cat "$VAR/pg/guichet-password" 2>/dev/null || true)"
   export GUICHET_CONFIG="$ROOT/etc/guichet.dev.conf"
+  export TZ="${TZ:-Europe/Zurich}"     # durations are civil days and months
   export GUICHET_ROOT="$ROOT"
   export GUICHET_LISTEN="$VAR/run/guichet.sock"
   export GUICHET_PID_FILE="$VAR/run/guichet.pid"
@@ -48,6 +49,7 @@ engine_env() {
     export GUICHET_IDP_DEV_CLIENT_ID="guichet-dev"
     export GUICHET_IDP_DEV_CLIENT_SECRET="$(secret_file idp-client-secret)"
     export GUICHET_IDP_DEV_LABEL="Fournisseur d'identité de test"
+    export GUICHET_IDP_DEV_ACR_STRONG="urn:guichet:acr:strong"
   fi
   if [ "$(id -u)" -eq 0 ]; then export GUICHET_SOCKET_GROUP=www-data; fi
 }
@@ -129,7 +131,8 @@ stop_pidfile() {   # stop_pidfile FILE: TERM, wait, KILL
 }
 
 smtp_start() {
-  mkdir -p "$VAR/mail" "$VAR/run" "$VAR/log"
+  # aiosmtpd's Mailbox only makes tmp/new/cur for a folder it creates itself
+  mkdir -p "$VAR/mail/tmp" "$VAR/mail/new" "$VAR/mail/cur" "$VAR/run" "$VAR/log"
   pidfile_alive "$VAR/run/smtp.pid" && return 0
   detach /usr/bin/python3 "$ROOT/scripts/smtp_sink.py" 127.0.0.1 "$SMTP_PORT" "$VAR/mail" \
     >>"$VAR/log/smtp.log" 2>&1

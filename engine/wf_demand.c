@@ -1,0 +1,398 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * wf_demand.c -- creating, loading, listing and counting demands (see
+ * wf_demand.h).
+ *
+ * Owns the SQL that reads `demands` and the one that creates a row
+ * (wf_create(), with its reference number, its 'create' event and its
+ * initial timers in one round trip).  State changes are wf_fire.c's.
+ * Rows travel as jsonb (to_jsonb(demands)) parsed with jansson, so that a
+ * column added later does not shift any index here.
+ */
+#include "wf_demand.h"
+
+#include <ctype.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "authz.h"
+#include "db.h"
+#include "log.h"
+#include "session.h"
+#include "wf_fire.h"
+#include "wf_store.h"
+
+/* --- who ------------------------------------------------------------------- */
+
+void
+wf_who_person(wf_who_t *w, req_t *r)
+{
+    memset(w, 0, sizeof(*w));
+    w->kind = WF_WHO_PERSON;
+    w->r = r;
+    if (r->session != NULL) {
+        w->person_id = r->session->person_id;
+        w->space_id = r->session->space_id;
+        w->assurance = (int) r->session->assurance;
+    }
+    w->lang = r->lang ? r->lang : "fr";
+    w->request_id = r->request_id;
+}
+
+void
+wf_who_system(wf_who_t *w, const char *request_id)
+{
+    memset(w, 0, sizeof(*w));
+    w->kind = WF_WHO_SYSTEM;
+    w->lang = "fr";
+    w->request_id = request_id;
+}
+
+/* --- pure parts ------------------------------------------------------------- */
+
+const char *
+wf_reference_format(pool_t *p, int year, long n)
+{
+    return pool_printf(p, "%04d-%06ld", year, n);
+}
+
+int
+wf_reference_ok(const char *s)
+{
+    size_t i, n;
+
+    if (s == NULL)
+        return 0;
+    n = strlen(s);
+    if (n < 11 || n > 20 || s[4] != '-')
+        return 0;
+    for (i = 0; i < n; i++)
+        if (i != 4 && !isdigit((unsigned char) s[i]))
+            return 0;
+    return 1;
+}
+
+int
+wf_uuid_ok(const char *s)
+{
+    static const int dash[] = { 8, 13, 18, 23 };
+    int              i, k = 0;
+
+    if (s == NULL || strlen(s) != 36)
+        return 0;
+    for (i = 0; i < 36; i++) {
+        if (k < 4 && i == dash[k]) {
+            if (s[i] != '-')
+                return 0;
+            k++;
+        } else if (!isxdigit((unsigned char) s[i]))
+            return 0;
+    }
+    return 1;
+}
+
+/* --- rows -------------------------------------------------------------------- */
+
+static void
+jdecref(void *j)
+{
+    json_decref(j);
+}
+
+static const char *
+jstr(pool_t *p, json_t *o, const char *k)
+{
+    json_t *v = json_object_get(o, k);
+
+    return json_is_string(v) ? pool_strdup(p, json_string_value(v)) : NULL;
+}
+
+static int
+jint(json_t *o, const char *k)
+{
+    json_t *v = json_object_get(o, k);
+
+    return json_is_integer(v) ? (int) json_integer_value(v) : 0;
+}
+
+wf_demand_t *
+wf_demand_from_json(pool_t *p, const char *text, en_err_t *err)
+{
+    json_error_t je;
+    json_t      *o = json_loads(text, 0, &je), *fd;
+    wf_demand_t *d;
+
+    if (o == NULL || !json_is_object(o)) {
+        json_decref(o);
+        en_set(err, EN_INTERNAL, "err.internal", "demand row is not JSON");
+        return NULL;
+    }
+    pool_on_free(p, jdecref, o);
+    d = pool_calloc(p, sizeof(*d));
+    d->id = jstr(p, o, "id");
+    d->reference = jstr(p, o, "reference");
+    d->workflow_key = jstr(p, o, "workflow_key");
+    d->definition_version = jint(o, "definition_version");
+    d->state = jstr(p, o, "state");
+    d->bucket = jstr(p, o, "bucket");
+    d->progress = jint(o, "progress");
+    d->is_final = json_is_true(json_object_get(o, "is_final"));
+    d->owner_person_id = jstr(p, o, "owner_person_id");
+    d->owner_space_id = jstr(p, o, "owner_space_id");
+    d->lang = jstr(p, o, "lang");
+    d->version = jint(o, "version");
+    d->created_at = jstr(p, o, "created_at");
+    d->updated_at = jstr(p, o, "updated_at");
+    d->submitted_at = jstr(p, o, "submitted_at");
+    d->state_since = jstr(p, o, "state_since");
+    fd = json_object_get(o, "form_data");
+    if (json_is_object(fd)) {
+        char *s = json_dumps(fd, JSON_COMPACT);
+
+        d->form_data = pool_strdup(p, s ? s : "{}");
+        free(s);
+        d->form_json = fd;
+    } else {
+        d->form_data = "{}";
+    }
+    return d;
+}
+
+const char *
+wf_demand_field(pool_t *p, const wf_demand_t *d, const char *name)
+{
+    json_t *v;
+    char   *s;
+    const char *r;
+
+    if (d == NULL || d->form_json == NULL || name == NULL)
+        return NULL;
+    v = json_object_get((json_t *) d->form_json, name);
+    if (v == NULL || json_is_null(v))
+        return NULL;
+    if (json_is_string(v))
+        return pool_strdup(p, json_string_value(v));
+    s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+    r = pool_strdup(p, s ? s : "");
+    free(s);
+    return r;
+}
+
+static int
+load_by(pool_t *p, en_err_t *err, const char *sql, const char *arg, wf_demand_t **out)
+{
+    const char *v[1] = { arg };
+    PGresult   *res;
+
+    *out = NULL;
+    if ((res = db_exec(p, err, sql, 1, v)) == NULL)
+        return err->code;
+    if (PQntuples(res) == 0)
+        return en_set(err, EN_NOTFOUND, "err.notfound", "no such demand");
+    *out = wf_demand_from_json(p, db_val(res, 0, 0), err);
+    return *out ? EN_OK : err->code;
+}
+
+int
+wf_demand_load(pool_t *p, en_err_t *err, const char *id, wf_demand_t **out)
+{
+    if (!wf_uuid_ok(id)) {
+        *out = NULL;
+        return en_set(err, EN_NOTFOUND, "err.notfound", "no such demand");
+    }
+    return load_by(p, err, "SELECT to_jsonb(d) FROM demands d WHERE d.id = $1::uuid", id,
+                   out);
+}
+
+int
+wf_demand_by_reference(pool_t *p, en_err_t *err, const char *reference,
+                       wf_demand_t **out)
+{
+    if (!wf_reference_ok(reference)) {
+        *out = NULL;
+        return en_set(err, EN_NOTFOUND, "err.notfound", "no such demand");
+    }
+    return load_by(p, err, "SELECT to_jsonb(d) FROM demands d WHERE d.reference = $1",
+                   reference, out);
+}
+
+/* --- creation ------------------------------------------------------------------ */
+
+/* AZ_START_DEMAND's arg: "professional:association foundation", ... */
+static const char *
+audience_arg(pool_t *p, const wf_audience_t *a)
+{
+    const char *space = a->space == WF_SPACE_PERSONAL ? "personal"
+                        : a->space == WF_SPACE_PROFESSIONAL ? "professional" : "any";
+    buf_t       b;
+    size_t      i;
+
+    if (a->n_entity_kinds == 0)
+        return space;
+    buf_init(&b, p);
+    buf_printf(&b, "%s:", space);
+    for (i = 0; i < a->n_entity_kinds; i++)
+        buf_printf(&b, "%s%s", i ? " " : "", a->entity_kinds[i]);
+    return b.data;
+}
+
+int
+wf_demand_create(pool_t *p, en_err_t *err, const wf_who_t *who,
+                 const char *workflow_key, wf_demand_t **out)
+{
+    const wf_def_t *def;
+    int             version;
+    json_t         *c, *actor, *timers;
+    json_error_t    je;
+    char           *text;
+    const char     *v[1], *tj;
+    PGresult       *res;
+
+    *out = NULL;
+    if (who->kind != WF_WHO_PERSON || who->person_id == NULL)
+        return en_set(err, EN_FORBIDDEN, "err.forbidden", "only a person files a demand");
+    if ((def = wf_store_current(err, workflow_key, &version)) == NULL)
+        return err->code;
+    /* the audience, before anything else: a demand for a legal person is
+     * refused up front from a personal space, with the definition's reason */
+    if ((def->audience.space == WF_SPACE_PROFESSIONAL && who->space_id == NULL)
+        || (def->audience.space == WF_SPACE_PERSONAL && who->space_id != NULL)) {
+        const char *why = wf_i18n_get(&def->audience.refusal, who->lang);
+
+        en_set(err, EN_FORBIDDEN, def->audience.space == WF_SPACE_PROFESSIONAL
+                                  ? "wf.audience.professional" : "wf.audience.personal",
+               "%s", why ? why : def->audience.space == WF_SPACE_PROFESSIONAL
+                   ? "this procedure is filed from a professional space"
+                   : "this procedure is filed from your personal space");
+        return EN_FORBIDDEN;
+    }
+    if ((int) def->audience.assurance > who->assurance)
+        return en_set(err, EN_FORBIDDEN, "wf.audience.assurance",
+                      "this procedure needs a verified identity");
+    if (who->r != NULL) {
+        int rc = authz_check(who->r, AZ_START_DEMAND, workflow_key,
+                             audience_arg(p, &def->audience));
+
+        if (rc != EN_OK) {
+            if (err != &who->r->err)
+                *err = who->r->err;
+            return rc;
+        }
+    }
+    c = json_object();
+    pool_on_free(p, jdecref, c);
+    json_object_set_new(c, "workflow", json_string(workflow_key));
+    json_object_set_new(c, "version", json_integer(version));
+    json_object_set_new(c, "state", json_string(def->initial->id));
+    json_object_set_new(c, "bucket", json_string(wf_bucket_name(def->initial->bucket)));
+    json_object_set_new(c, "progress", json_integer(def->initial->progress));
+    json_object_set_new(c, "final", json_boolean(def->initial->final));
+    json_object_set_new(c, "owner_person", json_string(who->person_id));
+    json_object_set_new(c, "owner_space", who->space_id ? json_string(who->space_id)
+                                                        : json_null());
+    json_object_set_new(c, "lang", json_string(who->lang ? who->lang : "fr"));
+    actor = json_object();
+    json_object_set_new(actor, "kind", json_string("person"));
+    json_object_set_new(actor, "person", json_string(who->person_id));
+    json_object_set_new(actor, "space", who->space_id ? json_string(who->space_id)
+                                                      : json_null());
+    json_object_set_new(actor, "role", json_string("owner"));
+    json_object_set_new(c, "actor", actor);
+    json_object_set_new(c, "request_id", who->request_id ? json_string(who->request_id)
+                                                         : json_null());
+    tj = wf_timers_json(p, def->initial, time(NULL));
+    timers = json_loads(tj, 0, &je);
+    json_object_set_new(c, "timers", timers ? timers : json_array());
+    text = json_dumps(c, JSON_COMPACT);
+    v[0] = pool_strdup(p, text);
+    free(text);
+    res = db_exec(p, err, "SELECT wf_create($1::jsonb)::text", 1, v);
+    if (res == NULL)
+        return err->code;
+    *out = wf_demand_from_json(p, db_val(res, 0, 0), err);
+    if (*out == NULL)
+        return err->code;
+    log_event(LOG_INFO, "demand created", "demand", (*out)->id, "reference",
+              (*out)->reference, "workflow", workflow_key, "request_id",
+              who->request_id ? who->request_id : "", NULL);
+    return EN_OK;
+}
+
+/* --- lists ------------------------------------------------------------------- */
+
+int
+wf_demand_list(pool_t *p, en_err_t *err, const char *person_id, const char *space_id,
+               const char *bucket, int limit, int offset, wf_demand_t **out, int *n)
+{
+    char        lim[16], off[16];
+    const char *v[3];
+    PGresult   *res;
+    int         i;
+
+    *out = NULL;
+    *n = 0;
+    snprintf(lim, sizeof(lim), "%d", limit > 0 && limit <= 500 ? limit : 50);
+    snprintf(off, sizeof(off), "%d", offset > 0 ? offset : 0);
+    v[0] = space_id != NULL ? space_id : person_id;
+    v[1] = bucket;
+    v[2] = lim;
+    if (v[0] == NULL || !wf_uuid_ok(v[0]))
+        return en_set(err, EN_BADINPUT, "err.bad_request", "no owner to list for");
+    if (space_id != NULL)
+        res = db_exec(p, err,
+                      "SELECT to_jsonb(d) - 'form_data' FROM demands d"
+                      " WHERE d.owner_space_id = $1::uuid AND ($2::text IS NULL OR d.bucket = $2)"
+                      " ORDER BY d.updated_at DESC LIMIT $3::int OFFSET $4::int",
+                      4, (const char *const[]) { v[0], v[1], v[2], off });
+    else
+        res = db_exec(p, err,
+                      "SELECT to_jsonb(d) - 'form_data' FROM demands d"
+                      " WHERE d.owner_person_id = $1::uuid AND d.owner_space_id IS NULL"
+                      "   AND ($2::text IS NULL OR d.bucket = $2)"
+                      " ORDER BY d.updated_at DESC LIMIT $3::int OFFSET $4::int",
+                      4, (const char *const[]) { v[0], v[1], v[2], off });
+    if (res == NULL)
+        return err->code;
+    *n = PQntuples(res);
+    *out = pool_calloc(p, sizeof(wf_demand_t) * ((size_t) *n + 1));
+    for (i = 0; i < *n; i++) {
+        wf_demand_t *d = wf_demand_from_json(p, db_val(res, i, 0), err);
+
+        if (d == NULL)
+            return err->code;
+        (*out)[i] = *d;
+    }
+    return EN_OK;
+}
+
+int
+wf_demand_counts(pool_t *p, en_err_t *err, const char *person_id, const char *space_id,
+                 int counts[WF_BUCKET__COUNT])
+{
+    const char *v[1];
+    PGresult   *res;
+    int         i;
+
+    for (i = 0; i < WF_BUCKET__COUNT; i++)
+        counts[i] = 0;
+    v[0] = space_id != NULL ? space_id : person_id;
+    if (v[0] == NULL || !wf_uuid_ok(v[0]))
+        return en_set(err, EN_BADINPUT, "err.bad_request", "no owner to count for");
+    res = space_id != NULL
+        ? db_exec(p, err, "SELECT bucket, count(*) FROM demands"
+                          " WHERE owner_space_id = $1::uuid GROUP BY bucket", 1, v)
+        : db_exec(p, err, "SELECT bucket, count(*) FROM demands"
+                          " WHERE owner_person_id = $1::uuid AND owner_space_id IS NULL"
+                          " GROUP BY bucket", 1, v);
+    if (res == NULL)
+        return err->code;
+    for (i = 0; i < PQntuples(res); i++) {
+        int b = wf_bucket_by_name(db_val(res, i, 0));
+
+        if (b >= 0 && b < WF_BUCKET__COUNT)
+            counts[b] = atoi(db_val(res, i, 1));
+    }
+    return EN_OK;
+}

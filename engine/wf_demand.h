@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * wf_demand.h -- demands: workflow instances persisted in PostgreSQL.
+ *
+ * A demand is one row of `demands` (sql/0004_workflow.sql): the definition
+ * version it started with (kept until it ends), its current state and
+ * dashboard bucket, its owner (a person, and the professional space it was
+ * filed for, if any), its form data (JSONB), a version counter for
+ * optimistic locking, and a human reference number like 2026-000123.
+ *
+ * This module creates, loads, lists and counts demands and saves a draft's
+ * fields.  State changes go through wf_fire() only (wf_fire.h).
+ */
+#ifndef GUICHET_WF_DEMAND_H
+#define GUICHET_WF_DEMAND_H
+
+#include "en_err.h"
+#include "pool.h"
+#include "req.h"
+#include "wf_def.h"
+
+/* Who fires a transition: a person behind a request (the session says who
+ * and for which space; authz_check decides what they may do), or the
+ * system (the scheduler's timers: no request exists, and only transitions
+ * whose by= names "system" are open to it).  Named "who" because wf_def.h
+ * already has wf_actor_t for the roles a definition names. */
+typedef enum { WF_WHO_PERSON, WF_WHO_SYSTEM } wf_who_kind_t;
+
+typedef struct {
+    wf_who_kind_t  kind;
+    req_t         *r;            /* person: the request (session, lang, id) */
+    const char    *person_id;    /* person: r->session->person_id */
+    const char    *space_id;     /* person: active professional space or NULL */
+    int            assurance;    /* person: the session's assurance_t */
+    const char    *lang;         /* fr/de/en: for mails to the actor */
+    const char    *request_id;   /* the request id, or "timer-<id>" */
+} wf_who_t;
+
+/* A person acting through request r (r->session must be set). */
+void wf_who_person(wf_who_t *w, req_t *r);
+/* The system; request_id names the cause for the audit trail. */
+void wf_who_system(wf_who_t *w, const char *request_id);
+
+typedef struct {
+    const char *id;                 /* uuid */
+    const char *reference;          /* 2026-000123 */
+    const char *workflow_key;
+    int         definition_version;
+    const char *state;
+    const char *bucket;
+    int         progress;           /* 0..100 */
+    int         is_final;
+    const char *owner_person_id;
+    const char *owner_space_id;     /* NULL: filed for the person */
+    const char *form_data;          /* JSON object text */
+    void       *form_json;          /* the same parsed (json_t *, in p) */
+    const char *lang;               /* the owner's language when filing */
+    int         version;            /* optimistic lock */
+    const char *created_at, *updated_at, *submitted_at, *state_since;
+} wf_demand_t;
+
+/* Creates a demand of the current version of workflow_key in its initial
+ * state, owned by the actor (a person) for their active space, with the
+ * initial state's timers (e.g. the draft purge).  A person must pass
+ * authz_check(AZ_START_DEMAND, key, audience space).  *out lives in p. */
+int wf_demand_create(pool_t *p, en_err_t *err, const wf_who_t *who,
+                     const char *workflow_key, wf_demand_t **out);
+
+/* Loads one demand by id (uuid text); EN_NOTFOUND when absent or when id
+ * is not a uuid.  No authorisation here: callers check AZ_VIEW_DEMAND. */
+int wf_demand_load(pool_t *p, en_err_t *err, const char *id, wf_demand_t **out);
+/* Same by reference number. */
+int wf_demand_by_reference(pool_t *p, en_err_t *err, const char *reference,
+                           wf_demand_t **out);
+
+/* The demands a context owns: person_id alone (space_id NULL) = filed for
+ * the person themself; space_id set = filed for that space (by anyone).
+ * bucket NULL = every bucket.  Most recently changed first. */
+int wf_demand_list(pool_t *p, en_err_t *err, const char *person_id,
+                   const char *space_id, const char *bucket, int limit,
+                   int offset, wf_demand_t **out, int *n);
+
+/* The dashboard's counts per bucket for the same context, in one query. */
+int wf_demand_counts(pool_t *p, en_err_t *err, const char *person_id,
+                     const char *space_id, int counts[WF_BUCKET__COUNT]);
+
+/* One field's stored value from form_data (a string, or the JSON text of
+ * an object such as an uploaded file's {document, filename, ...}); NULL
+ * when absent.  Lives in p. */
+const char *wf_demand_field(pool_t *p, const wf_demand_t *d, const char *name);
+
+/* A demand from the JSON text of its row (SELECT to_jsonb(d) FROM demands
+ * d): for queries that join demands (the scheduler's claim).  Lives in p;
+ * NULL with err set when text is not such a row. */
+wf_demand_t *wf_demand_from_json(pool_t *p, const char *text, en_err_t *err);
+
+/* --- pure parts, unit-tested ------------------------------------------- */
+
+/* "2026-000123": the year, a dash, at least six digits. */
+const char *wf_reference_format(pool_t *p, int year, long n);
+int         wf_reference_ok(const char *s);
+/* 8-4-4-4-12 hex digits. */
+int         wf_uuid_ok(const char *s);
+
+#endif

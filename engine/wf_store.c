@@ -1,0 +1,447 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * wf_store.c -- publishing definitions and the per-process cache (see
+ * wf_store.h).
+ *
+ * Owns the only SQL that writes `definitions` (through wf_publish()) and the
+ * process-lifetime pools the cached definitions live in.  Does not parse
+ * or check the language: wf_def.c does (wf_load_memory).
+ */
+#include "wf_store.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <openssl/evp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "log.h"
+#include "wf_check.h"
+#include "xml_safe.h"
+
+#define STORE_MAX_FILE (4 * 1024 * 1024)
+
+typedef struct store_entry {
+    char               *key;
+    int                 version;
+    const wf_def_t     *def;
+    struct store_entry *next;
+} store_entry_t;
+
+typedef struct current_entry {
+    char                 *key;
+    int                   version;
+    struct current_entry *next;
+} current_entry_t;
+
+static pool_t          *store_pool;     /* process lifetime */
+static store_entry_t   *store_defs;
+static current_entry_t *store_current;
+
+/* --- publishing ------------------------------------------------------------ */
+
+static char *
+read_file(pool_t *p, const char *path, size_t *len, en_err_t *err)
+{
+    FILE *f = fopen(path, "rb");
+    char *data;
+    long  n;
+
+    if (f == NULL) {
+        en_set(err, EN_NOTFOUND, "err.wf.read", "%s:0: cannot open: %s", path,
+               strerror(errno));
+        return NULL;
+    }
+    if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
+        fclose(f);
+        en_set(err, EN_INTERNAL, "err.wf.read", "%s:0: cannot read", path);
+        return NULL;
+    }
+    if (n > STORE_MAX_FILE) {
+        fclose(f);
+        en_set(err, EN_TOOLARGE, "err.wf.read", "%s:0: larger than %d bytes", path,
+               STORE_MAX_FILE);
+        return NULL;
+    }
+    data = pool_alloc(p, (size_t) n + 1);
+    if (fread(data, 1, (size_t) n, f) != (size_t) n) {
+        fclose(f);
+        en_set(err, EN_INTERNAL, "err.wf.read", "%s:0: cannot read", path);
+        return NULL;
+    }
+    fclose(f);
+    data[n] = '\0';
+    *len = (size_t) n;
+    return data;
+}
+
+/* The text column needs UTF-8 without NUL. */
+static int
+utf8_ok(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+
+    while (i < n) {
+        unsigned char c = s[i];
+        size_t        k, l;
+
+        if (c == 0)
+            return 0;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        l = (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
+        if (l == 0 || i + l > n || (l == 2 && c < 0xc2))
+            return 0;
+        for (k = 1; k < l; k++)
+            if ((s[i + k] & 0xc0) != 0x80)
+                return 0;
+        i += l;
+    }
+    return 1;
+}
+
+static const char *
+sha256_hex(pool_t *p, const char *data, size_t len)
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int  mdlen = 0;
+    char         *hex;
+    unsigned int  i;
+
+    if (EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) != 1)
+        return NULL;
+    hex = pool_alloc(p, mdlen * 2 + 1);
+    for (i = 0; i < mdlen; i++)
+        snprintf(hex + i * 2, 3, "%02x", md[i]);
+    return hex;
+}
+
+static int
+is_definition_file(const struct dirent *e)
+{
+    size_t n = strlen(e->d_name);
+
+    return e->d_name[0] != '.' && n > 4 && !strcmp(e->d_name + n - 4, ".xml");
+}
+
+typedef struct {
+    const char *xslt_dir;
+    FILE *out, *err_out;      /* NULL: log only */
+    int   published, unchanged, refused;
+} report_t;
+
+static void
+refuse(report_t *rep, const char *path, const char *text)
+{
+    log_event(LOG_ERROR, "workflow refused; its previous version keeps serving",
+              "file", path, "error", text, NULL);
+    if (rep->err_out != NULL)
+        fprintf(rep->err_out, "%s\n", text);
+}
+
+/* Every mail a definition sends needs its template, xslt/mail/NAME.xsl:
+ * refused here rather than found missing by the mailer, mail after mail. */
+static int
+missing_templates(pool_t *p, report_t *rep, const char *path, const wf_def_t *def)
+{
+    size_t i, j;
+    int    n = 0;
+
+    for (i = 0; i < def->n_transitions; i++)
+        for (j = 0; j < def->transitions[i].n_mails; j++) {
+            const wf_mail_t *m = &def->transitions[i].mails[j];
+            const char      *f = pool_printf(p, "%s/mail/%s.xsl", rep->xslt_dir, m->template);
+
+            if (access(f, R_OK) != 0) {
+                refuse(rep, path, pool_printf(p, "%s:%d: mail template \"%s\" does not "
+                                                 "exist (no %s)", path, m->line,
+                                              m->template, f));
+                n++;
+            }
+        }
+    return n;
+}
+
+static int
+publish_one(pool_t *p, report_t *rep, const char *path, char **seen_keys, int nseen)
+{
+    en_err_t        err;
+    wf_diag_t       diags;
+    wf_diag_item_t *it;
+    wf_def_t       *def = NULL;
+    const char     *sha, *v[4];
+    char           *data;
+    size_t          len;
+    PGresult       *res;
+    int             i, rc;
+
+    en_clear(&err);
+    if ((data = read_file(p, path, &len, &err)) == NULL) {
+        refuse(rep, path, err.msg);
+        return -1;
+    }
+    if (!utf8_ok((const unsigned char *) data, len)) {
+        refuse(rep, path, pool_printf(p, "%s:0: not UTF-8 text (definitions are stored "
+                                         "as UTF-8)", path));
+        return -1;
+    }
+    wf_diag_init(&diags, p);
+    rc = wf_load_memory(p, data, len, path, &def, &diags);
+    for (it = diags.first; it != NULL; it = it->next)
+        if (it->severity == WF_WARNING) {
+            log_event(LOG_WARN, "workflow warning", "file", path, "warning",
+                      wf_diag_text(p, it), NULL);
+            if (rep->err_out != NULL)
+                fprintf(rep->err_out, "%s\n", wf_diag_text(p, it));
+        }
+    if (rc != EN_OK || def == NULL || diags.errors > 0) {
+        int n = 0;
+
+        for (it = diags.first; it != NULL; it = it->next)
+            if (it->severity == WF_ERROR) {
+                refuse(rep, path, wf_diag_text(p, it));
+                n++;
+            }
+        if (n == 0)
+            refuse(rep, path, pool_printf(p, "%s:0: definition not loaded", path));
+        return -1;
+    }
+    if (missing_templates(p, rep, path, def) > 0)
+        return -1;
+    for (i = 0; i < nseen; i++)
+        if (!strcmp(seen_keys[i], def->id)) {
+            refuse(rep, path, pool_printf(p, "%s:%d: workflow id \"%s\" is already "
+                                             "defined by another file", path,
+                                          def->line, def->id));
+            return -1;
+        }
+    seen_keys[nseen] = pool_strdup(p, def->id);
+    sha = sha256_hex(p, data, len);
+    v[0] = def->id;
+    v[1] = sha;
+    v[2] = data;
+    v[3] = path;
+    res = db_exec(p, &err, "SELECT def_version, is_new FROM wf_publish($1, $2, $3, $4)",
+                  4, v);
+    if (res == NULL || PQntuples(res) != 1) {
+        log_event(LOG_ERROR, "workflow not published: database error", "file", path,
+                  "error", err.msg, "detail", err.detail, NULL);
+        if (rep->err_out != NULL)
+            fprintf(rep->err_out, "%s:0: not published: %s (%s)\n", path, err.msg,
+                    err.detail);
+        return -2;
+    }
+    if (!strcmp(db_val(res, 0, 1), "t")) {
+        rep->published++;
+        log_event(LOG_INFO, "workflow published", "workflow", def->id, "version",
+                  db_val(res, 0, 0), "file", path, "sha256", sha, NULL);
+        if (rep->out != NULL)
+            fprintf(rep->out, "%s: version %s published (%s)\n", def->id,
+                    db_val(res, 0, 0), path);
+    } else {
+        rep->unchanged++;
+        log_event(LOG_DEBUG, "workflow unchanged", "workflow", def->id, "version",
+                  db_val(res, 0, 0), NULL);
+        if (rep->out != NULL)
+            fprintf(rep->out, "%s: version %s unchanged\n", def->id, db_val(res, 0, 0));
+    }
+    return 0;
+}
+
+static int
+publish_all(const cfg_t *cfg, report_t *rep)
+{
+    struct dirent **names = NULL;
+    pool_t         *p = pool_new(0);
+    en_err_t        err;
+    char          **seen;
+    int             n, i, rc = 0;
+
+    en_clear(&err);
+    wf_schema_forget();          /* a reload reads workflow.rng again too */
+    if (db_conn(&err) == NULL && db_init(cfg->database, &err) != EN_OK) {
+        log_event(LOG_ERROR, "cannot publish workflows: database not reachable",
+                  "detail", err.detail, NULL);
+        if (rep->err_out != NULL)
+            fprintf(rep->err_out, "cannot publish: %s (%s)\n", err.msg, err.detail);
+        pool_free(p);
+        return -1;
+    }
+    n = scandir(cfg->workflows_dir, &names, is_definition_file, alphasort);
+    if (n < 0) {
+        log_event(LOG_ERROR, "cannot read the workflows folder", "dir",
+                  cfg->workflows_dir, "error", strerror(errno), NULL);
+        if (rep->err_out != NULL)
+            fprintf(rep->err_out, "%s: %s\n", cfg->workflows_dir, strerror(errno));
+        pool_free(p);
+        return -1;
+    }
+    seen = pool_calloc(p, sizeof(char *) * ((size_t) n + 1));
+    for (i = 0; i < n; i++) {
+        const char *path = pool_printf(p, "%s/%s", cfg->workflows_dir, names[i]->d_name);
+        int         r = publish_one(p, rep, path, seen, rep->published + rep->unchanged);
+
+        if (r == -1)
+            rep->refused++;
+        if (r != 0)
+            rc = -1;
+        free(names[i]);
+    }
+    free(names);
+    pool_free(p);
+    wf_store_forget_current();
+    return rc;
+}
+
+int
+wf_store_publish_dir(const cfg_t *cfg)
+{
+    report_t rep;
+
+    memset(&rep, 0, sizeof(rep));
+    rep.xslt_dir = cfg->xslt_dir;
+    return publish_all(cfg, &rep);
+}
+
+int
+wf_store_publish(const cfg_t *cfg, FILE *out, FILE *err_out, int *n_published,
+                 int *n_unchanged, int *n_refused)
+{
+    report_t rep;
+    int      rc;
+
+    memset(&rep, 0, sizeof(rep));
+    rep.xslt_dir = cfg->xslt_dir;
+    rep.out = out;
+    rep.err_out = err_out;
+    rc = publish_all(cfg, &rep);
+    if (n_published != NULL)
+        *n_published = rep.published;
+    if (n_unchanged != NULL)
+        *n_unchanged = rep.unchanged;
+    if (n_refused != NULL)
+        *n_refused = rep.refused;
+    return rc;
+}
+
+/* --- the cache ------------------------------------------------------------- */
+
+const wf_def_t *
+wf_store_get(en_err_t *err, const char *key, int version)
+{
+    store_entry_t  *e;
+    pool_t         *tmp, *defpool;
+    PGresult       *res;
+    wf_diag_t       diags;
+    wf_def_t       *def = NULL;
+    xmlDocPtr       doc;
+    const char     *name;
+    char            vs[16];
+    const char     *v[2];
+
+    for (e = store_defs; e != NULL; e = e->next)
+        if (e->version == version && !strcmp(e->key, key))
+            return e->def;
+    if (store_pool == NULL)
+        store_pool = pool_new(0);
+    tmp = pool_new(0);
+    snprintf(vs, sizeof(vs), "%d", version);
+    v[0] = key;
+    v[1] = vs;
+    res = db_exec(tmp, err, "SELECT xml, coalesce(source, workflow_key) FROM definitions"
+                            " WHERE workflow_key = $1 AND version = $2::int", 2, v);
+    if (res == NULL) {
+        pool_free(tmp);
+        return NULL;
+    }
+    if (PQntuples(res) == 0) {
+        pool_free(tmp);
+        en_set(err, EN_NOTFOUND, "err.wf.definition", "no definition %s version %d",
+               key, version);
+        return NULL;
+    }
+    /* the definition lives in its own pool, kept for the process's life.
+     * It passed the schema when it was published: it is parsed and linked
+     * here, not validated against today's workflow.rng again, so that a
+     * grammar grown since never strands the demands running on it. */
+    defpool = pool_new(0);
+    wf_diag_init(&diags, tmp);
+    name = pool_printf(defpool, "%s (version %d)", db_val(res, 0, 1), version);
+    doc = xml_safe_read_memory(defpool, PQgetvalue(res, 0, 0),
+                               (size_t) PQgetlength(res, 0, 0), name, err);
+    if (doc == NULL || wf_parse_doc(defpool, doc, name, &def, &diags) != EN_OK
+        || def == NULL || diags.errors > 0
+        || wf_check_def(defpool, def, &diags) != EN_OK) {
+        const char *first = diags.first ? wf_diag_text(tmp, diags.first)
+                            : doc == NULL ? err->msg : "not loaded";
+
+        log_event(LOG_ERROR, "a published definition does not load", "workflow", key,
+                  "version", vs, "error", first, NULL);
+        en_set(err, EN_INTERNAL, "err.wf.definition",
+               "definition %s version %d does not load", key, version);
+        en_detail(err, "%s", first);
+        pool_free(defpool);
+        pool_free(tmp);
+        return NULL;
+    }
+    pool_free(tmp);
+    e = pool_calloc(store_pool, sizeof(*e));
+    e->key = pool_strdup(store_pool, key);
+    e->version = version;
+    e->def = def;
+    e->next = store_defs;
+    store_defs = e;
+    return def;
+}
+
+const wf_def_t *
+wf_store_current(en_err_t *err, const char *key, int *version)
+{
+    current_entry_t *c;
+    pool_t          *tmp;
+    PGresult        *res;
+    const char      *v[1] = { key };
+    int              ver;
+
+    for (c = store_current; c != NULL; c = c->next)
+        if (!strcmp(c->key, key)) {
+            if (version != NULL)
+                *version = c->version;
+            return wf_store_get(err, key, c->version);
+        }
+    tmp = pool_new(0);
+    res = db_exec(tmp, err, "SELECT max(version) FROM definitions WHERE workflow_key = $1",
+                  1, v);
+    if (res == NULL) {
+        pool_free(tmp);
+        return NULL;
+    }
+    if (db_isnull(res, 0, 0)) {
+        pool_free(tmp);
+        en_set(err, EN_NOTFOUND, "err.wf.unknown", "no such procedure");
+        en_detail(err, "workflow %s is not published", key);
+        return NULL;
+    }
+    ver = atoi(db_val(res, 0, 0));
+    pool_free(tmp);
+    if (store_pool == NULL)
+        store_pool = pool_new(0);
+    c = pool_calloc(store_pool, sizeof(*c));
+    c->key = pool_strdup(store_pool, key);
+    c->version = ver;
+    c->next = store_current;
+    store_current = c;
+    if (version != NULL)
+        *version = ver;
+    return wf_store_get(err, key, ver);
+}
+
+void
+wf_store_forget_current(void)
+{
+    store_current = NULL;     /* the entries stay in store_pool: small */
+}
