@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * demand_view.h -- what the demand pages (h_demand.c, h_agent.c) share:
+ * turning a workflow definition and a demand's stored data into the XML
+ * of a page (fields with their values and messages, stored values shown
+ * the Swiss way, texts in the reader's language), the conditions that
+ * hide a field or a page, and a batched form of the authorization
+ * question for pages that must know, for several objects at once, what
+ * the reader may do (which buttons to show).
+ *
+ * Nothing here decides an access on its own: dv_authz_many asks the same
+ * SQL function authz_check asks (authz_may), only for several objects in
+ * one round trip, and is used to choose what to SHOW; every action is
+ * still checked by authz_check (directly or inside wf_fire / wf_save).
+ */
+#ifndef GUICHET_DEMAND_VIEW_H
+#define GUICHET_DEMAND_VIEW_H
+
+#include <jansson.h>
+#include <libxml/tree.h>
+
+#include "authz.h"
+#include "req.h"
+#include "wf_def.h"
+#include "wf_demand.h"
+#include "wf_fire.h"
+
+/* The text of t in the request's language (French, else the first), or
+ * "" when t is empty.  Never NULL. */
+const char *dv_text(req_t *r, const wf_i18n_t *t);
+
+/* Runs sql, whose one row and column is a JSON document, and returns it
+ * parsed (owned by r->pool).  NULL with r->err set on failure; a query
+ * that returns no row gives EN_NOTFOUND. */
+json_t *dv_query_json(req_t *r, const char *sql, int n, const char *const *params);
+
+/* String member k of o, or dflt. */
+const char *dv_jstr(json_t *o, const char *k, const char *dflt);
+long long   dv_jint(json_t *o, const char *k);
+
+/* Asks authz_may() (sql/0003_spaces.sql) about n (action, object, arg)
+ * questions for the reader of r, in ONE round trip.  allowed[i] is 1 when
+ * the answer is "allow"; reasons[i] (may be NULL) gets the reason key of a
+ * refusal ("" for notfound).  For choosing what a page shows only: the
+ * action itself goes through authz_check.  Returns EN_OK or an error with
+ * r->err set. */
+int dv_authz_many(req_t *r, int n, const az_action_t *actions, const char *const *objects,
+                  const char *const *args, int *allowed, const char **reasons);
+
+/* A transition's by="..." without "system", as authz reads it ("" when
+ * only the system may fire it).  Lives in p. */
+const char *dv_people_roles(pool_t *p, const wf_transition_t *t);
+
+/* The audience as AZ_START_DEMAND takes it ("professional:association
+ * foundation"), as wf_demand_create() passes it.  Lives in p. */
+const char *dv_audience_arg(pool_t *p, const wf_audience_t *a);
+
+/* --- values ----------------------------------------------------------- */
+
+/* What a user typed (posted) for field f in this request, or NULL when the
+ * field was not sent.  A multiple choice joins its values with '\n'. */
+const char *dv_posted(req_t *r, const kv_t *form, const wf_field_t *f);
+
+/* A stored (normalised) value as it goes back into an input: money in
+ * cents "150050" -> "1500.50", an ISO date -> "31.12.2026"; others as
+ * stored.  Lives in p. */
+const char *dv_input_value(pool_t *p, const wf_field_t *f, const char *stored);
+
+/* A stored value as a reader sees it: "1'500.50 CHF", "31.12.2026", an
+ * option's label, "Oui"/"Non", an IBAN in groups of four.  Lives in p. */
+const char *dv_display_value(req_t *r, const wf_field_t *f, const char *stored);
+
+/* The document stored for a file field: its JSON {document, filename,
+ * mime, size}; 0 when there is none. */
+int dv_stored_document(const wf_demand_t *d, const char *name, const char **doc_id,
+                       const char **filename, long long *size);
+
+/* Whether condition c holds, judged on what was posted (normalised the way
+ * the engine does) else on what is stored.  An absent condition holds. */
+int dv_cond_holds(req_t *r, const wf_cond_t *c, const wf_demand_t *d, const kv_t *posted);
+
+/* Whether a page is shown (its shown-when holds on the stored data). */
+int dv_page_shown(req_t *r, const wf_page_t *pg, const wf_demand_t *d);
+
+/* The pages the owner edits in state s (its pages=, else its whole form),
+ * those shown only; *n gets their count.  NULL/0 when s has no form.
+ * Lives in r->pool. */
+wf_page_t **dv_edit_pages(req_t *r, const wf_state_t *s, const wf_demand_t *d, size_t *n);
+
+/* The page of the form that holds field `name`, or NULL. */
+const wf_page_t *dv_field_page(const wf_form_t *form, const char *name);
+
+/* The first error about field `name` in errs[0..n), or NULL. */
+const wf_field_error_t *dv_error_for(const wf_field_error_t *errs, int n, const char *name);
+
+/* --- page XML ---------------------------------------------------------- */
+
+/* <field> for one input of a form: name, id (id_prefix + name), type,
+ * input kind, label, help, required, value (what to put back in the
+ * input), its message when refused, <option>s, the stored <document> of a
+ * file field, and the condition that shows it when it is on the same page.
+ * value NULL: nothing to show. */
+xmlNodePtr dv_field(req_t *r, xmlNodePtr parent, const wf_field_t *f, const char *id_prefix,
+                    const char *value, const wf_field_error_t *err, const wf_demand_t *d);
+
+/* <errors count="n"><error field= href= label= key= arg=/>...</errors>,
+ * one per distinct field, in the order given; href_of(field) gives each
+ * link (may return NULL: "#" + id_prefix + field). */
+typedef const char *(*dv_href_fn)(req_t *r, const char *field, void *arg);
+xmlNodePtr dv_errors(req_t *r, xmlNodePtr parent, const wf_field_error_t *errs, int n,
+                     const char *(*label_of)(req_t *r, const char *field, void *arg),
+                     dv_href_fn href_of, void *arg);
+
+/* <demand> with what every list shows of a demand row (a JSON object with
+ * id, reference, workflow, version, state, bucket, progress, updated,
+ * updated_iso ...): the procedure's title and the state's label from its
+ * definition (the ids when the definition does not load). */
+xmlNodePtr dv_demand_summary(req_t *r, xmlNodePtr parent, json_t *row);
+
+/* Adds the state's label, description, bucket, progress of d to node. */
+void dv_state_attrs(req_t *r, xmlNodePtr node, const wf_def_t *def, const char *state_id);
+
+#endif

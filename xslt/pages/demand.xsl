@@ -1,0 +1,223 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!-- SPDX-License-Identifier: AGPL-3.0-or-later -->
+<!--
+  demand.xsl - one demand: where it stands (state, progress, dates), the
+  steps the reader may take (one form each, with a comment, the step's own
+  fields and attachments), the data entered page by page, the documents,
+  and the history with its comments.  A refused step comes back here with
+  status 422, the error summary on top and each message by its field.
+  Input (engine/h_demand.c): /page/demand, /page/actions/action,
+  /page/data/form/page/item, /page/documents/document,
+  /page/history/event, /page/edit, /page/done, /page/errors.
+-->
+<xsl:stylesheet version="1.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:g="urn:guichet:xslt"
+    extension-element-prefixes="g"
+    exclude-result-prefixes="g">
+  <xsl:import href="../layout.xsl"/>
+  <xsl:import href="../form.xsl"/>
+
+  <xsl:template match="page" mode="title">
+    <xsl:call-template name="title-prefix"/>
+    <xsl:value-of select="demand/@title"/>
+    <xsl:text> – </xsl:text>
+    <xsl:value-of select="demand/@reference"/>
+  </xsl:template>
+
+  <xsl:template match="page" mode="content">
+    <xsl:call-template name="error-summary"/>
+    <xsl:for-each select="done">
+      <div class="flash flash-ok" role="status">
+        <xsl:value-of select="g:msg('demand.done', @label)"/>
+      </div>
+    </xsl:for-each>
+    <xsl:if test="@read-receipt = 'yes'">
+      <div class="flash flash-ok" role="status"><xsl:value-of select="g:msg('demand.read_receipt')"/></div>
+    </xsl:if>
+    <xsl:apply-templates select="demand"/>
+    <xsl:if test="actions/action or edit">
+      <section id="actions" aria-labelledby="actions-title" tabindex="-1">
+        <h2 id="actions-title"><xsl:value-of select="g:msg('demand.actions')"/></h2>
+        <xsl:for-each select="edit">
+          <p><a class="button secondary" href="{@href}"><xsl:value-of select="g:msg('demand.edit')"/></a></p>
+        </xsl:for-each>
+        <xsl:apply-templates select="actions/action"/>
+      </section>
+    </xsl:if>
+    <xsl:apply-templates select="data"/>
+    <xsl:if test="documents/document">
+      <section aria-labelledby="docs-title">
+        <h2 id="docs-title"><xsl:value-of select="g:msg('demand.documents')"/></h2>
+        <ul>
+          <xsl:for-each select="documents/document">
+            <li>
+              <xsl:value-of select="@label"/>
+              <xsl:text> : </xsl:text>
+              <a href="/documents/{@id}"><xsl:value-of select="@filename"/></a>
+              <xsl:text> (</xsl:text><xsl:value-of select="@size-kb"/><xsl:text> Ko, </xsl:text>
+              <xsl:value-of select="@at"/><xsl:text>)</xsl:text>
+            </li>
+          </xsl:for-each>
+        </ul>
+      </section>
+    </xsl:if>
+    <xsl:apply-templates select="history"/>
+    <p><a href="/dashboard"><xsl:value-of select="g:msg('demand.back_dashboard')"/></a></p>
+  </xsl:template>
+
+  <xsl:template match="demand">
+    <h1><xsl:value-of select="@title"/></h1>
+    <xsl:call-template name="demand-head"/>
+    <section class="status" aria-labelledby="status-title">
+      <h2 id="status-title"><xsl:value-of select="g:msg('demand.status')"/></h2>
+      <p>
+        <xsl:value-of select="g:msg('demand.state')"/>
+        <xsl:text> : </xsl:text>
+        <strong><xsl:value-of select="@state-label"/></strong>
+      </p>
+      <xsl:if test="state-description">
+        <p><xsl:value-of select="state-description"/></p>
+      </xsl:if>
+      <xsl:call-template name="progress"/>
+      <dl>
+        <dt><xsl:value-of select="g:msg('demand.created')"/></dt>
+        <dd><xsl:value-of select="@created"/></dd>
+        <xsl:if test="@submitted">
+          <dt><xsl:value-of select="g:msg('demand.submitted')"/></dt>
+          <dd><xsl:value-of select="@submitted"/></dd>
+        </xsl:if>
+        <dt><xsl:value-of select="g:msg('demand.updated')"/></dt>
+        <dd><xsl:value-of select="@updated"/></dd>
+        <dt><xsl:value-of select="g:msg('demand.filed_by')"/></dt>
+        <dd>
+          <xsl:value-of select="@owner"/>
+          <xsl:if test="@entity">
+            <xsl:text>, </xsl:text><xsl:value-of select="g:msg('ctx.for')"/><xsl:text> </xsl:text><xsl:value-of select="@entity"/>
+          </xsl:if>
+        </dd>
+      </dl>
+    </section>
+  </xsl:template>
+
+  <xsl:template match="action">
+    <form method="post" action="{@href}" class="action" novalidate="novalidate">
+      <xsl:if test="@multipart = 'yes'"><xsl:attribute name="enctype">multipart/form-data</xsl:attribute></xsl:if>
+      <xsl:call-template name="csrf"/>
+      <input type="hidden" name="version" value="{/page/demand/@version}"/>
+      <xsl:if test="field or @comment != 'none' or description">
+        <h3 id="{@prefix}title"><xsl:value-of select="@label"/></h3>
+      </xsl:if>
+      <xsl:if test="description"><p class="help"><xsl:value-of select="description"/></p></xsl:if>
+      <xsl:apply-templates select="field"/>
+      <xsl:if test="@comment != 'none'">
+        <div class="field" id="{@prefix}comment-field">
+          <xsl:if test="@comment-error"><xsl:attribute name="class">field field-error</xsl:attribute></xsl:if>
+          <label for="{@prefix}comment">
+            <xsl:value-of select="g:msg('demand.comment')"/>
+            <xsl:choose>
+              <xsl:when test="@comment = 'required'"><span class="req"><xsl:text> </xsl:text><xsl:value-of select="g:msg('demand.required')"/></span></xsl:when>
+              <xsl:otherwise><span class="opt"><xsl:text> </xsl:text><xsl:value-of select="g:msg('demand.optional')"/></span></xsl:otherwise>
+            </xsl:choose>
+          </label>
+          <xsl:if test="@comment-error">
+            <p class="error-msg" id="{@prefix}comment-error">
+              <xsl:value-of select="g:msg('demand.error_prefix')"/>
+              <xsl:text> </xsl:text>
+              <xsl:value-of select="g:msg(@comment-error, string(@comment-error-arg))"/>
+            </p>
+          </xsl:if>
+          <textarea id="{@prefix}comment" name="comment" rows="4">
+            <xsl:if test="@comment = 'required'"><xsl:attribute name="aria-required">true</xsl:attribute></xsl:if>
+            <xsl:if test="@comment-error">
+              <xsl:attribute name="aria-invalid">true</xsl:attribute>
+              <xsl:attribute name="aria-describedby"><xsl:value-of select="concat(@prefix, 'comment-error')"/></xsl:attribute>
+            </xsl:if>
+            <xsl:value-of select="comment-value"/>
+          </textarea>
+        </div>
+      </xsl:if>
+      <p>
+        <button type="submit">
+          <xsl:if test="@kind = 'secondary'"><xsl:attribute name="class">secondary</xsl:attribute></xsl:if>
+          <xsl:value-of select="@label"/>
+        </button>
+      </p>
+    </form>
+  </xsl:template>
+
+  <xsl:template match="data">
+    <section aria-labelledby="data-title">
+      <h2 id="data-title"><xsl:value-of select="g:msg('demand.data')"/></h2>
+      <xsl:for-each select="form">
+        <xsl:if test="count(../form) > 1 and @title != ''">
+          <h3><xsl:value-of select="@title"/></h3>
+        </xsl:if>
+        <xsl:for-each select="page">
+          <div class="data-page">
+            <xsl:element name="{concat('h', 3 + number(count(../../form) > 1 and ../@title != ''))}">
+              <xsl:value-of select="@title"/>
+              <xsl:if test="@edit-href">
+                <xsl:text> </xsl:text>
+                <a href="{@edit-href}">
+                  <xsl:value-of select="g:msg('demand.edit_page')"/>
+                  <span class="sr-context"><xsl:text> : </xsl:text><xsl:value-of select="@title"/></span>
+                </a>
+              </xsl:if>
+            </xsl:element>
+            <dl>
+              <xsl:for-each select="item">
+                <dt id="{@id}"><xsl:value-of select="@label"/></dt>
+                <dd>
+                  <xsl:choose>
+                    <xsl:when test="@document">
+                      <a href="/documents/{@document}"><xsl:value-of select="@value"/></a>
+                      <xsl:text> (</xsl:text><xsl:value-of select="@size-kb"/><xsl:text> Ko)</xsl:text>
+                    </xsl:when>
+                    <xsl:when test="@value"><xsl:value-of select="@value"/></xsl:when>
+                    <xsl:otherwise><xsl:value-of select="g:msg('demand.not_given')"/></xsl:otherwise>
+                  </xsl:choose>
+                  <xsl:if test="@error">
+                    <span class="error-msg">
+                      <xsl:text> </xsl:text>
+                      <xsl:value-of select="g:msg('demand.error_prefix')"/>
+                      <xsl:text> </xsl:text>
+                      <xsl:value-of select="g:msg(@error, string(@error-arg))"/>
+                    </span>
+                  </xsl:if>
+                </dd>
+              </xsl:for-each>
+            </dl>
+          </div>
+        </xsl:for-each>
+      </xsl:for-each>
+    </section>
+  </xsl:template>
+
+  <xsl:template match="history">
+    <section aria-labelledby="history-title">
+      <h2 id="history-title"><xsl:value-of select="g:msg('demand.history')"/></h2>
+      <ol class="history">
+        <xsl:for-each select="event">
+          <li>
+            <time datetime="{@iso}"><xsl:value-of select="@at"/></time>
+            <xsl:text> – </xsl:text>
+            <strong><xsl:value-of select="@label"/></strong>
+            <xsl:if test="@actor">
+              <xsl:text> (</xsl:text><xsl:value-of select="@actor"/><xsl:text>)</xsl:text>
+            </xsl:if>
+            <xsl:if test="@kind = 'system'">
+              <xsl:text> (</xsl:text><xsl:value-of select="g:msg('demand.system')"/><xsl:text>)</xsl:text>
+            </xsl:if>
+            <xsl:if test="@to">
+              <xsl:text> → </xsl:text><xsl:value-of select="@to"/>
+            </xsl:if>
+            <xsl:if test="comment">
+              <blockquote><p><xsl:value-of select="comment"/></p></blockquote>
+            </xsl:if>
+          </li>
+        </xsl:for-each>
+      </ol>
+    </section>
+  </xsl:template>
+</xsl:stylesheet>
