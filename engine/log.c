@@ -92,7 +92,7 @@ log_json_str_fit(char *out, size_t room, const char *s)
     if (keep >= sizeof(cut))
         keep = sizeof(cut) - 1;
     memcpy(cut, s, keep);
-    while (keep > 0 && ((unsigned char) cut[keep] & 0xc0) == 0x80)
+    while (keep > 0 && ((unsigned char) s[keep] & 0xc0) == 0x80)
         keep--;                       /* not inside a UTF-8 sequence */
     cut[keep] = '\0';
     return log_json_str(out, room, cut);

@@ -215,11 +215,10 @@ header_param(pool_t *p, const char *h, size_t n, const char *param)
             buf_t b;
 
             buf_init(&b, p);
-            for (j = i + 1; j < n && h[j] != '"'; j++) {
-                if (h[j] == '\\' && j + 1 < n)
-                    j++;
+            /* browsers send '"' as %22 and backslashes unescaped
+             * (HTML's form-data encoding), so no escape is honoured */
+            for (j = i + 1; j < n && h[j] != '"'; j++)
                 buf_putc(&b, h[j]);
-            }
             if (j >= n)
                 return NULL;           /* unterminated quote */
             return b.data;
@@ -361,7 +360,8 @@ req_pick_lang(const char *h, const char *dflt)
                 char *qe;
                 double qv = strtod(h + 2, &qe);   /* q is at most 3 decimals */
 
-                q = (int) (qv * 1000 + 0.5);
+                /* out-of-range or NaN q-values count as 0, never as UB */
+                q = qv > 0 && qv <= 1 ? (int) (qv * 1000 + 0.5) : 0;
                 h = qe;
                 continue;
             }

@@ -16,7 +16,7 @@ PKGS=(
   libxlsxwriter-dev libgraphviz-dev graphviz
   postgresql-15 postgresql-client-15 nginx-light
   python3 python3-pytest python3-aiosmtpd
-  nodejs npm chromium
+  nodejs npm chromium wrk
 )
 
 missing=()
