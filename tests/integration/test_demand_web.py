@@ -200,8 +200,10 @@ def test_carla_starts_a_subsidy_from_her_dashboard(stack, carla):
     assert input_value(r.text, "contact-name") == "Carla Rossi"
     assert input_value(r.text, "contact-email") == "carla.rossi@exemple.test"
     assert '<label for="f-contact-phone">' in r.text
-    # the draft shows on the dashboard
-    assert "Brouillon" in text_of(section(carla.get("/dashboard").text, "b-draft"))
+    # the draft shows on the dashboard, with its state and progress in text
+    ref = q1(stack, "SELECT reference FROM demands WHERE id = :'p1'", demand)
+    drafts = text_of(section(carla.get("/dashboard").text, "b-draft"))
+    assert ref in drafts and "Brouillon" in drafts and "Avancement : 0 %" in drafts
 
 
 def test_carla_fills_the_form_page_by_page_with_messages_next_to_fields(stack, carla):
@@ -403,6 +405,32 @@ def test_carla_completes_agnes_decides_carla_reads(stack, agnes, carla):
              demand)
     d = carla.get(f"/documents/{doc}")
     assert d.status == 200 and d.body == PDF and "attachment" in d.headers["content-disposition"]
+
+
+def test_submitting_an_incomplete_draft_says_what_is_missing_page_by_page(stack, carla):
+    r = carla.post("/demands", data={"workflow": "subsidy", "csrf": carla.token})
+    assert r.status == 303, r
+    demand = r.headers["location"].split("/")[2]
+    r = post_page(carla, demand, "applicant", {
+        "contact-name": "Carla Rossi", "contact-email": "carla.rossi@exemple.test",
+        "contact-phone": "+41 21 316 11 11"}, nav="save")
+    assert r.status == 303 and r.headers["location"].endswith("?saved=1"), r
+    assert "Brouillon enregistré" in carla.get(r.headers["location"]).text
+
+    r = fire(carla, demand, "submit", version=version_of(stack, demand))
+    assert r.status == 422, r
+    assert f'href="/demands/{demand}/page/project#f-project-title"' in r.text
+    assert f'href="/demands/{demand}/page/bank#f-iban"' in r.text
+    assert "Titre du projet : Ce champ est obligatoire" in text_of(r.text)
+    assert state_of(stack, demand) == "draft" and events(stack, demand, "submit") == 0
+
+    # the draft can be given up; it leaves the drafts
+    r = fire(carla, demand, "discard", version=version_of(stack, demand))
+    assert r.status == 303, r
+    assert state_of(stack, demand) == "withdrawn"
+    ref = q1(stack, "SELECT reference FROM demands WHERE id = :'p1'", demand)
+    dash = carla.get("/dashboard").text
+    assert ref in section(dash, "b-archived") and ref not in section(dash, "b-draft")
 
 
 # --- who may not ----------------------------------------------------------------------
