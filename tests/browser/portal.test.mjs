@@ -88,3 +88,29 @@ test('the 404 page says what happened and offers the way home', async () => {
   assert.equal(new URL(page.url()).pathname, '/');
   await page.close();
 });
+
+test('a citizen logs in through the identity provider and finds her demands', async () => {
+  const page = await frenchPage();
+  await page.goto(BASE + '/dashboard');
+  // not logged in: sent to the provider's own login page
+  await page.waitForURL(/\/interaction\//);
+  await page.fill('input[name=login]', 'alice');
+  await page.fill('input[name=password]', 'un mot de passe');
+  await page.locator('form button[type=submit], form input[type=submit]').first().click();
+  await page.waitForURL((u) => u.toString().startsWith(BASE));
+  assert.equal(new URL(page.url()).pathname, '/dashboard');
+  const who = await page.locator('header .who').innerText();
+  assert.match(who, /Alice Martin, pour moi-même/);
+  assert.equal(await page.locator('h1').count(), 1);
+  await shot(page, 'dashboard-alice');
+  // logging out ends the portal's session, then the provider asks whether
+  // to end its own too; saying yes lands on the portal's goodbye page
+  await page.getByRole('button', { name: 'Se déconnecter' }).click();
+  await page.getByRole('button', { name: 'Oui, me déconnecter' }).click();
+  await page.waitForURL(/\/auth\/logged-out/);
+  await shot(page, 'logged-out');
+  // with neither session left, the dashboard asks for a login again
+  await page.goto(BASE + '/dashboard');
+  await page.waitForURL(/\/interaction\//);
+  await page.close();
+});
