@@ -64,10 +64,10 @@ typedef struct {
     const char *display_name;
     const char *email;
     const char *function;     /* "" when none */
-    const char *since;        /* YYYY-MM-DD (Zurich) */
+    const char *since;        /* DD.MM.YYYY (Zurich) */
     int         is_referent;
     const char *duties;       /* live delegations, blank-separated: "grants members" */
-    const char *duties_until; /* earliest end of a dated delegation, or "" */
+    const char *duties_until; /* earliest end of a dated delegation (DD.MM.YYYY), or "" */
     const char *grants;       /* live access grants (workflow keys), blank-separated */
 } space_member_t;
 

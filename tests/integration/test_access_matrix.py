@@ -177,13 +177,19 @@ MATRIX = [
     Row("agent_queue", "GET", "/agent/no-such-group", cells_logged_in(404)),
 ]
 
-# Tables whose content must not change when a request is refused.
-DOMAIN_TABLES = [
-    "persons", "identities", "entities", "spaces", "memberships", "delegations",
-    "access_grants", "agent_groups", "agent_members", "third_party_groups",
-    "third_party_members", "administrators", "space_events", "identity_links",
-    "definitions", "demands", "events", "timers", "outbox", "codes", "documents",
-]
+# Tables whose content must not change when a request is refused.  The
+# mailer and the scheduler work on their own (a mail queued by an earlier,
+# allowed request is sent meanwhile): of outbox and timers only what a
+# request writes is compared, not the delivery and firing columns.
+DOMAIN_TABLES = {
+    "persons": "x", "identities": "x", "entities": "x", "spaces": "x", "memberships": "x",
+    "delegations": "x", "access_grants": "x", "agent_groups": "x", "agent_members": "x",
+    "third_party_groups": "x", "third_party_members": "x", "administrators": "x",
+    "space_events": "x", "identity_links": "x", "definitions": "x", "demands": "x",
+    "events": "x", "codes": "x", "documents": "x",
+    "outbox": "row(x.id, x.demand_id, x.event_id, x.template, x.recipient, x.data)",
+    "timers": "row(x.id, x.demand_id, x.state, x.name, x.action, x.transition, x.due_at)",
+}
 
 SESSION_COOKIES = ("guichet_session", "__Host-guichet")
 MISSING = "00000000-0000-4000-8000-000000000000"
@@ -289,8 +295,8 @@ def snapshot(psql, client):
     """A checksum of every domain table, and the client's session row."""
     present = {r[0] for r in psql.rows(
         "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
-    parts = [f"SELECT '{t}' || ':' || x::text AS t FROM {t} x"
-             for t in DOMAIN_TABLES if t in present]
+    parts = [f"SELECT '{t}' || ':' || ({cols})::text AS t FROM {t} x"
+             for t, cols in DOMAIN_TABLES.items() if t in present]
     cookie = session_cookie(client)
     h = hashlib.sha256(cookie.encode()).hexdigest() if cookie else ""
     assert re.fullmatch(r"[0-9a-f]{64}|", h)
@@ -638,6 +644,20 @@ def test_context_page_lists_the_person_and_each_space(stack, world):
     r = a.get("/context")
     assert re.search(r"Alice Martin,\s*pour moi-même", r.text)
     assert "Kiosque" not in r.text
+
+
+def test_the_referent_reaches_the_members_page_in_one_click(stack, world):
+    k = world.spaces["kiosque"]
+    c = log_in(stack, world, "referent_self")
+    page = f"/spaces/{k}/members"
+    assert c.get(page).status == 403                    # acting for herself
+    r = c.get("/context")
+    assert f'name="return_to" value="{page}"' in r.text
+    r = c.post("/context", data={"space": k, "return_to": page, "csrf": csrf_of(c)})
+    assert r.status == 303 and r.headers["location"].endswith(page)
+    r = c.get(page)
+    assert r.status == 200 and "Carla Rossi" in r.text
+    assert re.search(r"\d\d\.\d\d\.\d{4}", r.text)     # dates the Swiss way
 
 
 def test_switch_rotates_the_session_and_shows_the_context(stack, world):

@@ -61,12 +61,27 @@
     </form>
     <xsl:if test="choice/option[@referent = 'yes']">
       <h2><xsl:value-of select="g:msg('context.manage')"/></h2>
+      <p class="hint"><xsl:value-of select="g:msg('context.manage_hint')"/></p>
       <ul>
         <xsl:for-each select="choice/option[@referent = 'yes']">
-          <li><a href="/spaces/{@space}/members"><xsl:value-of select="@entity"/></a></li>
+          <li>
+            <xsl:choose>
+              <xsl:when test="@active = 'yes'">
+                <a href="/spaces/{@space}/members"><xsl:value-of select="@entity"/></a>
+              </xsl:when>
+              <xsl:otherwise>
+                <!-- one click: act for the entity, then its members page -->
+                <form method="post" action="/context" class="inline">
+                  <xsl:call-template name="csrf"/>
+                  <input type="hidden" name="space" value="{@space}"/>
+                  <input type="hidden" name="return_to" value="/spaces/{@space}/members"/>
+                  <button type="submit"><xsl:value-of select="@entity"/></button>
+                </form>
+              </xsl:otherwise>
+            </xsl:choose>
+          </li>
         </xsl:for-each>
       </ul>
-      <p class="hint"><xsl:value-of select="g:msg('context.manage_hint')"/></p>
     </xsl:if>
     <xsl:if test="not(choice/option[@kind = 'entity'])">
       <p class="hint"><xsl:value-of select="g:msg('context.none')"/></p>
