@@ -220,23 +220,7 @@ oidc_request(req_t *r, const char *path, const char *query, const char *cookie)
 const char *
 auth_url_encode(pool_t *p, const char *s)
 {
-    static const char hex[] = "0123456789ABCDEF";
-    buf_t             b;
-
-    buf_init(&b, p);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char) *s;
-
-        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-            || c == '-' || c == '_' || c == '.' || c == '~')
-            buf_putc(&b, (char) c);
-        else {
-            buf_putc(&b, '%');
-            buf_putc(&b, hex[c >> 4]);
-            buf_putc(&b, hex[c & 15]);
-        }
-    }
-    return b.data;
+    return req_url_encode(p, s, 0);
 }
 
 /* --- discovery --------------------------------------------------------- */

@@ -117,6 +117,10 @@ int req_parse_multipart(pool_t *p, const char *content_type,
  * returns dflt when nothing matches. */
 const char *req_pick_lang(const char *accept_language, const char *dflt);
 
+/* Percent-encodes s for a URL query or path (RFC 3986 unreserved kept,
+ * and '/' too when keep_slash); lives in p. */
+const char *req_url_encode(pool_t *p, const char *s, int keep_slash);
+
 /* First value of name in a list, or NULL. */
 const char *kv_get(const kv_t *list, const char *name);
 /* Appends (name, value) to the list whose head is *head (O(n)). */

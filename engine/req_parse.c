@@ -56,6 +56,28 @@ req_percent_decode(pool_t *p, const char *s, size_t n, int plus_space,
     return EN_OK;
 }
 
+const char *
+req_url_encode(pool_t *p, const char *s, int keep_slash)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    buf_t             b;
+
+    buf_init(&b, p);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char) *s;
+
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+            || c == '-' || c == '_' || c == '.' || c == '~' || (c == '/' && keep_slash)) {
+            buf_putc(&b, (char) c);
+        } else {
+            buf_putc(&b, '%');
+            buf_putc(&b, hex[c >> 4]);
+            buf_putc(&b, hex[c & 15]);
+        }
+    }
+    return b.data;
+}
+
 void
 kv_add(pool_t *p, kv_t **head, const char *name, const char *value)
 {

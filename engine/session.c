@@ -299,28 +299,6 @@ session_lookup(req_t *r, int *expired)
 
 /* --- the guard --------------------------------------------------------- */
 
-static const char *
-url_encode(pool_t *p, const char *s)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    buf_t             b;
-
-    buf_init(&b, p);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char) *s;
-
-        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-            || c == '-' || c == '_' || c == '.' || c == '~' || c == '/')
-            buf_putc(&b, (char) c);
-        else {
-            buf_putc(&b, '%');
-            buf_putc(&b, hex[c >> 4]);
-            buf_putc(&b, hex[c & 15]);
-        }
-    }
-    return b.data;
-}
-
 static int
 is_post(const req_t *r)
 {
@@ -358,7 +336,7 @@ session_guard(req_t *r)
             if (!session_return_to_ok(back))
                 back = "/";
             req_redirect(r, 303, pool_printf(r->pool, "/auth/login?return_to=%s%s",
-                                             url_encode(r->pool, back),
+                                             req_url_encode(r->pool, back, 1),
                                              expired ? "&reason=expired" : ""));
             return en_set(&r->err, EN_UNAUTH, "err.login_needed", "login needed");
         }
