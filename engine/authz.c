@@ -277,7 +277,11 @@ authz_check_many(req_t *r, int n, const az_action_t *actions, const char *const 
         return r->err.code;
     for (i = 0; i < n && i < PQntuples(res); i++) {
         allowed[i] = !strcmp(db_val(res, i, 0), "allow");
-        if (reasons != NULL && !allowed[i])
+        if (reasons == NULL || allowed[i])
+            continue;
+        if (!strcmp(db_val(res, i, 0), "notfound"))
+            reasons[i] = "";    /* none of the reader's business: a page hides it */
+        else
             reasons[i] = pool_strdup(r->pool, *db_val(res, i, 1) ? db_val(res, i, 1)
                                                                   : "err.forbidden");
     }

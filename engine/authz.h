@@ -49,7 +49,8 @@ int authz_check(req_t *r, az_action_t action, const char *object,
 
 /* Asks n questions at once, in one round trip, for a page deciding which
  * links and buttons to show: allowed[i] is 1 or 0, reasons[i] (reasons may
- * be NULL) the reason key of a refusal.  Returns EN_OK when the questions
+ * be NULL) the reason key of a refusal, "" when the answer is notfound (the
+ * object is none of the reader's business: a page leaves it out).  Returns EN_OK when the questions
  * could be asked (EN_UNAUTH without a session, EN_UNAVAILABLE...).  Never
  * instead of authz_check at the moment of acting. */
 int authz_check_many(req_t *r, int n, const az_action_t *actions,

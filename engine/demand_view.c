@@ -87,60 +87,6 @@ dv_jint(json_t *o, const char *k)
 
 /* --- authorization, batched ------------------------------------------------- */
 
-int
-dv_authz_many(req_t *r, int n, const az_action_t *actions, const char *const *objects,
-              const char *const *args, int *allowed, const char **reasons)
-{
-    const session_t *s = r->session;
-    json_t          *list, *ans;
-    const char      *params[3];
-    char            *text;
-    size_t           i;
-
-    for (i = 0; i < (size_t) n; i++) {
-        allowed[i] = 0;
-        if (reasons != NULL)
-            reasons[i] = "err.forbidden";
-    }
-    if (s == NULL || s->person_id == NULL)
-        return en_set(&r->err, EN_UNAUTH, "err.login_needed", "login needed");
-    if (n <= 0)
-        return EN_OK;
-    list = json_array();
-    for (i = 0; i < (size_t) n; i++) {
-        json_t *pair = json_array();
-
-        json_array_append_new(pair, json_string(authz_action_name(actions[i])));
-        json_array_append_new(pair, objects[i] ? json_string(objects[i]) : json_null());
-        json_array_append_new(pair, args[i] ? json_string(args[i]) : json_null());
-        json_array_append_new(list, pair);
-    }
-    text = json_dumps(list, JSON_COMPACT);
-    json_decref(list);
-    params[0] = s->person_id;
-    params[1] = s->space_id;
-    params[2] = pool_strdup(r->pool, text ? text : "[]");
-    free(text);
-    ans = dv_query_json(r,
-        "SELECT coalesce(json_agg(json_build_array(m.verdict, m.reason) ORDER BY o.i), '[]')"
-        "  FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS o(v, i),"
-        "       LATERAL authz_may($1::uuid, $2::uuid, o.v->>0, o.v->>1, o.v->>2) AS m",
-        3, params);
-    if (ans == NULL)
-        return r->err.code;
-    for (i = 0; i < (size_t) n && i < json_array_size(ans); i++) {
-        json_t     *a = json_array_get(ans, i);
-        const char *verdict = json_string_value(json_array_get(a, 0));
-        const char *reason = json_string_value(json_array_get(a, 1));
-
-        allowed[i] = verdict != NULL && !strcmp(verdict, "allow");
-        if (reasons != NULL)
-            reasons[i] = verdict != NULL && !strcmp(verdict, "notfound") ? ""
-                         : reason != NULL ? pool_strdup(r->pool, reason) : "err.forbidden";
-    }
-    return EN_OK;
-}
-
 const char *
 dv_people_roles(pool_t *p, const wf_transition_t *t)
 {

@@ -8,10 +8,10 @@
  * question for pages that must know, for several objects at once, what
  * the reader may do (which buttons to show).
  *
- * Nothing here decides an access on its own: dv_authz_many asks the same
- * SQL function authz_check asks (authz_may), only for several objects in
- * one round trip, and is used to choose what to SHOW; every action is
- * still checked by authz_check (directly or inside wf_fire / wf_save).
+ * Nothing here decides an access on its own: pages choose what to SHOW
+ * with authz_check_many (authz.c: the same SQL function authz_check asks,
+ * for several objects in one round trip); every action is still checked
+ * by authz_check (directly or inside wf_fire / wf_save).
  */
 #ifndef GUICHET_DEMAND_VIEW_H
 #define GUICHET_DEMAND_VIEW_H
@@ -37,15 +37,6 @@ json_t *dv_query_json(req_t *r, const char *sql, int n, const char *const *param
 /* String member k of o, or dflt. */
 const char *dv_jstr(json_t *o, const char *k, const char *dflt);
 long long   dv_jint(json_t *o, const char *k);
-
-/* Asks authz_may() (sql/0003_spaces.sql) about n (action, object, arg)
- * questions for the reader of r, in ONE round trip.  allowed[i] is 1 when
- * the answer is "allow"; reasons[i] (may be NULL) gets the reason key of a
- * refusal ("" for notfound).  For choosing what a page shows only: the
- * action itself goes through authz_check.  Returns EN_OK or an error with
- * r->err set. */
-int dv_authz_many(req_t *r, int n, const az_action_t *actions, const char *const *objects,
-                  const char *const *args, int *allowed, const char **reasons);
 
 /* A transition's by="..." without "system", as authz reads it ("" when
  * only the system may fire it).  Lives in p. */

@@ -29,13 +29,16 @@
 #define QUEUE_LIMIT "200"
 
 /* Every published version (small: procedures x versions), and the
- * reader's groups, in one round trip. */
+ * groups whose queue the reader may work, in one round trip.  Which groups
+ * those are is authz's answer (authz_may 'work-queue', the question
+ * authz_check(AZ_WORK_QUEUE) asks), not a reading of the memberships here. */
 static const char *const AGENT_SQL =
     "SELECT json_build_object("
     "  'groups', coalesce((SELECT json_agg(json_build_object('id', g.id, 'name', g.name)"
     "                        ORDER BY g.name)"
-    "                       FROM agent_members am JOIN agent_groups g ON g.id = am.group_id"
-    "                      WHERE am.person_id = $1::uuid), '[]'),"
+    "                       FROM agent_groups g,"
+    "                            LATERAL authz_may($1::uuid, $3::uuid, 'work-queue', g.id, NULL) m"
+    "                      WHERE m.verdict = 'allow'), '[]'),"
     "  'group', (SELECT g.name FROM agent_groups g WHERE g.id = $2),"
     "  'defs', coalesce((SELECT json_agg(json_build_array(workflow_key, version)"
     "                      ORDER BY workflow_key, version) FROM definitions), '[]'))::text";
@@ -133,18 +136,18 @@ jdecref(void *j)
 static int
 h_agent(req_t *r)
 {
-    const char *params[2] = { r->session->person_id, NULL };
+    const char *params[3] = { r->session->person_id, NULL, r->session->space_id };
     json_t     *j, *groups, *g, *states, *counts;
     xmlNodePtr  root, gs;
     size_t      i;
 
-    if ((j = dv_query_json(r, AGENT_SQL, 2, params)) == NULL)
+    if ((j = dv_query_json(r, AGENT_SQL, 3, params)) == NULL)
         return r->err.code;
     groups = json_object_get(j, "groups");
     if (json_array_size(groups) == 0)
         return en_set(&r->err, EN_FORBIDDEN, "authz.not_agent", "not an agent");
-    /* each group is the person's own (the query above): the counts need no
-     * further check; the queues themselves ask authz_check */
+    /* each group is one authz lets the reader work (the query above): the
+     * counts need no further check; the queues themselves ask authz_check */
     states = json_array();
     pool_on_free(r->pool, jdecref, states);
     json_array_foreach(groups, i, g)
@@ -221,7 +224,8 @@ h_agent_queue(req_t *r)
         return rc;
     params[0] = r->session->person_id;
     params[1] = group;
-    if ((j = dv_query_json(r, AGENT_SQL, 2, params)) == NULL)
+    params[2] = r->session->space_id;
+    if ((j = dv_query_json(r, AGENT_SQL, 3, params)) == NULL)
         return r->err.code;
     states = json_array();
     pool_on_free(r->pool, jdecref, states);

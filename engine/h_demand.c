@@ -229,7 +229,7 @@ h_dashboard(req_t *r)
             args[nq++] = pr[i].key;
         }
     }
-    if ((rc = dv_authz_many(r, nq, acts, objs, args, allowed, reasons)) != EN_OK)
+    if ((rc = authz_check_many(r, nq, acts, objs, args, allowed, reasons)) != EN_OK)
         return rc;
     procs = render_node(root, "procedures");
     for (i = 0; i < nk; i++) {
@@ -639,7 +639,7 @@ again:
     acts[nc] = AZ_FIRE_TRANSITION;
     objs[nc] = d->id;
     roles[nc] = "owner";
-    if ((rc = dv_authz_many(r, nc + 1, acts, objs, roles, allowed, NULL)) != EN_OK)
+    if ((rc = authz_check_many(r, nc + 1, acts, objs, roles, allowed, NULL)) != EN_OK)
         return rc;
 
     /* a read receipt: viewing the demand fires it (once; a conflict means

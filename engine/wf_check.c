@@ -319,6 +319,31 @@ wf_dym(wf_ck_t *ck, const char *word, const char *const *cands, size_t n)
 static const char *const wf_reserved_transitions[] = { "create", "purge",
                                                        NULL };
 
+/*
+ * Names the demand pages post next to a definition's own fields and
+ * attachments (h_demand.c): the comment of a step, the version the page was
+ * drawn from, the page navigation button and the CSRF token. A field or an
+ * attachment with one of these names would be read as the other.
+ */
+static const char *const wf_reserved_fields[] = { "comment", "version", "nav",
+                                                  "csrf", NULL };
+
+/* Reports name when the pages reserve it; what: "field" or "attachment". */
+static void
+wf_check_not_reserved(wf_ck_t *ck, const char *owner, const char *what,
+                      const char *name, int line)
+{
+    size_t k;
+
+    for (k = 0; wf_reserved_fields[k] != NULL; k++)
+        if (name != NULL && strcmp(name, wf_reserved_fields[k]) == 0)
+            wf_err(ck, line, "%s%s name \"%s\" is reserved: the pages "
+                   "post their own \"%s\" (reserved: comment, version, nav, "
+                   "csrf); choose another name, e.g. \"%s-%s\"", owner,
+                   what, name, name, name, strcmp(what, "field") == 0 ? "text"
+                   : "file");
+}
+
 /* ------------------------------------------------------------------ */
 /* the workflow and its forms                                          */
 /* ------------------------------------------------------------------ */
@@ -493,6 +518,7 @@ wf_check_field(wf_ck_t *ck, wf_form_t *form, wf_field_t *f)
     const char *owner = pool_printf(ck->p, "field \"%s\"", f->name);
 
     wf_need_id(ck, "field", f->name, f->line);
+    wf_check_not_reserved(ck, "", "field", f->name, f->line);
     wf_need_fr(ck, &f->label, f->line, owner, "label");
     wf_check_limits(ck, f);
     wf_check_options(ck, f);
@@ -799,6 +825,8 @@ wf_check_attach(wf_ck_t *ck, wf_transition_t *t)
         if (!wf_id_ok(a->name))
             wf_err(ck, a->line, "transition \"%s\": attachment name \"%s\" "
                    "must be lower case: a-z, 0-9, - and _", t->id, a->name);
+        wf_check_not_reserved(ck, pool_printf(ck->p, "transition \"%s\": ",
+                              t->id), "attachment", a->name, a->line);
         for (k = 0; k < i; k++)
             if (strcmp(t->attach[k].name, a->name) == 0)
                 wf_err(ck, a->line, "transition \"%s\": attachment \"%s\" is "

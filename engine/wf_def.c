@@ -25,6 +25,7 @@
 
 #include <libxml/parser.h>
 
+#include "authz.h"
 #include "en_err.h"
 #include "wf_check.h"
 #include "xml_safe.h"
@@ -1392,12 +1393,27 @@ wf_parse_actor(wf_parse_t *ps, wf_transition_t *t, const char *tok,
             break;
     if (k > WF_BY_SYSTEM) {
         wf_perr(ps, t->line, "transition \"%s\": unknown actor by=\"%s\"%s "
-                "(owner, member, referent, agent:GROUP, third-party:GROUP or "
-                "system)", t->id, tok, wf_did_you_mean(ps->p,
+                "(owner, member, referent, referent:members, referent:grants, "
+                "agent:GROUP, third-party:GROUP or system)", t->id, tok, wf_did_you_mean(ps->p,
                     pool_strndup(ps->p, tok, len), wf_actor_names, 6));
         return -1;
     }
     a->kind = (wf_actor_kind_t) k;
+    if (k == WF_BY_REFERENT && colon != NULL) {
+        /*
+         * referent:members and referent:grants: the référent, or a delegate
+         * holding that duty. The words are authz's (authz_duty_ok), so the
+         * language accepts exactly what the database's authz_may() honours.
+         */
+        a->duty = colon + 1;
+        if (!authz_duty_ok(a->duty)) {
+            wf_perr(ps, t->line, "transition \"%s\": by=\"%s\": a référent's "
+                    "duty is members or grants (referent:members, "
+                    "referent:grants)", t->id, tok);
+            return -1;
+        }
+        return 0;
+    }
     if (k == WF_BY_AGENT || k == WF_BY_THIRD_PARTY) {
         a->group = colon != NULL ? colon + 1 : NULL;
         if (!wf_group_ok(a->group)) {
@@ -1408,7 +1424,8 @@ wf_parse_actor(wf_parse_t *ps, wf_transition_t *t, const char *tok,
         }
     } else if (colon != NULL) {
         wf_perr(ps, t->line, "transition \"%s\": by=\"%s\": only agent and "
-                "third-party take a group", t->id, tok);
+                "third-party take a group, and referent a duty "
+                "(referent:members, referent:grants)", t->id, tok);
         return -1;
     }
     return 0;

@@ -248,6 +248,8 @@ typedef enum {
 typedef struct {
     wf_actor_kind_t kind;
     const char     *group;     /* agent and third-party; else NULL */
+    const char     *duty;      /* referent:members|grants: the delegated
+                                  duty that also qualifies; else NULL */
     const char     *text;      /* as written: "agent:serac" */
 } wf_actor_t;
 

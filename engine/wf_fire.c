@@ -12,7 +12,9 @@
  *   demand in state S, version V
  *        |  wf_fire(who, demand, T, input)
  *        v
- *   T leaves S? ---no---> EN_CONFLICT (already done / moved on)
+ *   T leaves S? ---no---> may a person view it? -no-> EN_NOTFOUND (as for
+ *        |                 a demand that does not exist: see not_yours)
+ *        |                 yes: EN_CONFLICT (already done / moved on)
  *   who may fire T? -no-> EN_FORBIDDEN (authz_check / by="system")
  *   guards hold? --no---> EN_FORBIDDEN (or EN_BADINPUT: form incomplete)
  *   input valid? --no---> EN_BADINPUT, one message key per field
@@ -545,6 +547,28 @@ may_fire(pool_t *p, en_err_t *err, const wf_who_t *who, const wf_demand_t *d,
     return EN_OK;
 }
 
+/*
+ * Before telling a person that a demand is in the wrong state or version
+ * (a 409, which also hands back its state and version), make sure the demand
+ * concerns them: a stranger must get the same EN_NOTFOUND as for an id that
+ * does not exist, or the conflict would confirm that the demand exists and
+ * reveal how far it went. Returns EN_OK when the person may view it (or for
+ * the system), else the refusal in err. Costs a round trip only on the
+ * conflict path: the normal path asks authz once, in may_fire.
+ */
+static int
+not_yours(en_err_t *err, const wf_who_t *who, const wf_demand_t *d)
+{
+    int rc;
+
+    if (who->kind == WF_WHO_SYSTEM || who->r == NULL)
+        return EN_OK;
+    rc = authz_check(who->r, AZ_VIEW_DEMAND, d->id, NULL);
+    if (rc != EN_OK && err != &who->r->err)
+        *err = who->r->err;
+    return rc;
+}
+
 /* --- the change --------------------------------------------------------------- */
 
 static json_t *
@@ -741,17 +765,28 @@ wf_fire_loaded(pool_t *p, en_err_t *err, const wf_who_t *who, const wf_demand_t 
     memset(result, 0, sizeof(*result));
     if ((def = wf_store_get(err, d->workflow_key, d->definition_version)) == NULL)
         return err->code;
-    if ((t = wf_transition_find(def, tid)) == NULL)
+    if ((t = wf_transition_find(def, tid)) == NULL) {
+        /* a stranger gets "no such demand", not "no such step" */
+        if ((rc = not_yours(err, who, d)) != EN_OK)
+            return rc;
         return en_set(err, EN_NOTFOUND, "wf.transition.unknown", "no such step: %s", tid);
+    }
     if ((s = wf_state_find(def, d->state)) == NULL)
         return en_set(err, EN_INTERNAL, "err.internal", "demand %s in unknown state %s",
                       d->reference, d->state);
-    /* 1. the state: a double click arrives after the first click moved it */
-    if (!wf_transition_leaves(t, s))
+    /* 1. the state: a double click arrives after the first click moved it
+     * (told only to someone the demand concerns: not_yours) */
+    if (!wf_transition_leaves(t, s)) {
+        if ((rc = not_yours(err, who, d)) != EN_OK)
+            return rc;
         return conflict(err, result, d->state, d->version,
                         t->to != NULL && !strcmp(d->state, t->to->id) ? tid : NULL, tid);
-    if (in != NULL && in->expected_version > 0 && in->expected_version != d->version)
+    }
+    if (in != NULL && in->expected_version > 0 && in->expected_version != d->version) {
+        if ((rc = not_yours(err, who, d)) != EN_OK)
+            return rc;
         return conflict(err, result, d->state, d->version, NULL, tid);
+    }
     /* 2. who */
     if ((rc = may_fire(p, err, who, d, t, &role)) != EN_OK)
         return rc;
@@ -909,13 +944,20 @@ wf_save(pool_t *p, en_err_t *err, const wf_who_t *who, const char *demand_id,
         return rc;
     if ((def = wf_store_get(err, d->workflow_key, d->definition_version)) == NULL)
         return err->code;
-    if ((s = wf_state_find(def, d->state)) == NULL || s->form == NULL)
-        return en_set(err, EN_CONFLICT, "wf.save.closed",
-                      "this demand can no longer be edited");
-    if (in != NULL && in->expected_version > 0 && in->expected_version != d->version)
-        return conflict(err, result, d->state, d->version, NULL, "");
     if (who->kind != WF_WHO_PERSON || who->r == NULL)
         return en_set(err, EN_FORBIDDEN, "authz.not_your_step", "only a person edits");
+    /* closed or changed: said only to someone the demand concerns (not_yours) */
+    if ((s = wf_state_find(def, d->state)) == NULL || s->form == NULL) {
+        if ((rc = not_yours(err, who, d)) != EN_OK)
+            return rc;
+        return en_set(err, EN_CONFLICT, "wf.save.closed",
+                      "this demand can no longer be edited");
+    }
+    if (in != NULL && in->expected_version > 0 && in->expected_version != d->version) {
+        if ((rc = not_yours(err, who, d)) != EN_OK)
+            return rc;
+        return conflict(err, result, d->state, d->version, NULL, "");
+    }
     if ((rc = authz_check(who->r, AZ_FIRE_TRANSITION, d->id, "owner")) != EN_OK) {
         if (err != &who->r->err)
             *err = who->r->err;

@@ -23,10 +23,18 @@
 
 #define STORE_MAX_FILE (4 * 1024 * 1024)
 
+/*
+ * One (key, version) the process has loaded. A published version never
+ * changes, so a version that failed to parse or check fails for good: it is
+ * kept too, with def NULL and the first diagnostic in `failure`, and answered
+ * from here, so a broken definition costs one query and one log line per
+ * process instead of both on every page that names it.
+ */
 typedef struct store_entry {
     char               *key;
     int                 version;
-    const wf_def_t     *def;
+    const wf_def_t     *def;       /* NULL: the version does not load */
+    const char         *failure;   /* when def is NULL: why (the detail) */
     struct store_entry *next;
 } store_entry_t;
 
@@ -344,8 +352,14 @@ wf_store_get(en_err_t *err, const char *key, int version)
     const char     *v[2];
 
     for (e = store_defs; e != NULL; e = e->next)
-        if (e->version == version && !strcmp(e->key, key))
+        if (e->version == version && !strcmp(e->key, key)) {
+            if (e->def == NULL) {       /* a cached failure: same answer */
+                en_set(err, EN_INTERNAL, "err.wf.definition",
+                       "definition %s version %d does not load", key, version);
+                en_detail(err, "%s", e->failure);
+            }
             return e->def;
+        }
     if (store_pool == NULL)
         store_pool = pool_new(0);
     tmp = pool_new(0);
@@ -384,6 +398,12 @@ wf_store_get(en_err_t *err, const char *key, int version)
         en_set(err, EN_INTERNAL, "err.wf.definition",
                "definition %s version %d does not load", key, version);
         en_detail(err, "%s", first);
+        e = pool_calloc(store_pool, sizeof(*e));
+        e->key = pool_strdup(store_pool, key);
+        e->version = version;
+        e->failure = pool_strdup(store_pool, first);
+        e->next = store_defs;
+        store_defs = e;
         pool_free(defpool);
         pool_free(tmp);
         return NULL;

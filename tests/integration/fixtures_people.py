@@ -51,21 +51,24 @@ KIOSQUE_IDE = "CHE-109.347.829"      # mod-11 check digit valid
 ATELIER_IDE = "CHE-471.205.635"
 TILLEULS_IDE = "CHE-287.613.097"
 
+# Both definitions pass `guichet check` (French labels on every state and
+# transition, actors from the language's vocabulary), so the engine loads
+# them and pages about their demands render instead of answering 500.
 PROBE_XML = """<?xml version="1.0" encoding="UTF-8"?>
 <workflow xmlns="urn:guichet:workflow:1" id="guichet-test-probe" version="1">
   <title xml:lang="fr">Sonde des tests d'accès (protégée)</title>
   <audience space="professional" protected="yes"/>
   <states initial="draft">
-    <state id="draft" bucket="draft"/>
-    <state id="submitted" bucket="in-progress"/>
-    <state id="done" bucket="archived" final="yes"/>
+    <state id="draft" bucket="draft"><label xml:lang="fr">Brouillon</label></state>
+    <state id="submitted" bucket="in-progress"><label xml:lang="fr">Transmise</label></state>
+    <state id="done" bucket="archived" final="yes"><label xml:lang="fr">Terminée</label></state>
   </states>
-  <transition id="submit" from="draft" to="submitted" by="owner"/>
-  <transition id="withdraw" from="submitted" to="done" by="owner"/>
-  <transition id="decide" from="submitted" to="done" by="agent:serac"/>
-  <transition id="attest" from="submitted" to="submitted" by="third-party:prefecture-lausanne"/>
-  <transition id="endorse" from="submitted" to="submitted" by="referent:grants"/>
-  <transition id="expire" from="submitted" to="done" by="system"/>
+  <transition id="submit" from="draft" to="submitted" by="owner"><label xml:lang="fr">Transmettre</label></transition>
+  <transition id="withdraw" from="submitted" to="done" by="owner"><label xml:lang="fr">Retirer</label></transition>
+  <transition id="decide" from="submitted" to="done" by="agent:serac"><label xml:lang="fr">Décider</label></transition>
+  <transition id="attest" from="submitted" to="submitted" by="third-party:prefecture-lausanne"><label xml:lang="fr">Attester</label></transition>
+  <transition id="endorse" from="submitted" to="submitted" by="referent:grants"><label xml:lang="fr">Approuver</label></transition>
+  <transition id="expire" from="submitted" to="done" by="system"><label xml:lang="fr">Expirée</label></transition>
 </workflow>
 """
 
@@ -74,12 +77,12 @@ OPEN_XML = """<?xml version="1.0" encoding="UTF-8"?>
   <title xml:lang="fr">Sonde des tests d'accès (ouverte)</title>
   <audience space="any"/>
   <states initial="submitted">
-    <state id="submitted" bucket="in-progress"/>
-    <state id="done" bucket="archived" final="yes"/>
+    <state id="submitted" bucket="in-progress"><label xml:lang="fr">Transmise</label></state>
+    <state id="done" bucket="archived" final="yes"><label xml:lang="fr">Terminée</label></state>
   </states>
-  <transition id="withdraw" from="submitted" to="done" by="owner"/>
-  <transition id="accept" from="submitted" to="done" by="referent:members"/>
-  <transition id="decide" from="submitted" to="done" by="agent:population"/>
+  <transition id="withdraw" from="submitted" to="done" by="owner"><label xml:lang="fr">Retirer</label></transition>
+  <transition id="accept" from="submitted" to="done" by="referent:members"><label xml:lang="fr">Accepter</label></transition>
+  <transition id="decide" from="submitted" to="done" by="agent:population"><label xml:lang="fr">Décider</label></transition>
 </workflow>
 """
 

@@ -473,6 +473,30 @@ def test_bruno_cannot_see_or_touch_carlas_demand(stack, world):
     assert bruno.get("/agent/serac").status == 403
 
 
+def test_a_stranger_firing_a_step_the_state_cannot_take_gets_404_not_409(stack, world, carla):
+    """A 409 "already done" would tell bruno that carla's demand exists (and
+    how far it went): he gets the 404 of a demand that does not exist;
+    carla, whom it concerns, still hears "already done"."""
+    demand = world.demands["kiosque_probe"]            # carla's, state submitted
+    assert state_of(stack, demand) == "submitted"
+    page = carla.get(f"/demands/{demand}")
+    assert page.status == 200, "the probe definition loads: no 500"
+    before = fingerprint(stack)
+    bruno = logged_in(stack, "bruno")
+    version = version_of(stack, demand)
+    r = fire(bruno, demand, "submit", version=version)     # leaves draft only
+    assert r.status == 404, r
+    missing = fire(bruno, "00000000-0000-4000-8000-000000000000", "submit", version=version)
+    assert missing.status == 404, missing
+    r = fire(bruno, demand, "no-such-step", version=version)
+    assert r.status == 404 and "Sonde" not in r.text, r
+    r = fire(bruno, demand, "withdraw", version=version - 1)   # stale version
+    assert r.status == 404, r
+    r = fire(carla, demand, "submit", version=version)
+    assert r.status == 409, "the owner is told it is done"
+    assert fingerprint(stack) == before, "nothing written"
+
+
 def test_a_member_without_the_grant_neither_sees_nor_starts_the_subsidy(stack, world):
     david = logged_in(stack, "david", world.spaces["kiosque"])
     dash = david.get("/dashboard").text

@@ -657,3 +657,23 @@ def test_publish_refuses_a_definition_whose_mail_template_does_not_exist(rt, tmp
                      r.stderr), r.stderr
     assert "0 published, 0 unchanged, 1 refused" in r.stdout
     assert q1(rt, "SELECT count(*) FROM definitions WHERE workflow_key = 'subsidy-typo'") == "0"
+
+
+def test_authz_reads_a_definitions_groups_from_columns_filled_at_publish(rt):
+    """0005: what authz_may needs of a definition (protected, the agent and
+    third-party groups of its by= attributes) is computed once, when the
+    version is published, not parsed from the XML on every check."""
+    rows = rt.sql(
+        "SELECT d.workflow_key, d.protected, d.agent_groups::text, d.third_groups::text,"
+        "       (m.protected = d.protected AND m.agent_groups = d.agent_groups"
+        "        AND m.third_groups = d.third_groups)::text"
+        "  FROM definitions d, LATERAL definition_meta(d.xml) m")
+    subsidy = [r for r in rows if r[0] == "subsidy"]
+    assert subsidy, "the engine published subsidy at start"
+    assert "serac" in subsidy[0][2]
+    assert all(r[4] == "true" for r in rows), rows
+    az = rt.sql("SELECT a.known, a.protected, a.agent_groups::text"
+                "  FROM az_definition('subsidy', NULL) a")[0]
+    assert az == ("t", subsidy[0][1], subsidy[0][2])
+    src = q1(rt, "SELECT prosrc FROM pg_proc WHERE proname = 'az_definition'")
+    assert "xpath" not in src, "az_definition reads columns, it parses nothing"

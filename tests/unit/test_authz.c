@@ -381,6 +381,32 @@ test_check_many_in_one_query(void **state)
     assert_int_equal(db_calls, 1);
 }
 
+/* notfound reads "" (demand_view hides what is none of the reader's business,
+ * with authz_check_many rather than a copy of its query). */
+static void
+test_check_many_notfound_is_empty_reason(void **state)
+{
+    fixture_t        *f = *state;
+    const az_action_t acts[3] = { AZ_VIEW_DEMAND, AZ_START_DEMAND, AZ_ADMIN };
+    const char *const objs[3] = { "d1", "subsidy", NULL };
+    const char *const args[3] = { NULL, "personal", NULL };
+    int               ok[3];
+    const char       *why[3];
+
+    will_return(__wrap_db_exec, "rows3x2");
+    will_return(__wrap_db_exec, "notfound");
+    will_return(__wrap_db_exec, "err.notfound");
+    will_return(__wrap_db_exec, "deny");
+    will_return(__wrap_db_exec, "authz.professional_only");
+    will_return(__wrap_db_exec, "allow");
+    will_return(__wrap_db_exec, NULL);
+    assert_int_equal(authz_check_many(&f->r, 3, acts, objs, args, ok, why), EN_OK);
+    assert_false(ok[0]);
+    assert_string_equal(why[0], "");
+    assert_string_equal(why[1], "authz.professional_only");
+    assert_true(ok[2]);
+}
+
 /* --- space.c against the fake database ------------------------------------ */
 
 static void
@@ -456,6 +482,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_check_without_session_or_for_system, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_check_many_in_one_query, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_check_many_notfound_is_empty_reason, setup, teardown),
         cmocka_unit_test_setup_teardown(test_link_identity, setup, teardown),
         cmocka_unit_test_setup_teardown(test_attach_conflict_gets_a_key, setup, teardown),
     };

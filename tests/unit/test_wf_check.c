@@ -97,6 +97,17 @@ static const fixture_case_t cases[] = {
     { "on_view_agent.xml", FIX "on_view_agent.xml:43: transition \"read\": "
       "auto=\"on-view\" fires when the owner views the demand, so it must be "
       "by=\"owner\" only" },
+    { "bad_referent_duty.xml", FIX "bad_referent_duty.xml:40: transition "
+      "\"decide\": by=\"referent:identification\": a référent's duty is "
+      "members or grants (referent:members, referent:grants)" },
+    { "reserved_field.xml", FIX "reserved_field.xml:10: field name "
+      "\"comment\" is reserved: the pages post their own \"comment\" "
+      "(reserved: comment, version, nav, csrf); choose another name, e.g. "
+      "\"comment-text\"" },
+    { "reserved_field.xml", FIX "reserved_field.xml:42: transition \"decide\": "
+      "attachment name \"version\" is reserved: the pages post their own "
+      "\"version\" (reserved: comment, version, nav, csrf); choose another "
+      "name, e.g. \"version-file\"" },
     { "condition_after.xml", FIX "condition_after.xml:10: field \"name\": "
       "required-when \"kind=large\": field \"kind\" comes after this one" },
 };
@@ -178,6 +189,35 @@ test_minimal_fixture_is_clean(void **state)
 {
     (void) state;
     assert_clean(FIX "minimal.xml");
+}
+
+/*
+ * referent:members and referent:grants are the actors authz_may() honours
+ * (the référent or a delegate with that duty): the language accepts them
+ * and keeps the duty for whoever reads the definition.
+ */
+static void
+test_referent_duties_are_actors(void **state)
+{
+    wf_diag_t  diags;
+    wf_def_t  *def = NULL;
+    int        rc;
+    pool_t    *p;
+    const wf_transition_t *t;
+
+    (void) state;
+    assert_clean(FIX "referent_duty.xml");
+    p = load(FIX "referent_duty.xml", &rc, &def, &diags);
+    assert_int_equal(rc, EN_OK);
+    t = wf_transition_find(def, "decide");
+    assert_non_null(t);
+    assert_int_equal(t->n_by, 3);
+    assert_int_equal(t->by[1].kind, WF_BY_REFERENT);
+    assert_string_equal(t->by[1].duty, "members");
+    assert_string_equal(t->by[1].text, "referent:members");
+    assert_string_equal(t->by[2].duty, "grants");
+    assert_null(t->by[0].duty);
+    pool_free(p);
 }
 
 /* The entity names /etc/passwd: refused, and nothing of it anywhere. */
@@ -361,6 +401,7 @@ main(void)
     static const struct CMUnitTest fixed[] = {
         cmocka_unit_test(test_subsidy_is_clean),
         cmocka_unit_test(test_minimal_fixture_is_clean),
+        cmocka_unit_test(test_referent_duties_are_actors),
         cmocka_unit_test(test_doctype_is_refused_unread),
         cmocka_unit_test(test_all_problems_sorted),
         cmocka_unit_test(test_schema_vagueness_gives_way),
