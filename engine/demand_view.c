@@ -85,43 +85,6 @@ dv_jint(json_t *o, const char *k)
     return 0;
 }
 
-/* --- authorization, batched ------------------------------------------------- */
-
-const char *
-dv_people_roles(pool_t *p, const wf_transition_t *t)
-{
-    buf_t  b;
-    size_t i;
-
-    buf_init(&b, p);
-    buf_add(&b, "", 0);
-    for (i = 0; i < t->n_by; i++) {
-        if (t->by[i].kind == WF_BY_SYSTEM)
-            continue;
-        if (b.len > 0)
-            buf_putc(&b, ' ');
-        buf_puts(&b, t->by[i].text);
-    }
-    return b.data;
-}
-
-const char *
-dv_audience_arg(pool_t *p, const wf_audience_t *a)
-{
-    const char *space = a->space == WF_SPACE_PERSONAL ? "personal"
-                        : a->space == WF_SPACE_PROFESSIONAL ? "professional" : "any";
-    buf_t       b;
-    size_t      i;
-
-    if (a->n_entity_kinds == 0)
-        return space;
-    buf_init(&b, p);
-    buf_printf(&b, "%s:", space);
-    for (i = 0; i < a->n_entity_kinds; i++)
-        buf_printf(&b, "%s%s", i ? " " : "", a->entity_kinds[i]);
-    return b.data;
-}
-
 /* --- values ------------------------------------------------------------------ */
 
 const char *

@@ -38,14 +38,6 @@ json_t *dv_query_json(req_t *r, const char *sql, int n, const char *const *param
 const char *dv_jstr(json_t *o, const char *k, const char *dflt);
 long long   dv_jint(json_t *o, const char *k);
 
-/* A transition's by="..." without "system", as authz reads it ("" when
- * only the system may fire it).  Lives in p. */
-const char *dv_people_roles(pool_t *p, const wf_transition_t *t);
-
-/* The audience as AZ_START_DEMAND takes it ("professional:association
- * foundation"), as wf_demand_create() passes it.  Lives in p. */
-const char *dv_audience_arg(pool_t *p, const wf_audience_t *a);
-
 /* --- values ----------------------------------------------------------- */
 
 /* What a user typed (posted) for field f in this request, or NULL when the

@@ -220,7 +220,7 @@ h_dashboard(req_t *r)
         pr[i].check_start = nq;
         acts[nq] = AZ_START_DEMAND;
         objs[nq] = pr[i].key;
-        args[nq++] = dv_audience_arg(r->pool, a);
+        args[nq++] = wf_audience_arg(r->pool, a);
         if (a->protected_service && s->space_id != NULL) {
             /* the grant, asked as POST /demands asks it */
             pr[i].check_grant = nq;
@@ -626,7 +626,7 @@ again:
     allowed = pool_calloc(r->pool, sizeof(*allowed) * (s->n_out + 2));
     acts = pool_calloc(r->pool, sizeof(*acts) * (s->n_out + 2));
     for (k = 0; k < s->n_out; k++) {
-        const char *ro = dv_people_roles(r->pool, s->out[k]);
+        const char *ro = wf_people_roles(r->pool, s->out[k]);
 
         if (*ro == '\0')
             continue;

@@ -220,9 +220,8 @@ wf_demand_by_reference(pool_t *p, en_err_t *err, const char *reference,
 
 /* --- creation ------------------------------------------------------------------ */
 
-/* AZ_START_DEMAND's arg: "professional:association foundation", ... */
-static const char *
-audience_arg(pool_t *p, const wf_audience_t *a)
+const char *
+wf_audience_arg(pool_t *p, const wf_audience_t *a)
 {
     const char *space = a->space == WF_SPACE_PERSONAL ? "personal"
                         : a->space == WF_SPACE_PROFESSIONAL ? "professional" : "any";
@@ -273,7 +272,7 @@ wf_demand_create(pool_t *p, en_err_t *err, const wf_who_t *who,
                       "this procedure needs a verified identity");
     if (who->r != NULL) {
         int rc = authz_check(who->r, AZ_START_DEMAND, workflow_key,
-                             audience_arg(p, &def->audience));
+                             wf_audience_arg(p, &def->audience));
 
         if (rc != EN_OK) {
             if (err != &who->r->err)

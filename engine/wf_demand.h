@@ -97,6 +97,10 @@ wf_demand_t *wf_demand_from_json(pool_t *p, const char *text, en_err_t *err);
 /* --- pure parts, unit-tested ------------------------------------------- */
 
 /* "2026-000123": the year, a dash, at least six digits. */
+/* AZ_START_DEMAND's arg for an audience: "personal", "any",
+ * "professional:association foundation", ...; lives in p. */
+const char *wf_audience_arg(pool_t *p, const wf_audience_t *a);
+
 const char *wf_reference_format(pool_t *p, int year, long n);
 int         wf_reference_ok(const char *s);
 /* 8-4-4-4-12 hex digits. */

@@ -499,9 +499,8 @@ guards_hold(pool_t *p, en_err_t *err, check_t *c, const wf_who_t *who,
 
 /* --- who ------------------------------------------------------------------------ */
 
-/* The transition's by= list as authz reads it, without "system". */
-static const char *
-people_roles(pool_t *p, const wf_transition_t *t)
+const char *
+wf_people_roles(pool_t *p, const wf_transition_t *t)
 {
     buf_t  b;
     size_t i;
@@ -532,7 +531,7 @@ may_fire(pool_t *p, en_err_t *err, const wf_who_t *who, const wf_demand_t *d,
         *role = "system";
         return EN_OK;
     }
-    roles = people_roles(p, t);
+    roles = wf_people_roles(p, t);
     if (*roles == '\0' || who->r == NULL)
         return en_set(err, EN_FORBIDDEN, "authz.not_your_step",
                       "transition %s is not open to people", t->id);

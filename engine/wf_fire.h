@@ -85,6 +85,10 @@ int wf_save(pool_t *p, en_err_t *err, const wf_who_t *who,
             const char *demand_id, const wf_input_t *input,
             wf_result_t *result);
 
+/* The transition's by= list as authz reads it, without "system" ("" when
+ * only the system fires it); lives in p. */
+const char *wf_people_roles(pool_t *p, const wf_transition_t *t);
+
 /* --- pure parts, unit-tested ------------------------------------------- */
 
 /* now + d (wf_duration_add: calendar months and days in local civil time,
