@@ -38,6 +38,7 @@
 
 #include "db.h"
 #include "log.h"
+#include "master.h"
 #include "metrics.h"
 #include "render.h"
 #include "xml_safe.h"
@@ -653,15 +654,6 @@ smtp_send(const cfg_t *cfg, const char *from, const char *to, const char *msg,
 
 /* --- the outbox ------------------------------------------------------------- */
 
-static int
-stop_pending(void)
-{
-    sigset_t s;
-
-    sigpending(&s);
-    return sigismember(&s, SIGTERM) || sigismember(&s, SIGINT) || sigismember(&s, SIGHUP);
-}
-
 static const char *
 message_id(pool_t *p, const char *id, const char *created, const char *from)
 {
@@ -802,7 +794,7 @@ mailer_drain(const cfg_t *cfg, int max, int *sent, int *failed)
     int i, rc = 0;
 
     *sent = *failed = 0;
-    for (i = 0; i < max && !stop_pending(); i++)
+    for (i = 0; i < max && !master_child_should_stop(); i++)
         if ((rc = drain_one(cfg, sent, failed)) <= 0)
             break;
     return rc < 0 ? EN_UNAVAILABLE : EN_OK;
@@ -842,7 +834,7 @@ mailer_main(const cfg_t *cfg)
     for (;;) {
         int rc = mailer_drain(cfg, 50, &sent, &failed);
 
-        if (stop_pending())
+        if (master_child_should_stop())
             break;
         if (rc == EN_OK && sent + failed == 50)
             continue;           /* more is waiting: no nap */

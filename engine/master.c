@@ -315,6 +315,16 @@ tick(const cfg_t *cfg, int listen_fd)
     }
 }
 
+int
+master_child_should_stop(void)
+{
+    sigset_t pending;
+
+    sigpending(&pending);
+    return sigismember(&pending, SIGTERM) || sigismember(&pending, SIGINT)
+           || sigismember(&pending, SIGHUP);
+}
+
 static void
 write_pid(const cfg_t *cfg)
 {

@@ -22,4 +22,9 @@ void master_add_reload(master_reload_fn fn);
 
 int master_run(const cfg_t *cfg);
 
+/* In a child (worker, scheduler, mailer), which keeps SIGTERM, SIGINT and
+ * SIGHUP blocked for its whole life: whether one of them is pending, i.e.
+ * whether to stop after the work in hand. */
+int master_child_should_stop(void);
+
 #endif

@@ -30,18 +30,10 @@
 
 #include "db.h"
 #include "log.h"
+#include "master.h"
 #include "metrics.h"
 #include "wf_demand.h"
 #include "wf_fire.h"
-
-static int
-stop_pending(void)
-{
-    sigset_t s;
-
-    sigpending(&s);
-    return sigismember(&s, SIGTERM) || sigismember(&s, SIGINT) || sigismember(&s, SIGHUP);
-}
 
 static long
 retry_delay(int attempts)
@@ -203,7 +195,7 @@ scheduler_run(const cfg_t *cfg, int max, int *fired, int *failed)
 
     (void) cfg;
     *fired = *failed = 0;
-    for (i = 0; i < max && !stop_pending(); i++)
+    for (i = 0; i < max && !master_child_should_stop(); i++)
         if ((rc = fire_one(fired, failed)) <= 0)
             break;
     return rc < 0 ? EN_UNAVAILABLE : EN_OK;
@@ -231,7 +223,7 @@ scheduler_main(const cfg_t *cfg)
     for (;;) {
         int rc = scheduler_run(cfg, SCHEDULER_BATCH, &fired, &failed);
 
-        if (stop_pending())
+        if (master_child_should_stop())
             break;
         if (rc == EN_OK && fired + failed == SCHEDULER_BATCH)
             continue;           /* more is due: no nap */

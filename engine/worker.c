@@ -31,6 +31,7 @@
 #include "db.h"
 #include "i18n.h"
 #include "log.h"
+#include "master.h"
 #include "metrics.h"
 #include "render.h"
 #include "req.h"
@@ -56,16 +57,6 @@ now_mono(void)
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
-}
-
-static int
-stop_requested(void)
-{
-    sigset_t pending;
-
-    sigpending(&pending);
-    return sigismember(&pending, SIGTERM) || sigismember(&pending, SIGINT)
-           || sigismember(&pending, SIGHUP);
 }
 
 static const char *
@@ -307,7 +298,7 @@ worker_main(const cfg_t *cfg, int listen_fd, int slot)
         return 3;
     snprintf(slot_s, sizeof(slot_s), "%d", slot);
     log_event(LOG_DEBUG, "worker ready", "slot", slot_s, NULL);
-    while (!stop_requested()) {
+    while (!master_child_should_stop()) {
         int rc = FCGX_Accept_r(&fr);
 
         if (rc < 0) {
