@@ -388,6 +388,46 @@ BEGIN
     RETURN to_jsonb(d);
 END $$;
 
+-- The uploads of a change (c->'files', bytes in files[]): a fresh document id
+-- for each, and the references the form fields get ({field: {document,
+-- filename, mime, size}}; attachments, kind <> 'field', get none).  Ids come
+-- first so that one UPDATE of the demand can link them.
+CREATE FUNCTION wf_file_refs(c jsonb, files bytea[], OUT ids uuid[], OUT refs jsonb)
+LANGUAGE plpgsql AS $$
+DECLARE
+    f jsonb;
+    i int := 0;
+BEGIN
+    ids := '{}';
+    refs := '{}';
+    FOR f IN SELECT value FROM jsonb_array_elements(COALESCE(c->'files', '[]')) LOOP
+        i := i + 1;
+        ids := ids || gen_random_uuid();
+        IF COALESCE(f->>'kind', 'field') = 'field' THEN
+            refs := refs || jsonb_build_object(f->>'field', jsonb_build_object(
+                'document', ids[i], 'filename', f->>'filename', 'mime', f->>'mime',
+                'size', octet_length(files[(f->>'index')::int])));
+        END IF;
+    END LOOP;
+END $$;
+
+-- Stores the uploads of a change under the ids wf_file_refs gave them.
+CREATE FUNCTION wf_store_files(d demands, c jsonb, files bytea[], ids uuid[],
+                               actor uuid) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    f jsonb;
+    i int := 0;
+BEGIN
+    FOR f IN SELECT value FROM jsonb_array_elements(COALESCE(c->'files', '[]')) LOOP
+        i := i + 1;
+        INSERT INTO documents (id, owner_person_id, owner_space_id, demand_id, field, filename,
+                               mime, content, uploaded_by)
+        VALUES (ids[i], d.owner_person_id, d.owner_space_id, d.id, f->>'field',
+                f->>'filename', f->>'mime', files[(f->>'index')::int], actor);
+    END LOOP;
+END $$;
+
 -- Fires one transition.  change (built by wf_fire.c):
 --   demand, version (expected), from, to, transition, bucket, progress, final,
 --   set {field: value}, unset [field], files [{field, index, filename, mime}],
@@ -409,20 +449,9 @@ DECLARE
     v_docs   jsonb := '{}';
     v_ids    uuid[] := '{}';
     v_last   text;
-    f        jsonb;
     e        jsonb;
-    i        int := 0;
 BEGIN
-    -- document ids first, so the one UPDATE below can link them
-    FOR f IN SELECT value FROM jsonb_array_elements(COALESCE(c->'files', '[]')) LOOP
-        i := i + 1;
-        v_ids := v_ids || gen_random_uuid();
-        IF COALESCE(f->>'kind', 'field') = 'field' THEN
-            v_docs := v_docs || jsonb_build_object(f->>'field', jsonb_build_object(
-                'document', v_ids[i], 'filename', f->>'filename', 'mime', f->>'mime',
-                'size', octet_length(files[(f->>'index')::int])));
-        END IF;
-    END LOOP;
+    SELECT r.ids, r.refs INTO v_ids, v_docs FROM wf_file_refs(c, files) r;
 
     UPDATE demands
        SET state = c->>'to',
@@ -466,14 +495,7 @@ BEGIN
             NULLIF(c->>'comment', ''), c->>'request_id')
     RETURNING id INTO v_event;
 
-    i := 0;
-    FOR f IN SELECT value FROM jsonb_array_elements(COALESCE(c->'files', '[]')) LOOP
-        i := i + 1;
-        INSERT INTO documents (id, owner_person_id, owner_space_id, demand_id, field, filename,
-                               mime, content, uploaded_by)
-        VALUES (v_ids[i], d.owner_person_id, d.owner_space_id, d.id, f->>'field',
-                f->>'filename', f->>'mime', files[(f->>'index')::int], v_actor);
-    END LOOP;
+    PERFORM wf_store_files(d, c, files, v_ids, v_actor);
 
     IF c ? 'timers' THEN
         UPDATE timers SET status = 'cancelled', done_at = now()
@@ -523,16 +545,8 @@ DECLARE
     v_id   uuid := (c->>'demand')::uuid;
     v_docs jsonb := '{}';
     v_ids  uuid[] := '{}';
-    f      jsonb;
-    i      int := 0;
 BEGIN
-    FOR f IN SELECT value FROM jsonb_array_elements(COALESCE(c->'files', '[]')) LOOP
-        i := i + 1;
-        v_ids := v_ids || gen_random_uuid();
-        v_docs := v_docs || jsonb_build_object(f->>'field', jsonb_build_object(
-            'document', v_ids[i], 'filename', f->>'filename', 'mime', f->>'mime',
-            'size', octet_length(files[(f->>'index')::int])));
-    END LOOP;
+    SELECT r.ids, r.refs INTO v_ids, v_docs FROM wf_file_refs(c, files) r;
     UPDATE demands
        SET form_data = (form_data - ARRAY(SELECT jsonb_array_elements_text(
                             COALESCE(c->'unset', '[]'))))
@@ -545,15 +559,7 @@ BEGIN
             CASE WHEN EXISTS (SELECT 1 FROM demands WHERE id = v_id)
                  THEN 'conflict' ELSE 'notfound' END);
     END IF;
-    i := 0;
-    FOR f IN SELECT value FROM jsonb_array_elements(COALESCE(c->'files', '[]')) LOOP
-        i := i + 1;
-        INSERT INTO documents (id, owner_person_id, owner_space_id, demand_id, field, filename,
-                               mime, content, uploaded_by)
-        VALUES (v_ids[i], d.owner_person_id, d.owner_space_id, d.id, f->>'field',
-                f->>'filename', f->>'mime', files[(f->>'index')::int],
-                (c->'actor'->>'person')::uuid);
-    END LOOP;
+    PERFORM wf_store_files(d, c, files, v_ids, (c->'actor'->>'person')::uuid);
     IF c ? 'purge_due' THEN
         UPDATE timers SET due_at = (c->>'purge_due')::timestamptz
          WHERE demand_id = d.id AND status = 'pending' AND action = 'purge';
