@@ -45,6 +45,15 @@ fi
 # nginx-light's package starts a system nginx on port 80; ours runs on its
 # own prefix and ports, so the system one is left as the package set it up.
 
+# the development identity provider (oidc-provider 9) needs Node >= 20.18;
+# Debian 12's own nodejs is 18, so say so plainly instead of failing later
+node_ok=$(node -e 'const [a,b]=process.versions.node.split(".").map(Number);
+  console.log(a > 20 || (a === 20 && b >= 18) ? "yes" : "no")' 2>/dev/null || echo no)
+if [ "$node_ok" != yes ]; then
+  echo "install-deps: Node.js >= 20.18 is needed (found: $(node --version 2>/dev/null || echo none))" >&2
+  exit 1
+fi
+
 # npm packages, pinned by lock files, installed offline-first
 for dir in scripts/idp tests/browser; do
   if [ -f "$dir/package.json" ]; then
