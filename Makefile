@@ -17,11 +17,18 @@ PKGS     := libxml-2.0 libxslt libexslt libpq openssl liboauth2 libcurl \
             jansson xlsxwriter libgvc libcgraph
 VERSION  := $(shell git describe --always --dirty 2>/dev/null || echo 0.1.0)
 CFLAGS   ?= -O2 -g
+# pkg-config is asked when a flag is first needed, once (PKG_CFLAGS and
+# friends expand themselves and keep the answer): `make demo` on a fresh
+# machine installs the packages (target deps) before anything asks, so it
+# prints no "package not found" screen first.
+PKG_CFLAGS = $(eval PKG_CFLAGS := $$(shell pkg-config --cflags $(PKGS)))$(PKG_CFLAGS)
+PKG_LIBS   = $(eval PKG_LIBS := $$(shell pkg-config --libs $(PKGS)))$(PKG_LIBS)
+CMOCKA_LIBS = $(eval CMOCKA_LIBS := $$(shell pkg-config --libs cmocka))$(CMOCKA_LIBS)
 CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
             -Wno-unused-parameter -fno-strict-aliasing \
-            $(shell pkg-config --cflags $(PKGS)) -DGUICHET_VERSION='"$(VERSION)"'
-LDLIBS   := $(shell pkg-config --libs $(PKGS)) -lfcgi -lm
-TEST_LIBS := $(shell pkg-config --libs cmocka)
+            $(PKG_CFLAGS) -DGUICHET_VERSION='"$(VERSION)"'
+LDLIBS    = $(PKG_LIBS) -lfcgi -lm
+TEST_LIBS = $(CMOCKA_LIBS)
 
 ENGINE_SRC := $(filter-out engine/main.c,$(wildcard engine/*.c))
 ENGINE_OBJ := $(ENGINE_SRC:engine/%.c=build/obj/%.o)
