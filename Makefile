@@ -2,7 +2,8 @@
 # Guichet -- build, test, demo and bench targets.
 #
 #   make            build build/guichet
-#   make demo       install what is missing, build, start the dev stack
+#   make demo       install what is missing, build, start the dev stack with
+#                   the demo world (data/demo/world.json)
 #   make stop       stop the dev stack
 #   make check      every test: unit (cmocka) then integration (real stack)
 #   make bench      throughput and memory figures through nginx
@@ -72,7 +73,7 @@ deps:
 
 demo: deps
 	@$(MAKE) --no-print-directory all
-	@bash scripts/stack.sh start
+	@GUICHET_DEMO=yes bash scripts/stack.sh start
 
 stop:
 	@bash scripts/stack.sh stop
