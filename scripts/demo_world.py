@@ -335,7 +335,8 @@ def main(argv):
     except DemoError as e:
         print(f"demo_world.py: {e}", file=sys.stderr)
         return 1
-    print(f"demo world: {len(world['accounts'])} accounts, {n} new demands")
+    print(f"demo world: {n} new demands; log in as any of its {len(world['accounts'])} "
+          f"accounts (the home page and the README list them)")
     return 0
 
 
