@@ -2,7 +2,8 @@
 # Guichet -- build, test, demo and bench targets.
 #
 #   make            build build/guichet
-#   make demo       install what is missing, build, start the dev stack
+#   make demo       install what is missing, build, start the dev stack with
+#                   the demo world (data/demo/world.json)
 #   make stop       stop the dev stack
 #   make check      every test: unit (cmocka) then integration (real stack)
 #   make bench      throughput and memory figures through nginx
@@ -17,11 +18,18 @@ PKGS     := libxml-2.0 libxslt libexslt libpq openssl liboauth2 libcurl \
             jansson xlsxwriter libgvc libcgraph
 VERSION  := $(shell git describe --always --dirty 2>/dev/null || echo 0.1.0)
 CFLAGS   ?= -O2 -g
+# pkg-config is asked when a flag is first needed, once (PKG_CFLAGS and
+# friends expand themselves and keep the answer): `make demo` on a fresh
+# machine installs the packages (target deps) before anything asks, so it
+# prints no "package not found" screen first.
+PKG_CFLAGS = $(eval PKG_CFLAGS := $$(shell pkg-config --cflags $(PKGS)))$(PKG_CFLAGS)
+PKG_LIBS   = $(eval PKG_LIBS := $$(shell pkg-config --libs $(PKGS)))$(PKG_LIBS)
+CMOCKA_LIBS = $(eval CMOCKA_LIBS := $$(shell pkg-config --libs cmocka))$(CMOCKA_LIBS)
 CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
             -Wno-unused-parameter -fno-strict-aliasing \
-            $(shell pkg-config --cflags $(PKGS)) -DGUICHET_VERSION='"$(VERSION)"'
-LDLIBS   := $(shell pkg-config --libs $(PKGS)) -lfcgi -lm
-TEST_LIBS := $(shell pkg-config --libs cmocka)
+            $(PKG_CFLAGS) -DGUICHET_VERSION='"$(VERSION)"'
+LDLIBS    = $(PKG_LIBS) -lfcgi -lm
+TEST_LIBS = $(CMOCKA_LIBS)
 
 ENGINE_SRC := $(filter-out engine/main.c,$(wildcard engine/*.c))
 ENGINE_OBJ := $(ENGINE_SRC:engine/%.c=build/obj/%.o)
@@ -65,7 +73,7 @@ deps:
 
 demo: deps
 	@$(MAKE) --no-print-directory all
-	@bash scripts/stack.sh start
+	@GUICHET_DEMO=yes bash scripts/stack.sh start
 
 stop:
 	@bash scripts/stack.sh stop

@@ -50,6 +50,7 @@ static const cfg_key_t cfg_keys[] = {
     S("log_level", log_level),
     S("default_lang", default_lang),
     B("dev", dev),
+    B("demo", demo),
     D("session_idle", session_idle, 60, 86400),
     D("session_absolute", session_absolute, 60, 30 * 86400),
     S("secret", secret),

@@ -46,6 +46,8 @@ typedef struct {
     const char *log_level;      /* debug, info, warn, error */
     const char *default_lang;   /* fr */
     int         dev;            /* 1: dev stack (cookies not Secure) */
+    int         demo;           /* 1: the home page lists the demo accounts
+                                 * (data/demo/world.json): `make demo` only */
     int         session_idle;   /* seconds */
     int         session_absolute;
     const char *secret;         /* 32+ chars: cookie/crypto passphrase */

@@ -7,7 +7,9 @@
 #   the engine (guichet serve)        (unix socket under the state folder)
 #   nginx                             (GUICHET_HTTP_PORT, default 8080)
 # State lives in GUICHET_VAR (default ./var), so tests can run a second
-# stack side by side on other ports.
+# stack side by side on other ports.  GUICHET_DEMO=yes (make demo) loads
+# the demo world after the engine starts (scripts/demo_world.py) and lets
+# the engine's home page list the demo accounts (config key demo).
 #
 # usage: stack.sh start|stop|restart|status|env [component...]
 #        components: pg smtp idp engine nginx (default: all)
@@ -193,6 +195,12 @@ nginx_stop() {
   fi
 }
 
+demo_world_load() {   # the demo world (data/demo/world.json), idempotently
+  engine_env
+  GUICHET_BIN="$GUICHET" /usr/bin/python3 "$ROOT/scripts/demo_world.py" \
+    || { echo "demo world not loaded (see above)" >&2; return 1; }
+}
+
 ALL=(pg smtp idp engine nginx)
 cmd="${1:-status}"; shift || true
 comps=("$@"); [ ${#comps[@]} -gt 0 ] || comps=("${ALL[@]}")
@@ -200,6 +208,9 @@ comps=("$@"); [ ${#comps[@]} -gt 0 ] || comps=("${ALL[@]}")
 case "$cmd" in
   start)
     for c in "${comps[@]}"; do "${c}_start"; done
+    if [ "${GUICHET_DEMO:-no}" = yes ] && [[ " ${comps[*]} " == *" engine "* ]]; then
+      demo_world_load
+    fi
     if [ $# -eq 0 ]; then
       echo
       echo "Guichet is running: http://127.0.0.1:$HTTP_PORT"

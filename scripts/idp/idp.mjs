@@ -18,9 +18,9 @@
 // Login interaction: GET /interaction/<uid> shows a form that posts
 // prompt=login, login=<account>, password=<anything> back to the same
 // URL (the password is not checked: these are demo accounts).  Consent is
-// skipped for guichet-dev (loadExistingGrant).  The account "sophie" logs
-// in with the strong acr "urn:guichet:acr:strong"; every other account
-// with "urn:guichet:acr:password".
+// skipped for guichet-dev (loadExistingGrant).  An account marked
+// "strong" in the demo world (sophie) logs in with the strong acr
+// "urn:guichet:acr:strong"; every other account with "urn:guichet:acr:password".
 //
 // Test mode: POST /__test/next with mode=<m> makes the NEXT token response
 // (or userinfo response for userinfo-sub) carry a bad token, re-signed
@@ -30,6 +30,7 @@
 // clears a pending mode.  Without IDP_TEST_MODE=1 the route does not exist.
 
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import Provider from 'oidc-provider';
 
 const PORT = Number.parseInt(process.env.GUICHET_IDP_PORT || '9400', 10);
@@ -42,28 +43,21 @@ const TEST_MODE = process.env.IDP_TEST_MODE === '1';
 const ACR_PASSWORD = 'urn:guichet:acr:password';
 const ACR_STRONG = 'urn:guichet:acr:strong';
 
-// One demo account per actor of the portal (DESIGN.md §1).
-const ACCOUNTS = {
-  alice: { given_name: 'Alice', family_name: 'Martin', role: 'citoyenne (A)' },
-  bruno: { given_name: 'Bruno', family_name: 'Keller', role: 'citoyen (B)' },
-  carla: { given_name: 'Carla', family_name: 'Rossi', role: 'membre d’une entreprise, avec autorisation' },
-  david: { given_name: 'David', family_name: 'Meier', role: 'membre d’une entreprise, sans autorisation' },
-  rita: { given_name: 'Rita', family_name: 'Favre', role: 'référente d’une entreprise' },
-  agnes: { given_name: 'Agnès', family_name: 'Dubois', role: 'agente du SERAC' },
-  oscar: { given_name: 'Oscar', family_name: 'Blanc', role: 'agent d’un autre groupe' },
-  tiago: { given_name: 'Tiago', family_name: 'Almeida', role: 'tiers de confiance (préfecture)' },
-  admin: { given_name: 'Adrien', family_name: 'Morel', role: 'administrateur' },
-  sophie: { given_name: 'Sophie', family_name: 'Rochat', role: 'citoyenne, identification forte', strong: true },
-};
+// One demo account per actor of the portal, read from the demo world
+// (data/demo/world.json): the same file tells the portal who each account
+// is (scripts/demo_world.py) and the README and home page what to try.
+const WORLD = JSON.parse(fs.readFileSync(
+  new URL('../../data/demo/world.json', import.meta.url), 'utf8'));
+const ACCOUNTS = Object.fromEntries(WORLD.accounts.map((a) => [a.login, {
+  given_name: a.given_name,
+  family_name: a.family_name,
+  email: a.email,
+  role: a.role.fr,
+  strong: a.strong === true,
+}]));
 
-function ascii(s) {
-  return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
-}
-
-for (const [id, a] of Object.entries(ACCOUNTS)) {
+for (const a of Object.values(ACCOUNTS)) {
   a.name = `${a.given_name} ${a.family_name}`;
-  a.email = id === 'admin' ? 'admin@exemple.test'
-    : `${ascii(a.given_name)}.${ascii(a.family_name)}@exemple.test`;
 }
 
 // The signing key: made at start, so restarting the provider rotates it

@@ -119,7 +119,10 @@ class Stack:
         }
         self.base_url = f"http://127.0.0.1:{self.ports['GUICHET_HTTP_PORT']}"
         # IDP_TEST_MODE lets test_auth.py ask the provider for bad tokens
+        # GUICHET_DEMO=no: a developer's `make demo` setting must not load the
+        # demo world into the tests' stack (test_demo_world.py asks for it)
         self.script_env = {**os.environ, "GUICHET_VAR": self.var, "IDP_TEST_MODE": "1",
+                           "GUICHET_DEMO": "no",
                            **{k: str(v) for k, v in self.ports.items()}}
         self.env = {}
 

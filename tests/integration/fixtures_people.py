@@ -2,21 +2,27 @@
 """fixtures_people.py -- the demo world, seeded in the test stack's database.
 
 seed(stack) -> World makes (idempotently: a second call, from another test
-module sharing the session's stack, finds what the first made) the people
-behind the identity provider's demo accounts and what they belong to:
+module sharing the session's stack, finds what the first made) the people,
+spaces and groups of data/demo/world.json -- the same file `make demo`
+loads, through the same scripts/demo_world.py load_people() -- so that each
+account of the identity provider is who the demo says:
 
-  alice    citizen A                    bruno    citizen B
+  alice    citizen A (verified)         bruno    citizen B (e-mail level)
   rita     référent of "Kiosque du Marché" (association, active space)
   carla    member of it, access grant for "subsidy" (and the probe below)
   david    member of it, no grant
   agnes    agent of group "serac"       oscar    agent of group "population"
   tiago    trusted third party of "prefecture-lausanne"
+  nadia    trusted third party of "commune-renens" (municipal secretary)
+  marc     référent of "Menuiserie Vuilleumier Sàrl"
   admin    administrator                sophie   (strong login; nothing else)
 
 Each is linked to the identity (GUICHET_IDP_DEV_ISSUER, account id), so a
-scripted login as "rita" lands on the seeded Rita.  Someone else's objects:
-"Atelier Vélo Solidaire" (active space whose référent, Victor, has no
-login) and "Fondation des Tilleuls" (a pending space).
+scripted login as "rita" lands on the seeded Rita.  The demo's demands are
+not made here (tests make their own).  Test-only extras, below (EXTRAS):
+someone else's objects, "Atelier Vélo Solidaire" (active space whose
+référent, Victor, has no login) and "Fondation des Tilleuls" (a pending
+space), and carla's grant for the probe procedure.
 
 When the workflow tables exist (0004), two probe procedures are published
 under keys no real procedure uses (guichet-test-probe: professional,
@@ -27,29 +33,41 @@ kiosque_probe_doc (attached to kiosque_probe) and alice_wallet (in
 Alice's wallet, no demand).
 """
 import json
-import unicodedata
+import os
+import sys
 
-ACCOUNTS = [
-    # account id, given name, family name, assurance of the person
-    ("alice", "Alice", "Martin", "verified"),
-    ("bruno", "Bruno", "Keller", "email"),
-    ("carla", "Carla", "Rossi", "verified"),
-    ("david", "David", "Meier", "verified"),
-    ("rita", "Rita", "Favre", "verified"),
-    ("agnes", "Agnès", "Dubois", "verified"),
-    ("oscar", "Oscar", "Blanc", "verified"),
-    ("tiago", "Tiago", "Almeida", "verified"),
-    ("admin", "Adrien", "Morel", "verified"),
-    ("sophie", "Sophie", "Rochat", "email"),
-]
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "scripts"))
+import demo_world  # noqa: E402  (scripts/demo_world.py: the one loader of the world)
+
+WORLD = demo_world.read_world()
 
 # People without a login at the test provider (someone else's objects).
 FIXTURE_ISSUER = "urn:guichet:test-fixtures"
-OTHERS = [("victor", "Victor", "Perret", "verified")]
 
 KIOSQUE_IDE = "CHE-109.347.829"      # mod-11 check digit valid
 ATELIER_IDE = "CHE-471.205.635"
 TILLEULS_IDE = "CHE-287.613.097"
+
+_KIOSQUE = next(e for e in WORLD["entities"] if e["ide"] == KIOSQUE_IDE)
+
+# The tests' own additions to the world, in the world file's terms.
+EXTRAS = {
+    "accounts": [{"login": "victor", "issuer": FIXTURE_ISSUER, "given_name": "Victor",
+                  "family_name": "Perret", "email": "victor.perret@exemple.test",
+                  "assurance": "verified"}],
+    "entities": [
+        {**_KIOSQUE, "members": [{"login": "carla", "grants": ["guichet-test-probe"]}]},
+        {"key": "atelier", "ide": ATELIER_IDE, "legal_form": "association",
+         "name": "Atelier Vélo Solidaire", "street": "Rue du Simplon", "house_number": "14",
+         "postcode": "1006", "locality": "Lausanne", "status": "active",
+         "referent": "victor", "referent_issuer": FIXTURE_ISSUER,
+         "members": [{"login": "victor", "issuer": FIXTURE_ISSUER, "function": "président"}]},
+        {"key": "tilleuls", "ide": TILLEULS_IDE, "legal_form": "foundation",
+         "name": "Fondation des Tilleuls", "street": "Avenue des Tilleuls", "house_number": "7",
+         "postcode": "1800", "locality": "Vevey", "status": "pending",
+         "referent": "victor", "referent_issuer": FIXTURE_ISSUER},
+    ],
+}
 
 # Both definitions pass `guichet check` (French labels on every state and
 # transition, actors from the language's vocabulary), so the engine loads
@@ -104,17 +122,13 @@ BUCKETS = {"draft": "draft", "submitted": "in-progress"}
 
 SEED_SQL = r"""
 SELECT set_config('guichet.seed_issuer', :'p1', false);
-SELECT set_config('guichet.seed_accounts', :'p2', false);
-SELECT set_config('guichet.seed_probe', :'p3', false);
-SELECT set_config('guichet.seed_open', :'p4', false);
-SELECT set_config('guichet.seed_demands', :'p5', false);
+SELECT set_config('guichet.seed_probe', :'p2', false);
+SELECT set_config('guichet.seed_open', :'p3', false);
+SELECT set_config('guichet.seed_demands', :'p4', false);
 DO $seed$
 DECLARE
     iss   text := current_setting('guichet.seed_issuer');
-    a     jsonb;
     pid   uuid;
-    ent   uuid;
-    sp    uuid;
     dm    jsonb;
     spc   uuid;
     tgt   uuid;
@@ -122,95 +136,6 @@ DECLARE
     n     text;
 BEGIN
     PERFORM pg_advisory_xact_lock(hashtext('guichet.test.seed'));
-
-    -- people, each behind its identity
-    FOR a IN SELECT value FROM jsonb_array_elements(current_setting('guichet.seed_accounts')::jsonb)
-    LOOP
-        SELECT person_id INTO pid FROM identities
-         WHERE issuer = a->>'issuer' AND subject = a->>'sub';
-        IF NOT FOUND THEN
-            INSERT INTO persons (display_name, given_name, family_name, email, assurance)
-            VALUES ((a->>'given') || ' ' || (a->>'family'), a->>'given', a->>'family',
-                    a->>'email', a->>'assurance')
-            RETURNING id INTO pid;
-            INSERT INTO identities (issuer, subject, person_id, idp, claims)
-            VALUES (a->>'issuer', a->>'sub', pid, 'dev',
-                    jsonb_build_object('iss', a->>'issuer', 'sub', a->>'sub'));
-        ELSE
-            UPDATE persons SET assurance = a->>'assurance'
-             WHERE id = pid AND assurance IN ('none', 'email');
-        END IF;
-    END LOOP;
-
-    -- entities and spaces
-    INSERT INTO entities (ide, legal_form, name, street, house_number, postcode, locality)
-    VALUES ('CHE-109.347.829', 'association', 'Kiosque du Marché', 'Place de la Riponne', '2',
-            '1005', 'Lausanne'),
-           ('CHE-471.205.635', 'association', 'Atelier Vélo Solidaire', 'Rue du Simplon', '14',
-            '1006', 'Lausanne'),
-           ('CHE-287.613.097', 'foundation', 'Fondation des Tilleuls', 'Avenue des Tilleuls', '7',
-            '1800', 'Vevey')
-    ON CONFLICT (ide) DO NOTHING;
-
-    IF NOT EXISTS (SELECT 1 FROM spaces s JOIN entities e ON e.id = s.entity_id
-                    WHERE e.ide = 'CHE-109.347.829' AND s.status <> 'closed') THEN
-        SELECT id INTO ent FROM entities WHERE ide = 'CHE-109.347.829';
-        INSERT INTO spaces (entity_id, status, referent_person_id, activated_at)
-        SELECT ent, 'active', person_id, now() FROM identities WHERE issuer = iss AND subject = 'rita'
-        RETURNING id INTO sp;
-        INSERT INTO memberships (space_id, person_id, function)
-        SELECT sp, i.person_id, f.fn
-          FROM (VALUES ('rita', 'présidente'), ('carla', 'trésorière'), ('david', 'secrétaire'))
-               AS f(sub, fn)
-          JOIN identities i ON i.issuer = iss AND i.subject = f.sub;
-        INSERT INTO access_grants (space_id, person_id, workflow_key, granted_by)
-        SELECT sp, c.person_id, w.key, r.person_id
-          FROM identities c, identities r, (VALUES ('subsidy'), ('guichet-test-probe')) AS w(key)
-         WHERE c.issuer = iss AND c.subject = 'carla' AND r.issuer = iss AND r.subject = 'rita';
-    END IF;
-
-    IF NOT EXISTS (SELECT 1 FROM spaces s JOIN entities e ON e.id = s.entity_id
-                    WHERE e.ide = 'CHE-471.205.635' AND s.status <> 'closed') THEN
-        SELECT id INTO ent FROM entities WHERE ide = 'CHE-471.205.635';
-        INSERT INTO spaces (entity_id, status, referent_person_id, activated_at)
-        SELECT ent, 'active', person_id, now() FROM identities
-         WHERE issuer = 'urn:guichet:test-fixtures' AND subject = 'victor'
-        RETURNING id INTO sp;
-        INSERT INTO memberships (space_id, person_id, function)
-        SELECT sp, person_id, 'président' FROM identities
-         WHERE issuer = 'urn:guichet:test-fixtures' AND subject = 'victor';
-    END IF;
-
-    IF NOT EXISTS (SELECT 1 FROM spaces s JOIN entities e ON e.id = s.entity_id
-                    WHERE e.ide = 'CHE-287.613.097' AND s.status <> 'closed') THEN
-        SELECT id INTO ent FROM entities WHERE ide = 'CHE-287.613.097';
-        INSERT INTO spaces (entity_id, status, referent_person_id)
-        SELECT ent, 'pending', person_id FROM identities
-         WHERE issuer = 'urn:guichet:test-fixtures' AND subject = 'victor'
-        RETURNING id INTO sp;
-        INSERT INTO memberships (space_id, person_id)
-        SELECT sp, person_id FROM identities
-         WHERE issuer = 'urn:guichet:test-fixtures' AND subject = 'victor';
-    END IF;
-
-    -- groups and administrators
-    INSERT INTO agent_groups (id, name)
-    VALUES ('serac', 'Service des affaires culturelles (SERAC)'),
-           ('population', 'Contrôle des habitants')
-    ON CONFLICT (id) DO NOTHING;
-    INSERT INTO agent_members (group_id, person_id)
-    SELECT g.grp, i.person_id FROM (VALUES ('serac', 'agnes'), ('population', 'oscar')) AS g(grp, sub)
-      JOIN identities i ON i.issuer = iss AND i.subject = g.sub
-    ON CONFLICT DO NOTHING;
-    INSERT INTO third_party_groups (id, name, kind)
-    VALUES ('prefecture-lausanne', 'Préfecture du district de Lausanne', 'prefecture')
-    ON CONFLICT (id) DO NOTHING;
-    INSERT INTO third_party_members (group_id, person_id)
-    SELECT 'prefecture-lausanne', person_id FROM identities WHERE issuer = iss AND subject = 'tiago'
-    ON CONFLICT DO NOTHING;
-    INSERT INTO administrators (person_id)
-    SELECT person_id FROM identities WHERE issuer = iss AND subject = 'admin'
-    ON CONFLICT DO NOTHING;
 
     -- probe procedures and demands, once the workflow tables exist
     IF to_regclass('definitions') IS NULL THEN
@@ -300,18 +225,12 @@ def seed(stack):
     """Seeds the demo world in stack's database (idempotent) and returns
     the World with its ids."""
     issuer = stack.env["GUICHET_IDP_DEV_ISSUER"]
-    accounts = []
-    for sub, given, family, assurance in ACCOUNTS:
-        accounts.append({"issuer": issuer, "sub": sub, "given": given, "family": family,
-                         "assurance": assurance, "email": email_of(sub, given, family)})
-    for sub, given, family, assurance in OTHERS:
-        accounts.append({"issuer": FIXTURE_ISSUER, "sub": sub, "given": given,
-                         "family": family, "assurance": assurance,
-                         "email": email_of(sub, given, family)})
+    demo_world.load_people(WORLD, stack.sql, issuer)
+    demo_world.load_people(EXTRAS, stack.sql, issuer)
     demands = {name: {"workflow": wf, "owner": owner, "space": IDE_OF.get(space),
                       "target": IDE_OF.get(target), "state": state, "bucket": BUCKETS[state]}
                for name, (wf, owner, space, target, state) in DEMANDS.items()}
-    stack.sql(SEED_SQL, issuer, json.dumps(accounts), PROBE_XML, OPEN_XML, json.dumps(demands))
+    stack.sql(SEED_SQL, issuer, PROBE_XML, OPEN_XML, json.dumps(demands))
     w = World()
     by_ide = {v: k for k, v in IDE_OF.items()}
     for kind, key, value in stack.sql(READ_SQL, issuer):
@@ -325,17 +244,6 @@ def seed(stack):
         for kind, key, value in stack.sql(READ_DEMANDS_SQL):
             (w.demands if kind == "demand" else w.documents)[key] = value
     return w
-
-
-def email_of(sub, given, family):
-    """The address the provider gives the account (scripts/idp/idp.mjs)."""
-    if sub == "admin":
-        return "admin@exemple.test"
-
-    def ascii_(s):
-        return unicodedata.normalize("NFD", s).encode("ascii", "ignore").decode().lower()
-    return f"{ascii_(given)}.{ascii_(family)}@exemple.test"
-
 
 
 MAKE_DEMAND_SQL = r"""

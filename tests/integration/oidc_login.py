@@ -17,24 +17,19 @@ to the engine's /auth/callback.  Nothing is mocked or short-circuited.
 The provider's own cookies live in a separate client per login (c.op after
 login), so that every login really logs in and the provider's session of
 one test never leaks into another.  Demo accounts and their names/e-mails
-are in ACCOUNTS (the same as in idp.mjs).
+are in ACCOUNTS (data/demo/world.json, which idp.mjs reads too).
 """
+import json
+import os
 import re
 import urllib.parse
 
-# account id -> (display name, e-mail), as idp.mjs defines them
-ACCOUNTS = {
-    "alice": ("Alice Martin", "alice.martin@exemple.test"),
-    "bruno": ("Bruno Keller", "bruno.keller@exemple.test"),
-    "carla": ("Carla Rossi", "carla.rossi@exemple.test"),
-    "david": ("David Meier", "david.meier@exemple.test"),
-    "rita": ("Rita Favre", "rita.favre@exemple.test"),
-    "agnes": ("Agnès Dubois", "agnes.dubois@exemple.test"),
-    "oscar": ("Oscar Blanc", "oscar.blanc@exemple.test"),
-    "tiago": ("Tiago Almeida", "tiago.almeida@exemple.test"),
-    "admin": ("Adrien Morel", "admin@exemple.test"),
-    "sophie": ("Sophie Rochat", "sophie.rochat@exemple.test"),
-}
+# account id -> (display name, e-mail): the accounts idp.mjs serves, read
+# from the same file (data/demo/world.json)
+with open(os.path.join(os.path.dirname(__file__), "..", "..", "data", "demo", "world.json"),
+          encoding="utf-8") as _f:
+    ACCOUNTS = {a["login"]: (f"{a['given_name']} {a['family_name']}", a["email"])
+                for a in json.load(_f)["accounts"]}
 
 ACR_STRONG = "urn:guichet:acr:strong"
 

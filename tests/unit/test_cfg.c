@@ -122,6 +122,7 @@ test_defaults(void **state)
     assert_string_equal(c.log_level, "info");
     assert_string_equal(c.default_lang, "fr");
     assert_int_equal(c.dev, 0);
+    assert_int_equal(c.demo, 0);                    /* only make demo turns it on */
     assert_int_equal(c.session_idle, 1800);
     assert_int_equal(c.session_absolute, 43200);
     assert_null(c.secret);
@@ -240,6 +241,7 @@ test_env_beats_file(void **state)
     char *const env[] = {
         "GUICHET_WORKERS=3",
         "GUICHET_DEV=no",
+        "GUICHET_DEMO=yes",
         "GUICHET_SESSION_IDLE=1h",
         "GUICHET_BASE_URL=http://127.0.0.1:18080/",
         "GUICHET_DATABASE=host=/tmp port=6000",
@@ -251,6 +253,7 @@ test_env_beats_file(void **state)
     assert_int_equal(cfg_load_env(*state, FIX "good.conf", env, &c, &err), EN_OK);
     assert_int_equal(c.workers, 3);
     assert_int_equal(c.dev, 0);
+    assert_int_equal(c.demo, 1);
     assert_int_equal(c.session_idle, 3600);
     assert_string_equal(c.base_url, "http://127.0.0.1:18080");
     assert_string_equal(c.database, "host=/tmp port=6000");
