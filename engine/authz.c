@@ -4,9 +4,10 @@
  *
  * Owns the mapping from a request (r->session: person, active space) and
  * an action on an object to one call of the SQL function authz_may()
- * (sql/0003_spaces.sql), where every rule lives, and the parsing of the
- * actor roles a workflow transition names in by="...".  Does not read any
- * table itself, render pages, or change anything.
+ * (sql/0003_spaces.sql, 0007), where every rule lives, and the words a
+ * role may be qualified with (group ids, duties).  Does not parse a
+ * transition's by="..." (wf_def.c does, once, at load), read any table
+ * itself, render pages, or change anything.
  *
  * Why the rules are in SQL: each answer needs the membership, the
  * référent, delegations, grants, groups and the object's owner at once;
@@ -60,7 +61,7 @@ authz_group_ok(const char *s, size_t n)
 {
     size_t i;
 
-    if (s == NULL || n == 0 || n > AZ_NAME_MAX - 2)
+    if (s == NULL || n == 0 || n > 63)
         return 0;
     for (i = 0; i < n; i++) {
         char c = s[i];
@@ -75,100 +76,6 @@ int
 authz_duty_ok(const char *s)
 {
     return s != NULL && (!strcmp(s, "members") || !strcmp(s, "grants"));
-}
-
-static int
-word_is(const char *s, size_t n, const char *w)
-{
-    return strlen(w) == n && memcmp(s, w, n) == 0;
-}
-
-int
-authz_parse_role(const char *s, size_t n, az_role_t *out)
-{
-    const char *colon = s != NULL ? memchr(s, ':', n) : NULL;
-    size_t      head = colon != NULL ? (size_t) (colon - s) : n;
-    const char *qual = colon != NULL ? colon + 1 : NULL;
-    size_t      qn = colon != NULL ? n - head - 1 : 0;
-
-    if (s == NULL || n == 0 || out == NULL)
-        return EN_BADINPUT;
-    memset(out, 0, sizeof(*out));
-    if (word_is(s, head, "owner") || word_is(s, head, "member")
-        || word_is(s, head, "system")) {
-        if (colon != NULL)
-            return EN_BADINPUT;
-        out->kind = s[0] == 'o' ? AZ_ROLE_OWNER : s[0] == 'm' ? AZ_ROLE_MEMBER : AZ_ROLE_SYSTEM;
-        return EN_OK;
-    }
-    if (word_is(s, head, "referent")) {
-        out->kind = AZ_ROLE_REFERENT;
-        if (colon == NULL)
-            return EN_OK;
-        if (qn >= AZ_NAME_MAX)
-            return EN_BADINPUT;
-        memcpy(out->qual, qual, qn);
-        out->qual[qn] = '\0';
-        return authz_duty_ok(out->qual) ? EN_OK : EN_BADINPUT;
-    }
-    if (word_is(s, head, "agent") || word_is(s, head, "third-party")) {
-        out->kind = s[0] == 'a' ? AZ_ROLE_AGENT : AZ_ROLE_THIRD_PARTY;
-        if (colon == NULL)      /* "agent": any group the procedure names */
-            return out->kind == AZ_ROLE_AGENT ? EN_OK : EN_BADINPUT;
-        if (!authz_group_ok(qual, qn))
-            return EN_BADINPUT;
-        memcpy(out->qual, qual, qn);
-        out->qual[qn] = '\0';
-        return EN_OK;
-    }
-    return EN_BADINPUT;
-}
-
-static int
-is_sep(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ',';
-}
-
-int
-authz_parse_by(const char *by, az_role_t *roles, int max, int *n)
-{
-    const char *p = by;
-
-    *n = 0;
-    if (by == NULL)
-        return EN_BADINPUT;
-    for (;;) {
-        const char *start;
-
-        while (*p != '\0' && is_sep(*p))
-            p++;
-        if (*p == '\0')
-            break;
-        start = p;
-        while (*p != '\0' && !is_sep(*p))
-            p++;
-        if (*n >= max)
-            return EN_BADINPUT;
-        if (authz_parse_role(start, (size_t) (p - start), &roles[*n]) != EN_OK)
-            return EN_BADINPUT;
-        (*n)++;
-    }
-    return *n > 0 ? EN_OK : EN_BADINPUT;
-}
-
-int
-authz_by_allows_people(const char *by)
-{
-    az_role_t roles[16];
-    int       n, i;
-
-    if (authz_parse_by(by, roles, 16, &n) != EN_OK)
-        return 0;
-    for (i = 0; i < n; i++)
-        if (roles[i].kind != AZ_ROLE_SYSTEM)
-            return 1;
-    return 0;
 }
 
 /* --- the check ------------------------------------------------------------ */
@@ -197,9 +104,8 @@ authz_check(req_t *r, az_action_t action, const char *object, const char *arg)
                       (int) action);
     if (s == NULL || s->person_id == NULL)
         return en_set(&r->err, EN_UNAUTH, "err.login_needed", "login needed");
-    if (action == AZ_FIRE_TRANSITION && !authz_by_allows_people(arg)) {
-        /* a timer's transition, or a by="..." the checker should have
-         * refused: no person may fire it, whoever they are */
+    if (action == AZ_FIRE_TRANSITION && (arg == NULL || *arg == '\0')) {
+        /* a timer's transition: no person may fire it, whoever they are */
         return refuse(r, EN_FORBIDDEN, "authz.not_your_step", action, object,
                       "transition not open to people");
     }

@@ -21,7 +21,7 @@
 
 typedef enum {
     AZ_VIEW_DEMAND,        /* object: demand id */
-    AZ_FIRE_TRANSITION,    /* object: demand id; arg: transition's `by` */
+    AZ_FIRE_TRANSITION,    /* object: demand id; arg: wf_people_roles() */
     AZ_VIEW_DOCUMENT,      /* object: document id */
     AZ_START_DEMAND,       /* object: workflow key; arg: audience space kind */
     AZ_MANAGE_MEMBERS,     /* object: space id */
@@ -61,47 +61,15 @@ int authz_check_many(req_t *r, int n, const az_action_t *actions,
 const char *authz_action_name(az_action_t a);
 int         authz_action_by_name(const char *name);     /* -1 if unknown */
 
-/* --- the actors a transition's by="..." may name ------------------------
- *
- *   owner                the demand's owner: the person (demand filed for
- *                        themself, acting for themself) or whoever may act
- *                        for the space it was filed for (référent, members
- *                        holding the grant; the filer if not protected)
- *   member               same, for a demand filed for a space only
- *   referent             the référent of the space the demand concerns
- *   referent:members     ... or a delegate with the duty "members"
- *   referent:grants      ... or a delegate with the duty "grants"
- *   agent                an agent of any group the procedure names
- *   agent:GROUP          an agent of GROUP
- *   third-party:GROUP    a member of the trusted third-party group GROUP
- *   system               timers only; never allowed from a request
- *
- * by="..." may list several, separated by blanks or commas. */
+/* The roles a transition's by="..." names (owner, member, referent,
+ * referent:members|grants, agent:GROUP, third-party:GROUP, system) are
+ * parsed once, when the definition is loaded (wf_def.c, wf_actor_t); an
+ * AZ_FIRE_TRANSITION arg is their normalised form (wf_people_roles), which
+ * authz_may() only compares.  The words a qualifier may take are these: */
 
-typedef enum {
-    AZ_ROLE_OWNER, AZ_ROLE_MEMBER, AZ_ROLE_REFERENT, AZ_ROLE_AGENT,
-    AZ_ROLE_THIRD_PARTY, AZ_ROLE_SYSTEM
-} az_role_kind_t;
-
-#define AZ_NAME_MAX 64     /* group ids and duties, with the NUL */
-
-typedef struct {
-    az_role_kind_t kind;
-    char           qual[AZ_NAME_MAX];  /* group (agent, third-party) or duty
-                                          (referent); "" when none */
-} az_role_t;
-
-/* Parses one role s[0..n).  EN_BADINPUT for anything else (unknown role,
- * bad group id, unknown duty, a qualifier where none is allowed). */
-int authz_parse_role(const char *s, size_t n, az_role_t *out);
-/* Parses a whole by="..." into roles[0..*n) (at most max).  EN_BADINPUT
- * on an empty list, a bad role, or more than max roles. */
-int authz_parse_by(const char *by, az_role_t *roles, int max, int *n);
-/* 1 when by="..." names at least one role a request may play (anything
- * but system) and parses. */
-int authz_by_allows_people(const char *by);
-
-/* Group ids: [a-z0-9][a-z0-9-]{0,62}. */
+/* Group ids: [a-z0-9][a-z0-9-]{0,62}, the CHECK of agent_groups.id and
+ * third_party_groups.id (sql/0003_spaces.sql): the one rule for a group
+ * name, in a URL or in a definition's by="agent:GROUP". */
 int authz_group_ok(const char *s, size_t n);
 /* Duties a référent may delegate: "members", "grants". */
 int authz_duty_ok(const char *s);

@@ -508,11 +508,16 @@ wf_people_roles(pool_t *p, const wf_transition_t *t)
     buf_init(&b, p);
     buf_add(&b, "", 0);
     for (i = 0; i < t->n_by; i++) {
-        if (t->by[i].kind == WF_BY_SYSTEM)
+        const wf_actor_t *a = &t->by[i];
+        const char       *qual = a->group != NULL ? a->group : a->duty;
+
+        if (a->kind == WF_BY_SYSTEM)
             continue;
         if (b.len > 0)
             buf_putc(&b, ' ');
-        buf_puts(&b, t->by[i].text);
+        buf_puts(&b, wf_actor_kind_name(a->kind));
+        if (qual != NULL)
+            buf_printf(&b, ":%s", qual);
     }
     return b.data;
 }

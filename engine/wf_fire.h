@@ -85,8 +85,11 @@ int wf_save(pool_t *p, en_err_t *err, const wf_who_t *who,
             const char *demand_id, const wf_input_t *input,
             wf_result_t *result);
 
-/* The transition's by= list as authz reads it, without "system" ("" when
- * only the system fires it); lives in p. */
+/* The transition's roles, parsed when the definition was loaded, as the
+ * argument of AZ_FIRE_TRANSITION: normalised "kind" or "kind:qualifier"
+ * items ("owner agent:serac referent:grants") one blank apart, which
+ * authz_may() compares and never parses; without "system" ("" when only
+ * the system fires it).  Lives in p. */
 const char *wf_people_roles(pool_t *p, const wf_transition_t *t);
 
 /* --- pure parts, unit-tested ------------------------------------------- */

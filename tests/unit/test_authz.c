@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
- * test_authz.c -- the pure parts of authz.c and space.c (actor roles of
- * by="...", duties, group ids, action names, error keys), and authz_check
+ * test_authz.c -- the pure parts of authz.c and space.c (duties, group
+ * ids, action names, error keys; by="..." is parsed by wf_def.c and tested
+ * in test_wf_def.c), and authz_check
  * and space_link_identity against a fake db_exec: what they send and how
  * they read the answer.  The rules themselves (authz_may in SQL) are
  * tested against the real database by tests/integration/test_access_matrix.py.
@@ -134,87 +135,7 @@ teardown(void **state)
     return 0;
 }
 
-/* --- roles ---------------------------------------------------------------- */
-
-static void
-role(const char *s, int want_rc, az_role_kind_t kind, const char *qual)
-{
-    az_role_t r;
-    int       rc = authz_parse_role(s, strlen(s), &r);
-
-    assert_int_equal(rc, want_rc);
-    if (want_rc == EN_OK) {
-        assert_int_equal(r.kind, kind);
-        assert_string_equal(r.qual, qual);
-    }
-}
-
-static void
-test_roles_parse(void **state)
-{
-    (void) state;
-    role("owner", EN_OK, AZ_ROLE_OWNER, "");
-    role("member", EN_OK, AZ_ROLE_MEMBER, "");
-    role("system", EN_OK, AZ_ROLE_SYSTEM, "");
-    role("referent", EN_OK, AZ_ROLE_REFERENT, "");
-    role("referent:members", EN_OK, AZ_ROLE_REFERENT, "members");
-    role("referent:grants", EN_OK, AZ_ROLE_REFERENT, "grants");
-    role("agent", EN_OK, AZ_ROLE_AGENT, "");
-    role("agent:serac", EN_OK, AZ_ROLE_AGENT, "serac");
-    role("agent:population-2", EN_OK, AZ_ROLE_AGENT, "population-2");
-    role("third-party:prefecture-lausanne", EN_OK, AZ_ROLE_THIRD_PARTY, "prefecture-lausanne");
-}
-
-static void
-test_roles_refuse(void **state)
-{
-    (void) state;
-    role("", EN_BADINPUT, 0, "");
-    role("Owner", EN_BADINPUT, 0, "");
-    role("owner:x", EN_BADINPUT, 0, "");
-    role("system:now", EN_BADINPUT, 0, "");
-    role("agent:", EN_BADINPUT, 0, "");
-    role("agent:SERAC", EN_BADINPUT, 0, "");
-    role("agent:-serac", EN_BADINPUT, 0, "");
-    role("agent:se rac", EN_BADINPUT, 0, "");
-    role("agent:serac:x", EN_BADINPUT, 0, "");
-    role("third-party", EN_BADINPUT, 0, "");
-    role("third-party:", EN_BADINPUT, 0, "");
-    role("referent:everything", EN_BADINPUT, 0, "");
-    role("referent:", EN_BADINPUT, 0, "");
-    role("agents:serac", EN_BADINPUT, 0, "");
-    role("admin", EN_BADINPUT, 0, "");
-    /* a group id longer than the 63 characters the tables allow */
-    role("agent:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
-         EN_BADINPUT, 0, "");
-}
-
-static void
-test_by_lists(void **state)
-{
-    az_role_t roles[4];
-    int       n;
-
-    (void) state;
-    assert_int_equal(authz_parse_by("owner referent:grants, agent:serac", roles, 4, &n), EN_OK);
-    assert_int_equal(n, 3);
-    assert_int_equal(roles[0].kind, AZ_ROLE_OWNER);
-    assert_int_equal(roles[1].kind, AZ_ROLE_REFERENT);
-    assert_string_equal(roles[1].qual, "grants");
-    assert_string_equal(roles[2].qual, "serac");
-    assert_int_equal(authz_parse_by("  ", roles, 4, &n), EN_BADINPUT);
-    assert_int_equal(authz_parse_by(NULL, roles, 4, &n), EN_BADINPUT);
-    assert_int_equal(authz_parse_by("owner bogus", roles, 4, &n), EN_BADINPUT);
-    assert_int_equal(authz_parse_by("owner owner owner owner owner", roles, 4, &n), EN_BADINPUT);
-
-    assert_true(authz_by_allows_people("owner"));
-    assert_true(authz_by_allows_people("system agent:serac"));
-    assert_false(authz_by_allows_people("system"));
-    assert_false(authz_by_allows_people("system, system"));
-    assert_false(authz_by_allows_people(""));
-    assert_false(authz_by_allows_people(NULL));
-    assert_false(authz_by_allows_people("owner nonsense"));
-}
+/* --- words ----------------------------------------------------------------- */
 
 static void
 test_duties_groups_actions(void **state)
@@ -234,6 +155,10 @@ test_duties_groups_actions(void **state)
     assert_false(authz_group_ok("-a", 2));
     assert_false(authz_group_ok("a_b", 3));
     assert_false(authz_group_ok("", 0));
+    assert_false(authz_group_ok(NULL, 0));
+    /* 63 characters, as the CHECK on agent_groups.id allows; not 64 */
+    assert_true(authz_group_ok("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 63));
+    assert_false(authz_group_ok("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 64));
 
     for (a = 0; a < AZ__COUNT; a++) {
         const char *name = authz_action_name((az_action_t) a);
@@ -340,9 +265,11 @@ test_check_without_session_or_for_system(void **state)
 {
     fixture_t *f = *state;
 
-    assert_int_equal(authz_check(&f->r, AZ_FIRE_TRANSITION, "x", "system"), EN_FORBIDDEN);
+    /* a transition only the system fires has no people roles (see
+     * wf_people_roles): refused without asking the database */
+    assert_int_equal(authz_check(&f->r, AZ_FIRE_TRANSITION, "x", ""), EN_FORBIDDEN);
     assert_string_equal(f->r.err.key, "authz.not_your_step");
-    assert_int_equal(authz_check(&f->r, AZ_FIRE_TRANSITION, "x", "owner bogus"), EN_FORBIDDEN);
+    assert_int_equal(authz_check(&f->r, AZ_FIRE_TRANSITION, "x", NULL), EN_FORBIDDEN);
     assert_int_equal(authz_check(&f->r, (az_action_t) 99, NULL, NULL), EN_INTERNAL);
     f->r.session = NULL;
     assert_int_equal(authz_check(&f->r, AZ_SWITCH_CONTEXT, NULL, NULL), EN_UNAUTH);
@@ -470,9 +397,6 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_roles_parse),
-        cmocka_unit_test(test_roles_refuse),
-        cmocka_unit_test(test_by_lists),
         cmocka_unit_test(test_duties_groups_actions),
         cmocka_unit_test(test_space_pure),
         cmocka_unit_test_setup_teardown(test_check_sends_one_query_and_allows, setup, teardown),
