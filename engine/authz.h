@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
- * authz.h -- the one question every handler asks: may the person behind
- * r->session, acting for their active context, do ACTION on OBJECT?
+ * authz.h -- the one question every door asks: may this principal (a
+ * person, acting for their active context: principal.h) do ACTION on
+ * OBJECT?  The web asks it with principal_of(r), the command line and the
+ * workflow runtime with the principal they were given.
  *
  * No handler reads ownership, membership, grants or groups on its own;
  * it calls authz_check and stops on anything but EN_OK.  Refusals are
  * EN_FORBIDDEN (or EN_UNAUTH when nobody is logged in, EN_NOTFOUND when
- * the object does not exist or must not even be acknowledged) with
- * r->err filled for the error page.
+ * the object does not exist or must not even be acknowledged) with err
+ * filled for the error page.
  *
  * The rules live in one SQL function, authz_may() (sql/0003_spaces.sql),
  * so each check is one round trip; docs/access.md states them in prose.
@@ -17,7 +19,9 @@
 
 #include <stddef.h>
 
-#include "req.h"
+#include "en_err.h"
+#include "pool.h"
+#include "principal.h"
 
 typedef enum {
     AZ_VIEW_DEMAND,        /* object: demand id */
@@ -34,18 +38,19 @@ typedef enum {
     AZ__COUNT
 } az_action_t;
 
-/* Answers for r->session (person, active space) in one query.  EN_OK:
- * allowed.  Otherwise r->err is set (key: the reason shown on the page,
+/* Answers for who (person, active space) in one query.  EN_OK: allowed.
+ * Otherwise err is set (key: the reason shown on the page,
  * e.g. "authz.wrong_context") and the code returned: EN_UNAUTH (nobody
- * logged in), EN_FORBIDDEN, EN_NOTFOUND (no such object, or one that is
+ * logged in; EN_FORBIDDEN for the system, which has no person's rights),
+ * EN_FORBIDDEN, EN_NOTFOUND (no such object, or one that is
  * none of the person's business: the two read alike), EN_UNAVAILABLE.
  *
  * AZ_START_DEMAND's arg is the procedure's audience: "personal",
  * "professional", "any" (or NULL), optionally followed by the legal
  * forms allowed: "professional:association foundation".
  * AZ_USE_SERVICE with object NULL means the active space. */
-int authz_check(req_t *r, az_action_t action, const char *object,
-                const char *arg);
+int authz_check(pool_t *p, en_err_t *err, const principal_t *who,
+                az_action_t action, const char *object, const char *arg);
 
 /* Asks n questions at once, in one round trip, for a page deciding which
  * links and buttons to show: allowed[i] is 1 or 0, reasons[i] (reasons may
@@ -53,7 +58,8 @@ int authz_check(req_t *r, az_action_t action, const char *object,
  * object is none of the reader's business: a page leaves it out).  Returns EN_OK when the questions
  * could be asked (EN_UNAUTH without a session, EN_UNAVAILABLE...).  Never
  * instead of authz_check at the moment of acting. */
-int authz_check_many(req_t *r, int n, const az_action_t *actions,
+int authz_check_many(pool_t *p, en_err_t *err, const principal_t *who,
+                     int n, const az_action_t *actions,
                      const char *const *objects, const char *const *args,
                      int *allowed, const char **reasons);
 

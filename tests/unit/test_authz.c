@@ -109,6 +109,21 @@ typedef struct {
     session_t s;
 } fixture_t;
 
+/* What a handler does: the request's session as the principal. */
+static int
+ask(fixture_t *f, az_action_t a, const char *object, const char *arg)
+{
+    return authz_check(f->pool, &f->r.err, principal_of(&f->r), a, object, arg);
+}
+
+static int
+ask_many(fixture_t *f, int n, const az_action_t *a, const char *const *objects,
+         const char *const *args, int *allowed, const char **reasons)
+{
+    return authz_check_many(f->pool, &f->r.err, principal_of(&f->r), n, a, objects, args,
+                            allowed, reasons);
+}
+
 static int
 setup(void **state)
 {
@@ -206,7 +221,7 @@ test_check_sends_one_query_and_allows(void **state)
     will_return(__wrap_db_exec, "row2");
     will_return(__wrap_db_exec, "allow");
     will_return(__wrap_db_exec, NULL);
-    assert_int_equal(authz_check(&f->r, AZ_USE_SERVICE, NULL, "subsidy"), EN_OK);
+    assert_int_equal(ask(f, AZ_USE_SERVICE, NULL, "subsidy"), EN_OK);
     assert_int_equal(db_calls, 1);
     assert_non_null(strstr(last_sql, "authz_may("));
     assert_int_equal(last_n, 5);
@@ -225,7 +240,7 @@ test_check_deny_carries_the_reason(void **state)
     will_return(__wrap_db_exec, "row2");
     will_return(__wrap_db_exec, "deny");
     will_return(__wrap_db_exec, "authz.professional_only");
-    assert_int_equal(authz_check(&f->r, AZ_START_DEMAND, "subsidy", "professional"),
+    assert_int_equal(ask(f, AZ_START_DEMAND, "subsidy", "professional"),
                      EN_FORBIDDEN);
     assert_string_equal(f->r.err.key, "authz.professional_only");
     assert_string_equal(last_params[1], "(null)");      /* personal context */
@@ -233,7 +248,7 @@ test_check_deny_carries_the_reason(void **state)
     will_return(__wrap_db_exec, "row2");
     will_return(__wrap_db_exec, "deny");
     will_return(__wrap_db_exec, NULL);
-    assert_int_equal(authz_check(&f->r, AZ_ADMIN, NULL, NULL), EN_FORBIDDEN);
+    assert_int_equal(ask(f, AZ_ADMIN, NULL, NULL), EN_FORBIDDEN);
     assert_string_equal(f->r.err.key, "err.forbidden");
 }
 
@@ -245,7 +260,7 @@ test_check_notfound(void **state)
     will_return(__wrap_db_exec, "row2");
     will_return(__wrap_db_exec, "notfound");
     will_return(__wrap_db_exec, "err.notfound");
-    assert_int_equal(authz_check(&f->r, AZ_VIEW_DEMAND, "not-a-uuid", NULL), EN_NOTFOUND);
+    assert_int_equal(ask(f, AZ_VIEW_DEMAND, "not-a-uuid", NULL), EN_NOTFOUND);
     assert_string_equal(f->r.err.key, "err.notfound");
 }
 
@@ -257,22 +272,33 @@ test_check_database_down(void **state)
     will_return(__wrap_db_exec, "error");
     will_return(__wrap_db_exec, EN_UNAVAILABLE);
     will_return(__wrap_db_exec, "the database is not reachable");
-    assert_int_equal(authz_check(&f->r, AZ_ADMIN, NULL, NULL), EN_UNAVAILABLE);
+    assert_int_equal(ask(f, AZ_ADMIN, NULL, NULL), EN_UNAVAILABLE);
 }
 
 static void
 test_check_without_session_or_for_system(void **state)
 {
-    fixture_t *f = *state;
+    fixture_t        *f = *state;
+    principal_t       sys;
+    const az_action_t acts[1] = { AZ_VIEW_DEMAND };
+    const char       *objs[1] = { "x" };
+    int               ok[1] = { 1 };
 
     /* a transition only the system fires has no people roles (see
      * wf_people_roles): refused without asking the database */
-    assert_int_equal(authz_check(&f->r, AZ_FIRE_TRANSITION, "x", ""), EN_FORBIDDEN);
+    assert_int_equal(ask(f, AZ_FIRE_TRANSITION, "x", ""), EN_FORBIDDEN);
     assert_string_equal(f->r.err.key, "authz.not_your_step");
-    assert_int_equal(authz_check(&f->r, AZ_FIRE_TRANSITION, "x", NULL), EN_FORBIDDEN);
-    assert_int_equal(authz_check(&f->r, (az_action_t) 99, NULL, NULL), EN_INTERNAL);
+    assert_int_equal(ask(f, AZ_FIRE_TRANSITION, "x", NULL), EN_FORBIDDEN);
+    assert_int_equal(ask(f, (az_action_t) 99, NULL, NULL), EN_INTERNAL);
     f->r.session = NULL;
-    assert_int_equal(authz_check(&f->r, AZ_SWITCH_CONTEXT, NULL, NULL), EN_UNAUTH);
+    assert_int_equal(ask(f, AZ_SWITCH_CONTEXT, NULL, NULL), EN_UNAUTH);
+    /* the system (a timer) has no person's rights, whatever it asks */
+    sys = principal_system("timer-1");
+    assert_int_equal(authz_check(f->pool, &f->r.err, &sys, AZ_VIEW_DEMAND, "x", NULL),
+                     EN_FORBIDDEN);
+    assert_int_equal(authz_check_many(f->pool, &f->r.err, &sys, 1, acts, objs, objs, ok, NULL),
+                     EN_FORBIDDEN);
+    assert_false(ok[0]);
     assert_int_equal(db_calls, 0);
 }
 
@@ -293,7 +319,7 @@ test_check_many_in_one_query(void **state)
     will_return(__wrap_db_exec, "authz.not_your_step");
     will_return(__wrap_db_exec, "deny");
     will_return(__wrap_db_exec, "");
-    assert_int_equal(authz_check_many(&f->r, 3, acts, objs, args, ok, why), EN_OK);
+    assert_int_equal(ask_many(f, 3, acts, objs, args, ok, why), EN_OK);
     assert_int_equal(db_calls, 1);
     assert_true(ok[0]);
     assert_false(ok[1]);
@@ -304,7 +330,7 @@ test_check_many_in_one_query(void **state)
                         "[[\"view-demand\",\"d1\",null],[\"fire-transition\",\"d1\",\"owner\"],"
                         "[\"admin\",null,null]]");
     f->r.session = NULL;
-    assert_int_equal(authz_check_many(&f->r, 3, acts, objs, args, ok, NULL), EN_UNAUTH);
+    assert_int_equal(ask_many(f, 3, acts, objs, args, ok, NULL), EN_UNAUTH);
     assert_int_equal(db_calls, 1);
 }
 
@@ -327,7 +353,7 @@ test_check_many_notfound_is_empty_reason(void **state)
     will_return(__wrap_db_exec, "authz.professional_only");
     will_return(__wrap_db_exec, "allow");
     will_return(__wrap_db_exec, NULL);
-    assert_int_equal(authz_check_many(&f->r, 3, acts, objs, args, ok, why), EN_OK);
+    assert_int_equal(ask_many(f, 3, acts, objs, args, ok, why), EN_OK);
     assert_false(ok[0]);
     assert_string_equal(why[0], "");
     assert_string_equal(why[1], "authz.professional_only");
