@@ -9,9 +9,9 @@
  *
  * `demand` is an operator's (and the integration tests') door to the same C
  * entry points the web pages use: wf_demand_create, wf_fire and wf_save,
- * for a named person and space, with the same authorisation (authz_check on
- * a session built for that person), the same validation and the same one
- * transaction.  It prints one JSON line and exits 0, or 10 + the error code
+ * for a named person and space (a principal.h principal, as the web makes
+ * from its session), with the same authorisation, the same validation and
+ * the same one transaction.  It prints one JSON line and exits 0, or 10 + the error code
  * (11 bad input, 12 forbidden, 13 not found, 14 conflict, 15 unavailable,
  * 18 internal).  Whoever runs it holds the database password anyway.
  */
@@ -265,10 +265,11 @@ int
 cmd_demand(const cfg_t *cfg, int argc, char **argv)
 {
     pool_t      *p = pool_new(0);
-    req_t       *r = pool_calloc(p, sizeof(*r));
-    session_t   *s = pool_calloc(p, sizeof(*s));
+    en_err_t     err;
+    const char  *person = NULL, *space = NULL, *lang = "fr", *request_id;
+    int          assurance = ASSURANCE_EMAIL;
     wf_input_t   in;
-    wf_who_t     who;
+    principal_t  who;
     wf_result_t  res;
     const char  *sub, *pos[2] = { NULL, NULL };
     int          i, npos = 0, rc;
@@ -282,21 +283,15 @@ cmd_demand(const cfg_t *cfg, int argc, char **argv)
     sub = argv[1];
     memset(&in, 0, sizeof(in));
     memset(&res, 0, sizeof(res));
-    r->pool = p;
-    r->cfg = cfg;
-    r->lang = "fr";
-    r->method = "POST";
-    r->path = "/cli";
-    r->request_id = pool_printf(p, "cli-%ld", (long) getpid());
-    s->assurance = ASSURANCE_EMAIL;
+    request_id = pool_printf(p, "cli-%ld", (long) getpid());
     for (i = 2; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 
         if (!strcmp(a, "--person") && v) {
-            s->person_id = v;
+            person = v;
             i++;
         } else if (!strcmp(a, "--space") && v) {
-            s->space_id = v;
+            space = v;
             i++;
         } else if (!strcmp(a, "--assurance") && v) {
             int lvl = assurance_by_name(v);
@@ -305,10 +300,10 @@ cmd_demand(const cfg_t *cfg, int argc, char **argv)
                 fprintf(stderr, "guichet: unknown assurance %s\n", v);
                 return 2;
             }
-            s->assurance = (assurance_t) lvl;
+            assurance = lvl;
             i++;
         } else if (!strcmp(a, "--lang") && v) {
-            r->lang = v;
+            lang = v;
             i++;
         } else if (!strcmp(a, "--version") && v) {
             in.expected_version = atoi(v);
@@ -317,7 +312,7 @@ cmd_demand(const cfg_t *cfg, int argc, char **argv)
             in.comment = v;
             i++;
         } else if (!strcmp(a, "--request-id") && v) {
-            r->request_id = v;
+            request_id = v;
             i++;
         } else if (!strcmp(a, "--file") && v) {
             const char *eq = strchr(v, '='), *colon;
@@ -363,43 +358,40 @@ cmd_demand(const cfg_t *cfg, int argc, char **argv)
         return 1;
     in.form = form;
     in.uploads = uploads;
-    if (s->person_id != NULL) {
-        r->session = s;
-        wf_who_person(&who, r);
-    }
-    en_clear(&r->err);
+    who = principal_person(person, space, assurance, lang, request_id);
+    en_clear(&err);
 
     if (!strcmp(sub, "show") && npos == 1) {
         wf_demand_t *d;
 
         rc = strchr(pos[0], '-') && strlen(pos[0]) == 36
-             ? wf_demand_load(p, &r->err, pos[0], &d)
-             : wf_demand_by_reference(p, &r->err, pos[0], &d);
+             ? wf_demand_load(p, &err, pos[0], &d)
+             : wf_demand_by_reference(p, &err, pos[0], &d);
         if (rc == EN_OK)
             print_demand(d);
-    } else if (s->person_id == NULL) {
+    } else if (person == NULL) {
         usage_demand();
         return 2;
     } else if (!strcmp(sub, "list") && npos <= 1) {
-        rc = print_list(p, &r->err, s->person_id, s->space_id, npos ? pos[0] : NULL);
+        rc = print_list(p, &err, person, space, npos ? pos[0] : NULL);
     } else if (!strcmp(sub, "create") && npos == 1) {
         wf_demand_t *d;
 
-        if ((rc = wf_demand_create(p, &r->err, &who, pos[0], &d)) == EN_OK)
+        if ((rc = wf_demand_create(p, &err, &who, pos[0], &d)) == EN_OK)
             print_demand(d);
     } else if (!strcmp(sub, "fire") && npos == 2) {
-        if ((rc = wf_fire(p, &r->err, &who, pos[0], pos[1], &in, &res)) == EN_OK)
+        if ((rc = wf_fire(p, &err, &who, pos[0], pos[1], &in, &res)) == EN_OK)
             printf("{\"status\":\"ok\",\"state\":\"%s\",\"version\":%d,\"event\":%lld}\n",
                    res.state, res.version, res.event_id);
     } else if (!strcmp(sub, "save") && npos == 1) {
-        if ((rc = wf_save(p, &r->err, &who, pos[0], &in, &res)) == EN_OK)
+        if ((rc = wf_save(p, &err, &who, pos[0], &in, &res)) == EN_OK)
             printf("{\"status\":\"ok\",\"version\":%d}\n", res.version);
     } else {
         usage_demand();
         return 2;
     }
     if (rc != EN_OK)
-        print_error(&r->err, &res);
+        print_error(&err, &res);
     fflush(stdout);
     db_close();
     pool_free(p);

@@ -220,7 +220,8 @@ h_agent_queue(req_t *r)
 
     if (group == NULL || !authz_group_ok(group, strlen(group)))
         return en_set(&r->err, EN_NOTFOUND, "err.notfound", "no such group");
-    if ((rc = authz_check(r, AZ_WORK_QUEUE, group, NULL)) != EN_OK)
+    if ((rc = authz_check(r->pool, &r->err, principal_of(r),
+                          AZ_WORK_QUEUE, group, NULL)) != EN_OK)
         return rc;
     params[0] = r->session->person_id;
     params[1] = group;

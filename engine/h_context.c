@@ -38,7 +38,8 @@ h_context(req_t *r)
     xmlNodePtr       root, list, o;
     int              n, i, rc;
 
-    if ((rc = authz_check(r, AZ_SWITCH_CONTEXT, NULL, NULL)) != EN_OK)
+    if ((rc = authz_check(r->pool, &r->err, principal_of(r),
+                          AZ_SWITCH_CONTEXT, NULL, NULL)) != EN_OK)
         return rc;
     if ((rc = space_contexts(r->pool, &r->err, s->person_id, &ctx, &n)) != EN_OK)
         return rc;
@@ -80,7 +81,8 @@ h_context_switch(req_t *r)
         return en_set(&r->err, EN_BADINPUT, "err.bad_request", "no context chosen");
     if (*space == '\0' || !strcmp(space, "self"))
         space = NULL;
-    if ((rc = authz_check(r, AZ_SWITCH_CONTEXT, space, NULL)) != EN_OK)
+    if ((rc = authz_check(r->pool, &r->err, principal_of(r),
+                          AZ_SWITCH_CONTEXT, space, NULL)) != EN_OK)
         return rc;
     if ((rc = session_switch(r, space)) != EN_OK)
         return rc;
@@ -106,7 +108,8 @@ page_members(req_t *r, const char *space_id)
     xmlNodePtr      root, sp, e;
     int             n, i, rc;
 
-    if ((rc = authz_check(r, AZ_MANAGE_MEMBERS, space_id, NULL)) != EN_OK)
+    if ((rc = authz_check(r->pool, &r->err, principal_of(r),
+                          AZ_MANAGE_MEMBERS, space_id, NULL)) != EN_OK)
         return rc;
     if ((rc = space_load(r->pool, &r->err, space_id, &info, &m, &n)) != EN_OK)
         return rc;
@@ -162,7 +165,7 @@ h_admin(req_t *r)
     xmlNodePtr   root, list, c;
     int          n, i, rc;
 
-    if ((rc = authz_check(r, AZ_ADMIN, NULL, NULL)) != EN_OK)
+    if ((rc = authz_check(r->pool, &r->err, principal_of(r), AZ_ADMIN, NULL, NULL)) != EN_OK)
         return rc;
     if ((rc = space_admin_summary(r->pool, &r->err, &keys, &values, &n)) != EN_OK)
         return rc;

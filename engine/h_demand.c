@@ -150,9 +150,23 @@ typedef struct {
     const wf_def_t *def;
     const char     *reason_key;    /* refused: a catalogue key ... */
     const char     *reason_text;   /* ... or the definition's own words */
-    int             check_start;   /* index in the batch, -1 when none */
-    int             check_grant;
+    int             check;         /* index in wf_may_start_many's answer */
 } proc_t;
+
+/* The dashboard's words for wf_may_start's audience refusals. */
+static const char *
+start_reason_key(const char *reason)
+{
+    if (reason == NULL)
+        return "err.forbidden";
+    if (!strcmp(reason, "wf.audience.professional"))
+        return "authz.professional_only";
+    if (!strcmp(reason, "wf.audience.personal"))
+        return "authz.personal_only";
+    if (!strcmp(reason, "wf.audience.assurance"))
+        return "demand.start.assurance";
+    return *reason ? reason : "authz.no_grant";
+}
 
 static int
 h_dashboard(req_t *r)
@@ -162,10 +176,10 @@ h_dashboard(req_t *r)
     json_t          *j, *demands, *counts, *keys, *groups, *row;
     xmlNodePtr       root, buckets, procs;
     proc_t          *pr;
-    const char     **objs, **args, **reasons;
-    az_action_t     *acts;
-    int             *allowed, nq = 0, b, rc;
-    size_t           i, nk;
+    const wf_def_t **defs;
+    wf_start_t      *st;
+    int              b, rc;
+    size_t           i, nk, nd = 0;
 
     if ((j = dv_query_json(r, DASHBOARD_SQL, 3, params)) == NULL)
         return r->err.code;
@@ -186,69 +200,39 @@ h_dashboard(req_t *r)
                 dv_demand_summary(r, bn, row);
     }
 
-    /* the procedures: the audience judged here (the definition's own
-     * reason), the rest by authz_may in one batch */
+    /* the procedures: wf_may_start's answer for each, in one batch */
     nk = json_array_size(keys);
     pr = pool_calloc(r->pool, sizeof(*pr) * (nk + 1));
-    objs = pool_calloc(r->pool, sizeof(*objs) * (2 * nk + 1));
-    args = pool_calloc(r->pool, sizeof(*args) * (2 * nk + 1));
-    reasons = pool_calloc(r->pool, sizeof(*reasons) * (2 * nk + 1));
-    allowed = pool_calloc(r->pool, sizeof(*allowed) * (2 * nk + 1));
-    acts = pool_calloc(r->pool, sizeof(*acts) * (2 * nk + 1));
+    defs = pool_calloc(r->pool, sizeof(*defs) * (nk + 1));
+    st = pool_calloc(r->pool, sizeof(*st) * (nk + 1));
     for (i = 0; i < nk; i++) {
-        const wf_audience_t *a;
-        en_err_t             err;
-        int                  ver;
+        en_err_t err;
+        int      ver;
 
         en_clear(&err);
         pr[i].key = json_string_value(json_array_get(keys, i));
-        pr[i].check_start = pr[i].check_grant = -1;
         if (pr[i].key == NULL || (pr[i].def = wf_store_current(&err, pr[i].key, &ver)) == NULL)
             continue;
-        a = &pr[i].def->audience;
-        if ((a->space == WF_SPACE_PROFESSIONAL && s->space_id == NULL)
-            || (a->space == WF_SPACE_PERSONAL && s->space_id != NULL)) {
-            pr[i].reason_text = a->refusal.n > 0 ? dv_text(r, &a->refusal) : NULL;
-            pr[i].reason_key = a->space == WF_SPACE_PROFESSIONAL ? "authz.professional_only"
-                                                                : "authz.personal_only";
-            continue;
-        }
-        if ((int) a->assurance > (int) s->assurance) {
-            pr[i].reason_key = "demand.start.assurance";
-            continue;
-        }
-        pr[i].check_start = nq;
-        acts[nq] = AZ_START_DEMAND;
-        objs[nq] = pr[i].key;
-        args[nq++] = wf_audience_arg(r->pool, a);
-        if (a->protected_service && s->space_id != NULL) {
-            /* the grant, asked as POST /demands asks it */
-            pr[i].check_grant = nq;
-            acts[nq] = AZ_USE_SERVICE;
-            objs[nq] = NULL;                    /* the active space */
-            args[nq++] = pr[i].key;
-        }
+        defs[nd] = pr[i].def;
+        pr[i].check = nd++;
     }
-    if ((rc = authz_check_many(r, nq, acts, objs, args, allowed, reasons)) != EN_OK)
+    if ((rc = wf_may_start_many(r->pool, &r->err, principal_of(r), nd, defs, st)) != EN_OK)
         return rc;
     procs = render_node(root, "procedures");
     for (i = 0; i < nk; i++) {
-        xmlNodePtr pn;
-        int        ok = 1;
+        const wf_start_t *v;
+        xmlNodePtr        pn;
+        int               ok;
 
         if (pr[i].def == NULL)
             continue;
-        if (pr[i].check_start >= 0 && !allowed[pr[i].check_start]) {
-            if (reasons[pr[i].check_start][0] == '\0')
-                continue;                       /* notfound: not for this reader */
-            ok = 0;
-            pr[i].reason_key = reasons[pr[i].check_start];
-        } else if (pr[i].check_grant >= 0 && !allowed[pr[i].check_grant]) {
-            ok = 0;
-            pr[i].reason_key = reasons[pr[i].check_grant][0] ? reasons[pr[i].check_grant]
-                                                            : "authz.no_grant";
-        } else if (pr[i].check_start < 0) {
-            ok = 0;
+        v = &st[pr[i].check];
+        if (v->hidden)
+            continue;                           /* notfound: not for this reader */
+        ok = v->allowed;
+        if (!ok) {
+            pr[i].reason_text = v->words;
+            pr[i].reason_key = start_reason_key(v->reason);
         }
         pn = render_node(procs, "procedure");
         render_attr(pn, "key", pr[i].key);
@@ -309,7 +293,7 @@ h_demand_start(req_t *r)
     const wf_def_t  *def;
     const wf_state_t *init;
     wf_demand_t     *d;
-    wf_who_t         who;
+    const principal_t *who;
     wf_page_t      **pages;
     size_t           np;
     int              ver, rc;
@@ -319,13 +303,8 @@ h_demand_start(req_t *r)
     if ((def = wf_store_current(&r->err, key, &ver)) == NULL)
         return r->err.code == EN_NOTFOUND
                ? en_set(&r->err, EN_NOTFOUND, "err.notfound", "no such procedure") : r->err.code;
-    /* a protected service: the member needs the référent's grant (the
-     * référent always has it) -- asked before anything is written */
-    if (def->audience.protected_service && r->session->space_id != NULL
-        && (rc = authz_check(r, AZ_USE_SERVICE, NULL, key)) != EN_OK)
-        return rc == EN_FORBIDDEN ? render_refused(r, def, key) : rc;
-    wf_who_person(&who, r);
-    rc = wf_demand_create(r->pool, &r->err, &who, key, &d);
+    who = principal_of(r);
+    rc = wf_demand_create(r->pool, &r->err, who, key, &d);
     if (rc == EN_FORBIDDEN)
         return render_refused(r, def, key);
     if (rc != EN_OK)
@@ -639,20 +618,21 @@ again:
     acts[nc] = AZ_FIRE_TRANSITION;
     objs[nc] = d->id;
     roles[nc] = "owner";
-    if ((rc = authz_check_many(r, nc + 1, acts, objs, roles, allowed, NULL)) != EN_OK)
+    if ((rc = authz_check_many(r->pool, &r->err, principal_of(r),
+                               nc + 1, acts, objs, roles, allowed, NULL)) != EN_OK)
         return rc;
 
     /* a read receipt: viewing the demand fires it (once; a conflict means
      * another window did it first) */
     if (!fired && back == NULL && !strcmp(r->method, "GET")) {
         for (i = 0; i < nc; i++) {
-            wf_who_t    who;
+            const principal_t *who;
             wf_result_t res;
 
             if (!cand[i]->auto_on_view || !allowed[i])
                 continue;
-            wf_who_person(&who, r);
-            rc = wf_fire(r->pool, &r->err, &who, d->id, cand[i]->id, NULL, &res);
+            who = principal_of(r);
+            rc = wf_fire(r->pool, &r->err, who, d->id, cand[i]->id, NULL, &res);
             if (rc != EN_OK && rc != EN_CONFLICT)
                 return rc;
             en_clear(&r->err);
@@ -899,7 +879,8 @@ load_for_edit(req_t *r, const char *id, const char *page_id, wf_demand_t **d,
     int               rc;
 
     /* editing is the owner's step: asked before the demand is read */
-    if ((rc = authz_check(r, AZ_FIRE_TRANSITION, id, "owner")) != EN_OK)
+    if ((rc = authz_check(r->pool, &r->err, principal_of(r),
+                          AZ_FIRE_TRANSITION, id, "owner")) != EN_OK)
         return rc;
     if ((rc = wf_demand_load(r->pool, &r->err, id, d)) != EN_OK)
         return rc;
@@ -1015,7 +996,7 @@ page_post(req_t *r, const char *id, const char *page_id)
     const char       *nav = req_param(r, "nav");
     wf_input_t        in;
     wf_result_t       res;
-    wf_who_t          who;
+    const principal_t *who;
     kv_t             *form;
     upload_t         *files;
     wf_field_error_t *errs = NULL;
@@ -1030,12 +1011,12 @@ page_post(req_t *r, const char *id, const char *page_id)
     if (rc != EN_OK)
         return rc;
     pg = pages[at];
-    wf_who_person(&who, r);
+    who = principal_of(r);
     memset(&in, 0, sizeof(in));
     page_input(r, pg, NULL, 0, &form, &files, &n);
     in.form = form;
     in.uploads = files;
-    rc = wf_save(r->pool, &r->err, &who, d->id, &in, &res);
+    rc = wf_save(r->pool, &r->err, who, d->id, &in, &res);
     if (rc == EN_BADINPUT) {
         /* keep what was right: save the rest (a valid file above all, which
          * a browser cannot send again by itself) */
@@ -1050,7 +1031,7 @@ page_post(req_t *r, const char *id, const char *page_id)
             memset(&in, 0, sizeof(in));
             in.form = form;
             in.uploads = files;
-            if (wf_save(r->pool, &e2, &who, d->id, &in, &r2) == EN_OK)
+            if (wf_save(r->pool, &e2, who, d->id, &in, &r2) == EN_OK)
                 saved_file = files != NULL;
         }
         en_clear(&r->err);
@@ -1122,13 +1103,14 @@ fire_post(req_t *r, const char *id, const char *tid)
 {
     wf_input_t  in;
     wf_result_t res;
-    wf_who_t    who;
+    const principal_t *who;
     const char *ver = req_param(r, "version");
     int         rc;
 
     /* the reader must at least see the demand: else a conflict would tell
      * a stranger that it exists and where it stands */
-    if ((rc = authz_check(r, AZ_VIEW_DEMAND, id, NULL)) != EN_OK)
+    if ((rc = authz_check(r->pool, &r->err, principal_of(r),
+                          AZ_VIEW_DEMAND, id, NULL)) != EN_OK)
         return rc;
     memset(&in, 0, sizeof(in));
     in.form = r->form;
@@ -1137,8 +1119,8 @@ fire_post(req_t *r, const char *id, const char *tid)
     in.expected_version = ver != NULL ? atoi(ver) : 0;
     if (in.expected_version < 0)
         in.expected_version = 0;
-    wf_who_person(&who, r);
-    rc = wf_fire(r->pool, &r->err, &who, id, tid, &in, &res);
+    who = principal_of(r);
+    rc = wf_fire(r->pool, &r->err, who, id, tid, &in, &res);
     if (rc == EN_OK) {
         req_redirect(r, 303, pool_printf(r->pool, "/demands/%s?done=%s", id, tid));
         return EN_OK;
@@ -1196,7 +1178,8 @@ h_demand_get(req_t *r)
 
     switch (parse_demand_path(r, &id, &arg)) {
     case DR_DETAIL:
-        if ((rc = authz_check(r, AZ_VIEW_DEMAND, id, NULL)) != EN_OK)
+        if ((rc = authz_check(r->pool, &r->err, principal_of(r),
+                              AZ_VIEW_DEMAND, id, NULL)) != EN_OK)
             return rc;
         return page_detail(r, id, 200, NULL);
     case DR_PAGE:
@@ -1268,7 +1251,8 @@ h_document(req_t *r)
 
     if (id == NULL || !wf_uuid_ok(id))
         return not_found(r);
-    if ((rc = authz_check(r, AZ_VIEW_DOCUMENT, id, NULL)) != EN_OK)
+    if ((rc = authz_check(r->pool, &r->err, principal_of(r),
+                          AZ_VIEW_DOCUMENT, id, NULL)) != EN_OK)
         return rc;
     params[0] = id;
     res = db_exec(r->pool, &r->err,

@@ -26,6 +26,7 @@
 
 #include "i18n.h"
 #include "log.h"
+#include "req.h"
 #include "xml_safe.h"
 
 #define RENDER_MAX_STYLES 128

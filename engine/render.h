@@ -16,7 +16,13 @@
 
 #include <libxml/tree.h>
 
-#include "req.h"
+#include "cfg.h"
+#include "en_err.h"
+#include "pool.h"
+
+/* Pages are built for a request (req.h); mails (render_apply) need none,
+ * so the mailer does not see the request's definition. */
+typedef struct req req_t;
 
 /* Once per process, after fork: i18n catalogue, XSLT security policy,
  * loader and extension functions.  Stylesheets compile on first use. */

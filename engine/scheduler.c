@@ -99,7 +99,7 @@ fire_one(int *fired, int *failed)
     PGresult     *res;
     const char   *id, *action, *transition, *state;
     wf_demand_t  *d;
-    wf_who_t      who;
+    principal_t   who;
     int           attempts, rc;
 
     en_clear(&err);
@@ -126,7 +126,7 @@ fire_one(int *fired, int *failed)
     attempts = atoi(db_val(res, 0, 4));
     if ((d = wf_demand_from_json(p, db_val(res, 0, 5), &err)) == NULL)
         goto db_fail;
-    wf_who_system(&who, pool_printf(p, "timer-%s", id));
+    who = principal_system(pool_printf(p, "timer-%s", id));
 
     if (strcmp(d->state, state) != 0) {
         /* left its state without the timer being cancelled: never fire */

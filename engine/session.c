@@ -157,6 +157,20 @@ session_cookie_header(pool_t *p, const char *name, const char *value,
                        secure ? "; Secure" : "");
 }
 
+const principal_t *
+principal_of(req_t *r)
+{
+    principal_t       *w = pool_alloc(r->pool, sizeof(*w));
+    const session_t   *s = r->session;
+
+    if (s != NULL)
+        *w = principal_person(s->person_id, s->space_id, (int) s->assurance, r->lang,
+                              r->request_id);
+    else
+        *w = principal_person(NULL, NULL, 0, r->lang, r->request_id);
+    return w;
+}
+
 const char *
 assurance_name(assurance_t a)
 {

@@ -12,6 +12,7 @@
 
 #include <libxml/tree.h>
 
+#include "principal.h"
 #include "req.h"
 
 typedef enum {
@@ -49,6 +50,11 @@ int  session_open(req_t *r, const char *person_id, assurance_t assurance);
 int  session_switch(req_t *r, const char *space_id);
 /* Deletes the session row and the cookie. */
 int  session_close(req_t *r);
+
+/* Who is asking, as the domain (authz, wf_*) takes it: the session's
+ * person, active space and assurance with the request's language and id;
+ * PRINCIPAL_NOBODY when nobody is logged in.  Lives in r->pool. */
+const principal_t *principal_of(req_t *r);
 
 const char *assurance_name(assurance_t a);
 int         assurance_by_name(const char *name);   /* -1 if unknown */

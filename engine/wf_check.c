@@ -25,6 +25,7 @@
 #include <libxml/relaxng.h>
 #include <libxml/xmlerror.h>
 
+#include "authz.h"
 #include "en_err.h"
 #include "xml_safe.h"
 
@@ -944,7 +945,7 @@ wf_mail_target(wf_ck_t *ck, wf_transition_t *t, size_t cap, const char *to,
     }
     if ((colon != NULL && (strncmp(to, "agent:", 6) == 0
                            || strncmp(to, "third-party:", 12) == 0)
-         && colon[1] != '\0')
+         && authz_group_ok(colon + 1, strlen(colon + 1)))
         || (colon == NULL && (strcmp(to, "owner") == 0
             || strcmp(to, "actor") == 0 || strcmp(to, "referent") == 0
             || strcmp(to, "members") == 0))) {

@@ -1349,9 +1349,9 @@ wf_parse_expires(wf_parse_t *ps, xmlNodePtr n, wf_state_t *s, wf_timer_t *t)
 /* transitions                                                         */
 /* ------------------------------------------------------------------ */
 
-/* A group name after "agent:" or "third-party:". */
+/* A field or template name: lower case, digits, - and _. */
 static int
-wf_group_ok(const char *g)
+wf_lname_ok(const char *g)
 {
     size_t i;
 
@@ -1415,11 +1415,16 @@ wf_parse_actor(wf_parse_t *ps, wf_transition_t *t, const char *tok,
         return 0;
     }
     if (k == WF_BY_AGENT || k == WF_BY_THIRD_PARTY) {
+        /*
+         * The group id rule is the one agent_groups and third_party_groups
+         * CHECK in the database (authz_group_ok): a name the language
+         * accepted is a name a group can have, so the step can be fired.
+         */
         a->group = colon != NULL ? colon + 1 : NULL;
-        if (!wf_group_ok(a->group)) {
+        if (a->group == NULL || !authz_group_ok(a->group, strlen(a->group))) {
             wf_perr(ps, t->line, "transition \"%s\": by=\"%s\" needs a group "
-                    "in lower case: %s:GROUP (e.g. agent:serac)", t->id, tok,
-                    wf_actor_names[k]);
+                    "id: %s:GROUP, GROUP made of a-z, 0-9 and - (not first), at "
+                    "most 63 (e.g. agent:serac)", t->id, tok, wf_actor_names[k]);
             return -1;
         }
     } else if (colon != NULL) {
@@ -1587,7 +1592,7 @@ wf_effect_value(wf_parse_t *ps, wf_effect_t *e, const wf_arg_spec_t *s,
         break;
     case WF_ARG_FIELD:
     case WF_ARG_TEMPLATE:
-        if (!wf_group_ok(v))
+        if (!wf_lname_ok(v))
             why = "must be a lower-case name (a-z, 0-9, - and _)";
         break;
     case WF_ARG_DURATION:

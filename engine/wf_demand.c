@@ -20,35 +20,8 @@
 #include "authz.h"
 #include "db.h"
 #include "log.h"
-#include "session.h"
 #include "wf_fire.h"
 #include "wf_store.h"
-
-/* --- who ------------------------------------------------------------------- */
-
-void
-wf_who_person(wf_who_t *w, req_t *r)
-{
-    memset(w, 0, sizeof(*w));
-    w->kind = WF_WHO_PERSON;
-    w->r = r;
-    if (r->session != NULL) {
-        w->person_id = r->session->person_id;
-        w->space_id = r->session->space_id;
-        w->assurance = (int) r->session->assurance;
-    }
-    w->lang = r->lang ? r->lang : "fr";
-    w->request_id = r->request_id;
-}
-
-void
-wf_who_system(wf_who_t *w, const char *request_id)
-{
-    memset(w, 0, sizeof(*w));
-    w->kind = WF_WHO_SYSTEM;
-    w->lang = "fr";
-    w->request_id = request_id;
-}
 
 /* --- pure parts ------------------------------------------------------------- */
 
@@ -237,8 +210,83 @@ wf_audience_arg(pool_t *p, const wf_audience_t *a)
     return b.data;
 }
 
+/* The audience, judged before authz: a demand for a legal person is
+ * refused up front from a personal space, with the definition's reason.
+ * 1 when it passes, else 0 with st filled. */
+static int
+audience_ok(const principal_t *who, const wf_def_t *def, wf_start_t *st)
+{
+    const wf_audience_t *a = &def->audience;
+
+    memset(st, 0, sizeof(*st));
+    if ((a->space == WF_SPACE_PROFESSIONAL && who->space_id == NULL)
+        || (a->space == WF_SPACE_PERSONAL && who->space_id != NULL)) {
+        st->reason = a->space == WF_SPACE_PROFESSIONAL ? "wf.audience.professional"
+                                                       : "wf.audience.personal";
+        st->words = wf_i18n_get(&a->refusal, who->lang);
+        return 0;
+    }
+    if ((int) a->assurance > who->assurance) {
+        st->reason = "wf.audience.assurance";
+        return 0;
+    }
+    return 1;
+}
+
 int
-wf_demand_create(pool_t *p, en_err_t *err, const wf_who_t *who,
+wf_may_start_many(pool_t *p, en_err_t *err, const principal_t *who, size_t n,
+                  const wf_def_t *const *defs, wf_start_t *out)
+{
+    az_action_t  *acts = pool_calloc(p, sizeof(*acts) * (n + 1));
+    const char  **objs = pool_calloc(p, sizeof(*objs) * (n + 1));
+    const char  **args = pool_calloc(p, sizeof(*args) * (n + 1));
+    const char  **why = pool_calloc(p, sizeof(*why) * (n + 1));
+    int          *ok = pool_calloc(p, sizeof(*ok) * (n + 1));
+    int          *at = pool_calloc(p, sizeof(*at) * (n + 1));
+    int           nq = 0, rc;
+    size_t        i;
+
+    for (i = 0; i < n; i++) {
+        at[i] = -1;
+        if (!audience_ok(who, defs[i], &out[i]))
+            continue;
+        at[i] = nq;
+        acts[nq] = AZ_START_DEMAND;
+        objs[nq] = defs[i]->id;
+        args[nq++] = wf_audience_arg(p, &defs[i]->audience);
+    }
+    if ((rc = authz_check_many(p, err, who, nq, acts, objs, args, ok, why)) != EN_OK)
+        return rc;
+    for (i = 0; i < n; i++) {
+        if (at[i] < 0)
+            continue;
+        out[i].allowed = ok[at[i]];
+        out[i].hidden = !ok[at[i]] && why[at[i]][0] == '\0';
+        out[i].reason = ok[at[i]] ? NULL : why[at[i]];
+    }
+    return EN_OK;
+}
+
+int
+wf_may_start(pool_t *p, en_err_t *err, const principal_t *who, const wf_def_t *def)
+{
+    wf_start_t st;
+
+    if (!audience_ok(who, def, &st)) {
+        const char *dflt = !strcmp(st.reason, "wf.audience.assurance")
+                           ? "this procedure needs a verified identity"
+                           : !strcmp(st.reason, "wf.audience.professional")
+                           ? "this procedure is filed from a professional space"
+                           : "this procedure is filed from your personal space";
+
+        return en_set(err, EN_FORBIDDEN, st.reason, "%s", st.words ? st.words : dflt);
+    }
+    return authz_check(p, err, who, AZ_START_DEMAND, def->id,
+                       wf_audience_arg(p, &def->audience));
+}
+
+int
+wf_demand_create(pool_t *p, en_err_t *err, const principal_t *who,
                  const char *workflow_key, wf_demand_t **out)
 {
     const wf_def_t *def;
@@ -248,38 +296,15 @@ wf_demand_create(pool_t *p, en_err_t *err, const wf_who_t *who,
     char           *text;
     const char     *v[1], *tj;
     PGresult       *res;
+    int             rc;
 
     *out = NULL;
-    if (who->kind != WF_WHO_PERSON || who->person_id == NULL)
+    if (who->kind != PRINCIPAL_PERSON || who->person_id == NULL)
         return en_set(err, EN_FORBIDDEN, "err.forbidden", "only a person files a demand");
     if ((def = wf_store_current(err, workflow_key, &version)) == NULL)
         return err->code;
-    /* the audience, before anything else: a demand for a legal person is
-     * refused up front from a personal space, with the definition's reason */
-    if ((def->audience.space == WF_SPACE_PROFESSIONAL && who->space_id == NULL)
-        || (def->audience.space == WF_SPACE_PERSONAL && who->space_id != NULL)) {
-        const char *why = wf_i18n_get(&def->audience.refusal, who->lang);
-
-        en_set(err, EN_FORBIDDEN, def->audience.space == WF_SPACE_PROFESSIONAL
-                                  ? "wf.audience.professional" : "wf.audience.personal",
-               "%s", why ? why : def->audience.space == WF_SPACE_PROFESSIONAL
-                   ? "this procedure is filed from a professional space"
-                   : "this procedure is filed from your personal space");
-        return EN_FORBIDDEN;
-    }
-    if ((int) def->audience.assurance > who->assurance)
-        return en_set(err, EN_FORBIDDEN, "wf.audience.assurance",
-                      "this procedure needs a verified identity");
-    if (who->r != NULL) {
-        int rc = authz_check(who->r, AZ_START_DEMAND, workflow_key,
-                             wf_audience_arg(p, &def->audience));
-
-        if (rc != EN_OK) {
-            if (err != &who->r->err)
-                *err = who->r->err;
-            return rc;
-        }
-    }
+    if ((rc = wf_may_start(p, err, who, def)) != EN_OK)
+        return rc;
     c = json_object();
     pool_on_free(p, jdecref, c);
     json_object_set_new(c, "workflow", json_string(workflow_key));

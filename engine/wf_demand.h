@@ -16,30 +16,8 @@
 
 #include "en_err.h"
 #include "pool.h"
-#include "req.h"
+#include "principal.h"
 #include "wf_def.h"
-
-/* Who fires a transition: a person behind a request (the session says who
- * and for which space; authz_check decides what they may do), or the
- * system (the scheduler's timers: no request exists, and only transitions
- * whose by= names "system" are open to it).  Named "who" because wf_def.h
- * already has wf_actor_t for the roles a definition names. */
-typedef enum { WF_WHO_PERSON, WF_WHO_SYSTEM } wf_who_kind_t;
-
-typedef struct {
-    wf_who_kind_t  kind;
-    req_t         *r;            /* person: the request (session, lang, id) */
-    const char    *person_id;    /* person: r->session->person_id */
-    const char    *space_id;     /* person: active professional space or NULL */
-    int            assurance;    /* person: the session's assurance_t */
-    const char    *lang;         /* fr/de/en: for mails to the actor */
-    const char    *request_id;   /* the request id, or "timer-<id>" */
-} wf_who_t;
-
-/* A person acting through request r (r->session must be set). */
-void wf_who_person(wf_who_t *w, req_t *r);
-/* The system; request_id names the cause for the audit trail. */
-void wf_who_system(wf_who_t *w, const char *request_id);
 
 typedef struct {
     const char *id;                 /* uuid */
@@ -59,11 +37,37 @@ typedef struct {
     const char *created_at, *updated_at, *submitted_at, *state_since;
 } wf_demand_t;
 
+/* "May who start procedure def?" -- the one answer, for the dashboard's
+ * list of procedures, the start page, wf_demand_create and so the command
+ * line.  In this order: the audience's space (a professional procedure
+ * from the personal context or the reverse: reason wf.audience.professional
+ * or wf.audience.personal, words = the definition's own refusal in
+ * who->lang when it has one), the assurance (wf.audience.assurance), then
+ * authz_may('start-demand') (membership, entity kind, and for a protected
+ * service the référent's grant: authz.no_grant, ...). */
+typedef struct {
+    int         allowed;
+    int         hidden;     /* none of the reader's business (notfound) */
+    const char *reason;     /* refused: a catalogue key */
+    const char *words;      /* refused for the space: the definition's words
+                               (NULL when it has none) */
+} wf_start_t;
+
+/* For n procedures at once, in one round trip (a page deciding what to
+ * offer).  EN_OK when the question could be asked; never instead of
+ * wf_may_start at the moment of acting. */
+int wf_may_start_many(pool_t *p, en_err_t *err, const principal_t *who, size_t n,
+                      const wf_def_t *const *defs, wf_start_t *out);
+/* For one, when acting: EN_OK, or the refusal in err (EN_FORBIDDEN with
+ * the reason as key and the definition's words, else an English default,
+ * as msg; EN_NOTFOUND, EN_UNAUTH...). */
+int wf_may_start(pool_t *p, en_err_t *err, const principal_t *who, const wf_def_t *def);
+
 /* Creates a demand of the current version of workflow_key in its initial
  * state, owned by the actor (a person) for their active space, with the
- * initial state's timers (e.g. the draft purge).  A person must pass
- * authz_check(AZ_START_DEMAND, key, audience space).  *out lives in p. */
-int wf_demand_create(pool_t *p, en_err_t *err, const wf_who_t *who,
+ * initial state's timers (e.g. the draft purge), if wf_may_start allows
+ * it.  *out lives in p. */
+int wf_demand_create(pool_t *p, en_err_t *err, const principal_t *who,
                      const char *workflow_key, wf_demand_t **out);
 
 /* Loads one demand by id (uuid text); EN_NOTFOUND when absent or when id

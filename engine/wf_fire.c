@@ -38,7 +38,6 @@
 #include "field.h"
 #include "log.h"
 #include "metrics.h"
-#include "session.h"
 #include "wf_store.h"
 
 #define WF_COMMENT_MAX 5000         /* characters */
@@ -138,6 +137,20 @@ add_error(check_t *c, const char *field, const char *key, const char *arg)
     c->errors[c->nerrors].key = key;
     c->errors[c->nerrors].arg = arg;
     c->nerrors++;
+}
+
+/* Whether field was already refused: a form-complete guard and the
+ * transition's own pages both validate it, and the page should say once
+ * what to correct. */
+static int
+has_error(const check_t *c, const char *field)
+{
+    int i;
+
+    for (i = 0; i < c->nerrors; i++)
+        if (!strcmp(c->errors[i].field, field))
+            return 1;
+    return 0;
 }
 
 /* The submitted text of a field: its one value, or for a multiple choice
@@ -280,7 +293,7 @@ check_field(check_t *c, const wf_field_t *f, int shown, int full)
     field_result_t res;
     const char    *t;
 
-    if (json_object_get(c->set, f->name) != NULL)
+    if (json_object_get(c->set, f->name) != NULL || has_error(c, f->name))
         return;                       /* on two validated pages: once */
     if (!shown) {
         /* a hidden field keeps no stale value */
@@ -405,7 +418,7 @@ entity_kind(const char *legal_form)
 }
 
 static int
-guards_hold(pool_t *p, en_err_t *err, check_t *c, const wf_who_t *who,
+guards_hold(pool_t *p, en_err_t *err, check_t *c, const principal_t *who,
             const wf_def_t *def, const wf_transition_t *t, const wf_state_t *s)
 {
     size_t i;
@@ -418,7 +431,7 @@ guards_hold(pool_t *p, en_err_t *err, check_t *c, const wf_who_t *who,
             check_pages(c, demand_form(def, t, s), NULL, 0, 1);
             break;
         case WF_GUARD_ASSURANCE:
-            if (who->kind == WF_WHO_PERSON && who->assurance < g->level)
+            if (who->kind == PRINCIPAL_PERSON && who->assurance < g->level)
                 return en_set(err, EN_FORBIDDEN, "wf.guard.assurance",
                               "this step needs a verified identity");
             break;
@@ -443,7 +456,7 @@ guards_hold(pool_t *p, en_err_t *err, check_t *c, const wf_who_t *who,
             break;
         }
         case WF_GUARD_NOT_OWNER:
-            if (who->kind == WF_WHO_PERSON && who->person_id != NULL
+            if (who->kind == PRINCIPAL_PERSON && who->person_id != NULL
                 && c->d->owner_person_id != NULL
                 && !strcmp(who->person_id, c->d->owner_person_id))
                 return en_set(err, EN_FORBIDDEN, "wf.guard.not_owner",
@@ -508,23 +521,28 @@ wf_people_roles(pool_t *p, const wf_transition_t *t)
     buf_init(&b, p);
     buf_add(&b, "", 0);
     for (i = 0; i < t->n_by; i++) {
-        if (t->by[i].kind == WF_BY_SYSTEM)
+        const wf_actor_t *a = &t->by[i];
+        const char       *qual = a->group != NULL ? a->group : a->duty;
+
+        if (a->kind == WF_BY_SYSTEM)
             continue;
         if (b.len > 0)
             buf_putc(&b, ' ');
-        buf_puts(&b, t->by[i].text);
+        buf_puts(&b, wf_actor_kind_name(a->kind));
+        if (qual != NULL)
+            buf_printf(&b, ":%s", qual);
     }
     return b.data;
 }
 
 static int
-may_fire(pool_t *p, en_err_t *err, const wf_who_t *who, const wf_demand_t *d,
+may_fire(pool_t *p, en_err_t *err, const principal_t *who, const wf_demand_t *d,
          const wf_transition_t *t, const char **role)
 {
     const char *roles;
     int         rc;
 
-    if (who->kind == WF_WHO_SYSTEM) {
+    if (who->kind == PRINCIPAL_SYSTEM) {
         if (!wf_transition_allows(t, WF_BY_SYSTEM, NULL))
             return en_set(err, EN_FORBIDDEN, "authz.not_your_step",
                           "transition %s is not open to the system", t->id);
@@ -532,16 +550,12 @@ may_fire(pool_t *p, en_err_t *err, const wf_who_t *who, const wf_demand_t *d,
         return EN_OK;
     }
     roles = wf_people_roles(p, t);
-    if (*roles == '\0' || who->r == NULL)
+    if (*roles == '\0' && who->kind == PRINCIPAL_PERSON)
         return en_set(err, EN_FORBIDDEN, "authz.not_your_step",
                       "transition %s is not open to people", t->id);
     /* one question for the whole list: one round trip */
-    rc = authz_check(who->r, AZ_FIRE_TRANSITION, d->id, roles);
-    if (rc != EN_OK) {
-        if (err != &who->r->err)
-            *err = who->r->err;
+    if ((rc = authz_check(p, err, who, AZ_FIRE_TRANSITION, d->id, roles)) != EN_OK)
         return rc;
-    }
     *role = roles;
     return EN_OK;
 }
@@ -556,16 +570,11 @@ may_fire(pool_t *p, en_err_t *err, const wf_who_t *who, const wf_demand_t *d,
  * conflict path: the normal path asks authz once, in may_fire.
  */
 static int
-not_yours(en_err_t *err, const wf_who_t *who, const wf_demand_t *d)
+not_yours(pool_t *p, en_err_t *err, const principal_t *who, const wf_demand_t *d)
 {
-    int rc;
-
-    if (who->kind == WF_WHO_SYSTEM || who->r == NULL)
+    if (who->kind == PRINCIPAL_SYSTEM)
         return EN_OK;
-    rc = authz_check(who->r, AZ_VIEW_DEMAND, d->id, NULL);
-    if (rc != EN_OK && err != &who->r->err)
-        *err = who->r->err;
-    return rc;
+    return authz_check(p, err, who, AZ_VIEW_DEMAND, d->id, NULL);
 }
 
 /* --- the change --------------------------------------------------------------- */
@@ -582,13 +591,13 @@ i18n_json(const wf_i18n_t *t)
 }
 
 static json_t *
-actor_json(const wf_who_t *who, const char *role)
+actor_json(const principal_t *who, const char *role)
 {
     json_t *a = json_object();
 
-    json_object_set_new(a, "kind", json_string(who->kind == WF_WHO_SYSTEM
+    json_object_set_new(a, "kind", json_string(who->kind == PRINCIPAL_SYSTEM
                                                ? "system" : "person"));
-    if (who->kind == WF_WHO_PERSON) {
+    if (who->kind == PRINCIPAL_PERSON) {
         json_object_set_new(a, "person", json_string(who->person_id));
         json_object_set_new(a, "space", who->space_id ? json_string(who->space_id)
                                                       : json_null());
@@ -598,7 +607,7 @@ actor_json(const wf_who_t *who, const char *role)
 }
 
 static json_t *
-mails_json(const wf_who_t *who, const wf_def_t *def, const wf_demand_t *d,
+mails_json(const principal_t *who, const wf_def_t *def, const wf_demand_t *d,
            const wf_transition_t *t, const char *comment)
 {
     json_t *a = json_array();
@@ -608,7 +617,7 @@ mails_json(const wf_who_t *who, const wf_def_t *def, const wf_demand_t *d,
         const wf_mail_t *m = &t->mails[i];
         json_t          *o, *data;
 
-        if (!strcmp(m->to, "actor") && who->kind != WF_WHO_PERSON)
+        if (!strcmp(m->to, "actor") && who->kind != PRINCIPAL_PERSON)
             continue;
         o = json_object();
         json_object_set_new(o, "to", json_string(m->to));
@@ -741,7 +750,7 @@ conflict(en_err_t *err, wf_result_t *res, const char *state, int version,
 }
 
 int
-wf_fire_loaded(pool_t *p, en_err_t *err, const wf_who_t *who, const wf_demand_t *d,
+wf_fire_loaded(pool_t *p, en_err_t *err, const principal_t *who, const wf_demand_t *d,
                const char *tid, const wf_input_t *in, const char *timer_id,
                wf_result_t *result)
 {
@@ -766,7 +775,7 @@ wf_fire_loaded(pool_t *p, en_err_t *err, const wf_who_t *who, const wf_demand_t 
         return err->code;
     if ((t = wf_transition_find(def, tid)) == NULL) {
         /* a stranger gets "no such demand", not "no such step" */
-        if ((rc = not_yours(err, who, d)) != EN_OK)
+        if ((rc = not_yours(p, err, who, d)) != EN_OK)
             return rc;
         return en_set(err, EN_NOTFOUND, "wf.transition.unknown", "no such step: %s", tid);
     }
@@ -776,13 +785,13 @@ wf_fire_loaded(pool_t *p, en_err_t *err, const wf_who_t *who, const wf_demand_t 
     /* 1. the state: a double click arrives after the first click moved it
      * (told only to someone the demand concerns: not_yours) */
     if (!wf_transition_leaves(t, s)) {
-        if ((rc = not_yours(err, who, d)) != EN_OK)
+        if ((rc = not_yours(p, err, who, d)) != EN_OK)
             return rc;
         return conflict(err, result, d->state, d->version,
                         t->to != NULL && !strcmp(d->state, t->to->id) ? tid : NULL, tid);
     }
     if (in != NULL && in->expected_version > 0 && in->expected_version != d->version) {
-        if ((rc = not_yours(err, who, d)) != EN_OK)
+        if ((rc = not_yours(p, err, who, d)) != EN_OK)
             return rc;
         return conflict(err, result, d->state, d->version, NULL, tid);
     }
@@ -897,14 +906,14 @@ wf_fire_loaded(pool_t *p, en_err_t *err, const wf_who_t *who, const wf_demand_t 
         snprintf(ver, sizeof(ver), "%d", result->version);
         log_event(LOG_INFO, "transition fired", "demand", d->id, "reference", d->reference,
                   "transition", tid, "from", d->state, "to", result->state, "version", ver,
-                  "actor", who->kind == WF_WHO_SYSTEM ? "system" : who->person_id,
+                  "actor", who->kind == PRINCIPAL_SYSTEM ? "system" : who->person_id,
                   "request_id", who->request_id ? who->request_id : "", NULL);
     }
     return EN_OK;
 }
 
 int
-wf_fire(pool_t *p, en_err_t *err, const wf_who_t *who, const char *demand_id,
+wf_fire(pool_t *p, en_err_t *err, const principal_t *who, const char *demand_id,
         const char *transition_id, const wf_input_t *input, wf_result_t *result)
 {
     wf_demand_t *d;
@@ -920,7 +929,7 @@ wf_fire(pool_t *p, en_err_t *err, const wf_who_t *who, const char *demand_id,
 /* --- saving a draft ------------------------------------------------------------ */
 
 int
-wf_save(pool_t *p, en_err_t *err, const wf_who_t *who, const char *demand_id,
+wf_save(pool_t *p, en_err_t *err, const principal_t *who, const char *demand_id,
         const wf_input_t *in, wf_result_t *result)
 {
     wf_demand_t      *d;
@@ -943,25 +952,22 @@ wf_save(pool_t *p, en_err_t *err, const wf_who_t *who, const char *demand_id,
         return rc;
     if ((def = wf_store_get(err, d->workflow_key, d->definition_version)) == NULL)
         return err->code;
-    if (who->kind != WF_WHO_PERSON || who->r == NULL)
+    if (who->kind == PRINCIPAL_SYSTEM)
         return en_set(err, EN_FORBIDDEN, "authz.not_your_step", "only a person edits");
     /* closed or changed: said only to someone the demand concerns (not_yours) */
     if ((s = wf_state_find(def, d->state)) == NULL || s->form == NULL) {
-        if ((rc = not_yours(err, who, d)) != EN_OK)
+        if ((rc = not_yours(p, err, who, d)) != EN_OK)
             return rc;
         return en_set(err, EN_CONFLICT, "wf.save.closed",
                       "this demand can no longer be edited");
     }
     if (in != NULL && in->expected_version > 0 && in->expected_version != d->version) {
-        if ((rc = not_yours(err, who, d)) != EN_OK)
+        if ((rc = not_yours(p, err, who, d)) != EN_OK)
             return rc;
         return conflict(err, result, d->state, d->version, NULL, "");
     }
-    if ((rc = authz_check(who->r, AZ_FIRE_TRANSITION, d->id, "owner")) != EN_OK) {
-        if (err != &who->r->err)
-            *err = who->r->err;
+    if ((rc = authz_check(p, err, who, AZ_FIRE_TRANSITION, d->id, "owner")) != EN_OK)
         return rc;
-    }
     check_init(&c, p, d, in);
     pool_on_free(p, jdecref, c.set);
     pool_on_free(p, jdecref, c.unset);

@@ -7,9 +7,10 @@
  * checks, in this order and before anything is written:
  *   1. the demand exists and is in a state the transition leaves
  *      (else EN_CONFLICT "already done" when it just moved, EN_NOTFOUND);
- *   2. who may fire it: a person through authz_check(AZ_FIRE_TRANSITION,
- *      demand, role) for each role of the transition's by= list; the
- *      system only where by= names "system" (EN_FORBIDDEN otherwise);
+ *   2. who (a principal.h principal: web, command line or timer alike) may
+ *      fire it: a person through one authz_check(AZ_FIRE_TRANSITION,
+ *      demand, roles) for the transition's parsed by= roles; the system
+ *      only where by= names "system" (EN_FORBIDDEN otherwise);
  *   3. the guards (EN_FORBIDDEN with the guard's message key);
  *   4. the input: every field of the transition's form pages through
  *      field_validate / field_validate_file, the comment and attachments
@@ -26,7 +27,8 @@
 
 #include <time.h>
 
-#include "req.h"
+#include "kv.h"
+#include "principal.h"
 #include "wf_def.h"
 #include "wf_demand.h"
 
@@ -64,14 +66,14 @@ typedef struct {
  * EN_BADINPUT (result->errors), EN_UNAVAILABLE or EN_INTERNAL, with err
  * set (msg safe to show, key for the catalogue).  result may be NULL;
  * everything in it lives in p. */
-int wf_fire(pool_t *p, en_err_t *err, const wf_who_t *who,
+int wf_fire(pool_t *p, en_err_t *err, const principal_t *who,
             const char *demand_id, const char *transition_id,
             const wf_input_t *input, wf_result_t *result);
 
 /* The same with the demand already loaded (by the scheduler's claim), and
  * the timer being fired (NULL when none: it is then consumed in the same
  * transaction, so it fires at most once). */
-int wf_fire_loaded(pool_t *p, en_err_t *err, const wf_who_t *who,
+int wf_fire_loaded(pool_t *p, en_err_t *err, const principal_t *who,
                    const wf_demand_t *d, const char *transition_id,
                    const wf_input_t *input, const char *timer_id,
                    wf_result_t *result);
@@ -81,12 +83,15 @@ int wf_fire_loaded(pool_t *p, en_err_t *err, const wf_who_t *who,
  * each submitted field is validated on its own (required-ness waits for
  * the transition that submits), and a draft's purge timer restarts.
  * Same errors as wf_fire; result->version is the new version. */
-int wf_save(pool_t *p, en_err_t *err, const wf_who_t *who,
+int wf_save(pool_t *p, en_err_t *err, const principal_t *who,
             const char *demand_id, const wf_input_t *input,
             wf_result_t *result);
 
-/* The transition's by= list as authz reads it, without "system" ("" when
- * only the system fires it); lives in p. */
+/* The transition's roles, parsed when the definition was loaded, as the
+ * argument of AZ_FIRE_TRANSITION: normalised "kind" or "kind:qualifier"
+ * items ("owner agent:serac referent:grants") one blank apart, which
+ * authz_may() compares and never parses; without "system" ("" when only
+ * the system fires it).  Lives in p. */
 const char *wf_people_roles(pool_t *p, const wf_transition_t *t);
 
 /* --- pure parts, unit-tested ------------------------------------------- */

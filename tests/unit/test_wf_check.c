@@ -72,6 +72,11 @@ static const fixture_case_t cases[] = {
       "\"application/msword\" is not a type the engine recognises" },
     { "bad_actor.xml", FIX "bad_actor.xml:40: transition \"decide\": unknown "
       "actor by=\"agnet:office\" (did you mean \"agent\"?)" },
+    /* the checker used to accept "_", which no group id can hold: the
+     * step passed `guichet check` and nobody could ever fire it */
+    { "bad_group.xml", FIX "bad_group.xml:40: transition \"decide\": "
+      "by=\"agent:serac_vd\" needs a group id: agent:GROUP, GROUP made of "
+      "a-z, 0-9 and - (not first), at most 63 (e.g. agent:serac)" },
     { "missing_page.xml", FIX "missing_page.xml:37: transition \"submit\": "
       "form \"demand\" has no page \"mian\" (did you mean \"main\"?)" },
     { "dead_end.xml", FIX "dead_end.xml:36: state \"stuck\" is a dead end: "

@@ -13,6 +13,7 @@
 #include "pool.h"
 #include "wf_check.h"
 #include "wf_def.h"
+#include "wf_fire.h"
 #include "wf_graph.h"
 #include "xml_safe.h"
 
@@ -557,6 +558,89 @@ test_memory_definition(void **state)
 }
 
 /* ------------------------------------------------------------------ */
+/* by="...": parsed once, into what authz_may() compares               */
+/* ------------------------------------------------------------------ */
+
+/* mem_xml with the "activate" transition's by= replaced; the number of
+ * errors, and the roles as authz receives them (NULL on errors). */
+static const char *
+load_by(pool_t *p, const char *by, int *errors)
+{
+    const char            *at = "by=\"third-party:prefecture referent\"";
+    const char            *hit = strstr(mem_xml, at);
+    const char            *xml;
+    wf_diag_t              diags;
+    wf_def_t              *d = NULL;
+
+    assert_non_null(hit);
+    xml = pool_printf(p, "%.*sby=\"%s\"%s", (int) (hit - mem_xml), mem_xml, by,
+                      hit + strlen(at));
+    wf_diag_init(&diags, p);
+    wf_load_memory(p, xml, strlen(xml), "mem", &d, &diags);
+    *errors = diags.errors;
+    if (diags.errors > 0 || d == NULL)
+        return NULL;
+    return wf_people_roles(p, wf_transition_find(d, "activate"));
+}
+
+static void
+by_ok(pool_t *p, const char *by, const char *roles)
+{
+    int         errors;
+    const char *got = load_by(p, by, &errors);
+
+    if (errors != 0)
+        fail_msg("by=\"%s\" refused", by);
+    assert_string_equal(got, roles);
+}
+
+static void
+by_refused(pool_t *p, const char *by)
+{
+    int errors;
+
+    load_by(p, by, &errors);
+    if (errors == 0)
+        fail_msg("by=\"%s\" accepted", by);
+}
+
+static void
+test_by_parsed_once(void **state)
+{
+    pool_t *p = pool_new(0);
+    char    g63[64], by[80];
+
+    (void) state;
+    by_ok(p, "owner", "owner");
+    by_ok(p, "member referent", "member referent");
+    by_ok(p, "  owner\treferent:grants   agent:serac  system ",
+          "owner referent:grants agent:serac");
+    by_ok(p, "referent:members third-party:prefecture-lausanne",
+          "referent:members third-party:prefecture-lausanne");
+    by_ok(p, "agent:9a-b", "agent:9a-b");
+    memset(g63, 'a', 63);
+    g63[63] = '\0';
+    snprintf(by, sizeof(by), "agent:%s", g63);
+    by_ok(p, by, by);
+    /* the group id rule is the database's CHECK on group ids */
+    by_refused(p, "owner agent:serac_vd");
+    by_refused(p, "agent:SERAC");
+    by_refused(p, "agent:-serac");
+    by_refused(p, "agent:");
+    by_refused(p, "agent");
+    by_refused(p, "third-party");
+    by_refused(p, "third-party:a.b");
+    by_refused(p, "owner:x");
+    by_refused(p, "system:now");
+    by_refused(p, "referent:everything");
+    by_refused(p, "owner,agent:serac");
+    by_refused(p, "Owner");
+    snprintf(by, sizeof(by), "agent:%sa", g63);
+    by_refused(p, by);
+    pool_free(p);
+}
+
+/* ------------------------------------------------------------------ */
 /* the diagram                                                         */
 /* ------------------------------------------------------------------ */
 
@@ -632,6 +716,7 @@ main(void)
         cmocka_unit_test(test_did_you_mean),
         cmocka_unit_test(test_vocabularies),
         cmocka_unit_test(test_memory_definition),
+        cmocka_unit_test(test_by_parsed_once),
         cmocka_unit_test_setup_teardown(test_graph_dot, setup_subsidy,
                                         teardown_subsidy),
         cmocka_unit_test(test_graph_escapes_and_renders),
