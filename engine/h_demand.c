@@ -1292,10 +1292,10 @@ h_document(req_t *r)
 }
 
 const route_t demand_routes[] = {
-    { "GET", "/dashboard", "dashboard", h_dashboard, 0 },
-    { "POST", "/demands", "demand_start", h_demand_start, 0 },
-    { "GET", "/demands/*", "demand_view", h_demand_get, 0 },
-    { "POST", "/demands/*", "demand_post", h_demand_post, 0 },
-    { "GET", "/documents/*", "document", h_document, 0 },
-    { NULL, NULL, NULL, NULL, 0 }
+    { "GET", "/dashboard", "dashboard", h_dashboard, 0, NULL },
+    { "POST", "/demands", "demand_start", h_demand_start, 0, NULL },
+    { "GET", "/demands/*", "demand_view", h_demand_get, 0, NULL },
+    { "POST", "/demands/*", "demand_post", h_demand_post, 0, NULL },
+    { "GET", "/documents/*", "document", h_document, 0, NULL },
+    { NULL, NULL, NULL, NULL, 0, NULL }
 };
