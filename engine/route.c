@@ -20,6 +20,8 @@ extern const route_t sys_routes[];
 extern const route_t auth_routes[];
 extern const route_t space_routes[];
 extern const route_t demand_routes[];
+extern const route_t demand_view_routes[];
+extern const route_t form_routes[];
 extern const route_t agent_routes[];
 
 static const route_t *const route_tables[] = {
@@ -27,6 +29,8 @@ static const route_t *const route_tables[] = {
     auth_routes,
     space_routes,
     demand_routes,
+    demand_view_routes,
+    form_routes,
     agent_routes,
 };
 

@@ -613,6 +613,116 @@ test_declared_params(void **state)
     assert_string_equal(bad, "step");
 }
 
+/* --- the demand routes, through the real tables ------------------------- */
+
+static void
+test_demand_routes_by_name(void **state)
+{
+    static const struct { const char *method, *path, *route, *arg_name, *arg; } cases[] = {
+        { "GET", "/demands/" UUID, "demand_view", "id", UUID },
+        { "HEAD", "/demands/" UUID, "demand_view", "id", UUID },
+        { "GET", "/demands/" UUID "/page/bank", "demand_page", "page", "bank" },
+        { "POST", "/demands/" UUID "/page/bank", "demand_save", "id", UUID },
+        { "POST", "/demands/" UUID "/fire/take", "demand_fire", "step", "take" },
+        { "POST", "/demands", "demand_start", NULL, NULL },
+        { "GET", "/documents/" UUID, "document", "id", UUID },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        req_t *r = new_req(*state, cases[i].method, cases[i].path, "127.0.0.1");
+
+        guard_calls = 0;
+        route_dispatch(r);
+        if (guard_calls != 1 || strcmp(guard_route, cases[i].route) != 0)
+            fail_msg("%s %s: route %s, want %s", cases[i].method, cases[i].path,
+                     guard_calls ? guard_route : "(none)", cases[i].route);
+        if (cases[i].arg_name != NULL)
+            assert_string_equal(req_path_param(r, cases[i].arg_name), cases[i].arg);
+        assert_null(req_path_param(r, "nothing"));
+    }
+}
+
+static void
+test_malformed_demand_paths_are_404_before_the_guard(void **state)
+{
+    static const char *const paths[] = {
+        "/demands/not-a-demand",
+        "/demands/" UUID "/",
+        "/demands/" UUID "x",
+        "/demands/" UUID "/elsewhere",
+        "/demands/" UUID "/page/",
+        "/demands/" UUID "/page/a%20b",
+        "/demands/" UUID "/fire/take/now",
+        "/documents/not-a-document",
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+        req_t *r = new_req(*state, "GET", paths[i], "127.0.0.1");
+
+        route_dispatch(r);
+        if (r->status != 404)
+            fail_msg("GET %s: %d, want 404", paths[i], r->status);
+        assert_string_equal(err_key, "err.notfound");
+        assert_string_equal(r->route_name, "unmatched");
+    }
+    assert_int_equal(guard_calls, 0);
+}
+
+static void
+test_save_and_fire_answer_only_post(void **state)
+{
+    req_t *r = new_req(*state, "GET", "/demands/" UUID "/fire/take", "127.0.0.1");
+
+    route_dispatch(r);
+    assert_int_equal(r->status, 405);
+    assert_string_equal(header(r, "Allow"), "POST");
+    r = new_req(*state, "PUT", "/demands/" UUID "/page/bank", "127.0.0.1");
+    route_dispatch(r);
+    assert_int_equal(r->status, 405);
+    assert_string_equal(header(r, "Allow"), "GET,POST");
+    assert_int_equal(guard_calls, 0);
+}
+
+/* A fire with a version that is no number: refused with the error page
+ * after the guard, and the handler (which would need the database) never
+ * runs. */
+static void
+test_fire_version_checked_before_the_handler(void **state)
+{
+    static const char *const bad[] = { "abc", "-1", "2147483648", "", "1.5", "1e3", " 1" };
+    size_t i;
+
+    guard_code = EN_OK;
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        req_t *r = new_req(*state, "POST", "/demands/" UUID "/fire/take", "127.0.0.1");
+
+        kv_add(*state, &r->form, "version", bad[i]);
+        err_calls = 0;
+        route_dispatch(r);
+        if (r->status != 400)
+            fail_msg("version \"%s\": %d, want 400", bad[i], r->status);
+        assert_int_equal(err_calls, 1);
+        assert_string_equal(err_key, "err.bad_param");
+        assert_string_equal(err_detail, "version");
+        assert_string_equal(r->route_name, "demand_fire");
+    }
+    /* in the query string as well, and sent twice */
+    {
+        req_t *r = new_req(*state, "POST", "/demands/" UUID "/fire/take", "127.0.0.1");
+
+        kv_add(*state, &r->query_params, "version", "x");
+        route_dispatch(r);
+        assert_int_equal(r->status, 400);
+        r = new_req(*state, "POST", "/demands/" UUID "/fire/take", "127.0.0.1");
+        kv_add(*state, &r->query_params, "version", "3");
+        kv_add(*state, &r->form, "version", "4");
+        route_dispatch(r);
+        assert_int_equal(r->status, 400);
+    }
+}
+
 int
 main(void)
 {
@@ -637,6 +747,10 @@ main(void)
         T(test_percent_encoded_input),
         T(test_precedence),
         T(test_declared_params),
+        T(test_demand_routes_by_name),
+        T(test_malformed_demand_paths_are_404_before_the_guard),
+        T(test_save_and_fire_answer_only_post),
+        T(test_fire_version_checked_before_the_handler),
     };
 #undef T
 
