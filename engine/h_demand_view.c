@@ -283,9 +283,10 @@ event_label(req_t *r, const wf_def_t *def, const char *tid)
     return t != NULL && t->label.n > 0 ? dv_text(r, &t->label) : tid;
 }
 
-/* The demand page.  status 200, or 422 with back (a refused step). */
+/* The demand page.  status 200, or 422 with back (a refused step); fired:
+ * a read receipt was just taken (wf_on_view), which the page says. */
 static int
-page_detail(req_t *r, const char *id, int status, const fire_back_t *back)
+page_detail(req_t *r, const char *id, int status, const fire_back_t *back, int fired)
 {
     const char            *params[1] = { id };
     json_t                *j, *ev, *docs;
@@ -295,13 +296,12 @@ page_detail(req_t *r, const char *id, int status, const fire_back_t *back)
     const wf_transition_t **cand;
     const char           **objs, **roles;
     az_action_t           *acts;
-    int                   *allowed, nc = 0, i, rc, fired = 0, owner_i;
+    int                   *allowed, nc = 0, i, rc, owner_i;
     xmlNodePtr             root, dn, data, docs_n, hist, act_n;
     size_t                 k;
     char                  *text;
     href_ctx_t             hc;
 
-again:
     if ((j = dv_query_json(r, DETAIL_SQL, 1, params)) == NULL)
         return r->err.code;
     text = json_dumps(json_object_get(j, "demand"), JSON_COMPACT);
@@ -337,25 +337,6 @@ again:
     roles[nc] = "owner";
     if ((rc = authz_check_many(r, nc + 1, acts, objs, roles, allowed, NULL)) != EN_OK)
         return rc;
-
-    /* a read receipt: viewing the demand fires it (once; a conflict means
-     * another window did it first) */
-    if (!fired && back == NULL && !strcmp(r->method, "GET")) {
-        for (i = 0; i < nc; i++) {
-            wf_who_t    who;
-            wf_result_t res;
-
-            if (!cand[i]->auto_on_view || !allowed[i])
-                continue;
-            wf_who_person(&who, r);
-            rc = wf_fire(r->pool, &r->err, &who, d->id, cand[i]->id, NULL, &res);
-            if (rc != EN_OK && rc != EN_CONFLICT)
-                return rc;
-            en_clear(&r->err);
-            fired = 1;
-            goto again;
-        }
-    }
 
     root = render_begin(r, "demand");
     dn = dp_demand_node(r, root, def, d);
@@ -490,7 +471,7 @@ fire_post(req_t *r, const char *id, const char *tid)
         back.errors = res.errors;
         back.nerrors = res.nerrors;
         en_clear(&r->err);
-        return page_detail(r, id, 422, &back);
+        return page_detail(r, id, 422, &back, 0);
     }
     if (rc == EN_NOTFOUND && !strcmp(r->err.key, "wf.transition.unknown"))
         return route_not_found(r);
@@ -499,15 +480,23 @@ fire_post(req_t *r, const char *id, const char *tid)
 
 /* --- the routes ------------------------------------------------------------------------ */
 
+/* The demand page: first the read receipt, a step of its own (GET only,
+ * not HEAD), then the page, which reads the demand as it now stands. */
 static int
 h_demand_view(req_t *r)
 {
     const char *id = req_path_param(r, "id");
-    int         rc;
+    wf_who_t    who;
+    int         rc, fired = 0;
 
     if ((rc = authz_check(r, AZ_VIEW_DEMAND, id, NULL)) != EN_OK)
         return rc;
-    return page_detail(r, id, 200, NULL);
+    if (!strcmp(r->method, "GET")) {
+        wf_who_person(&who, r);
+        if ((rc = wf_on_view(r->pool, &r->err, &who, id, &fired)) != EN_OK)
+            return rc;
+    }
+    return page_detail(r, id, 200, NULL, fired);
 }
 
 static int

@@ -388,6 +388,11 @@ def test_carla_completes_agnes_decides_carla_reads(stack, agnes, carla):
     dash = carla.get("/dashboard").text
     assert ref in section(dash, "b-decision-unread"), "décisions reçues / à lire"
 
+    # the receipt is the owner's: an agent looking, or a HEAD, takes none
+    assert agnes.get(f"/demands/{demand}").status == 200
+    assert carla.request("HEAD", f"/demands/{demand}").status == 200
+    assert state_of(stack, demand) == "decided" and events(stack, demand, "read") == 0
+
     # opening it is the read receipt
     r = carla.get(f"/demands/{demand}")
     assert r.status == 200, r
