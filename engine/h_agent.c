@@ -290,7 +290,7 @@ h_agent_queue(req_t *r)
 }
 
 const route_t agent_routes[] = {
-    { "GET", "/agent", "agent_home", h_agent, 0 },
-    { "GET", "/agent/*", "agent_queue", h_agent_queue, 0 },
-    { NULL, NULL, NULL, NULL, 0 }
+    { "GET", "/agent", "agent_home", h_agent, 0, NULL },
+    { "GET", "/agent/*", "agent_queue", h_agent_queue, 0, NULL },
+    { NULL, NULL, NULL, NULL, 0, NULL }
 };

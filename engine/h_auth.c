@@ -161,10 +161,10 @@ h_session(req_t *r)
 }
 
 const route_t auth_routes[] = {
-    { "GET", "/auth/login", "auth_login", h_login, ROUTE_PUBLIC },
-    { "GET", "/auth/callback", "auth_callback", h_callback, ROUTE_PUBLIC | ROUTE_NO_CSRF },
-    { "POST", "/auth/logout", "auth_logout", h_logout, 0 },
-    { "GET", "/auth/logged-out", "auth_logged_out", h_logged_out, ROUTE_PUBLIC },
-    { "GET", "/auth/session", "auth_session", h_session, 0 },
-    { NULL, NULL, NULL, NULL, 0 }
+    { "GET", "/auth/login", "auth_login", h_login, ROUTE_PUBLIC, NULL },
+    { "GET", "/auth/callback", "auth_callback", h_callback, ROUTE_PUBLIC | ROUTE_NO_CSRF, NULL },
+    { "POST", "/auth/logout", "auth_logout", h_logout, 0, NULL },
+    { "GET", "/auth/logged-out", "auth_logged_out", h_logged_out, ROUTE_PUBLIC, NULL },
+    { "GET", "/auth/session", "auth_session", h_session, 0, NULL },
+    { NULL, NULL, NULL, NULL, 0, NULL }
 };

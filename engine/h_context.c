@@ -181,9 +181,9 @@ h_admin(req_t *r)
 }
 
 const route_t space_routes[] = {
-    { "GET", "/context", "context", h_context, 0 },
-    { "POST", "/context", "context_switch", h_context_switch, 0 },
-    { "GET", "/spaces/*", "space_members", h_spaces, 0 },
-    { "GET", "/admin", "admin", h_admin, 0 },
-    { NULL, NULL, NULL, NULL, 0 }
+    { "GET", "/context", "context", h_context, 0, NULL },
+    { "POST", "/context", "context_switch", h_context_switch, 0, NULL },
+    { "GET", "/spaces/*", "space_members", h_spaces, 0, NULL },
+    { "GET", "/admin", "admin", h_admin, 0, NULL },
+    { NULL, NULL, NULL, NULL, 0, NULL }
 };

@@ -110,9 +110,9 @@ h_home(req_t *r)
 }
 
 const route_t sys_routes[] = {
-    { "GET", "/healthz", "healthz", h_healthz, ROUTE_PUBLIC | ROUTE_NO_SESSION },
+    { "GET", "/healthz", "healthz", h_healthz, ROUTE_PUBLIC | ROUTE_NO_SESSION, NULL },
     { "GET", "/metrics", "metrics", h_metrics,
-      ROUTE_PUBLIC | ROUTE_NO_SESSION | ROUTE_LOOPBACK },
-    { "GET", "/", "home", h_home, ROUTE_PUBLIC },
-    { NULL, NULL, NULL, NULL, 0 }
+      ROUTE_PUBLIC | ROUTE_NO_SESSION | ROUTE_LOOPBACK, NULL },
+    { "GET", "/", "home", h_home, ROUTE_PUBLIC, NULL },
+    { NULL, NULL, NULL, NULL, 0, NULL }
 };

@@ -7,7 +7,9 @@
  */
 #include "req.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *
@@ -16,6 +18,26 @@ req_param(req_t *r, const char *name)
     const char *v = kv_get(r->form, name);
 
     return v != NULL ? v : kv_get(r->query_params, name);
+}
+
+const char *
+req_path_param(req_t *r, const char *name)
+{
+    return kv_get(r->path_params, name);
+}
+
+long long
+req_param_int(req_t *r, const char *name, long long dflt)
+{
+    const char *v = req_param(r, name);
+    char       *end;
+    long long   n;
+
+    if (v == NULL || *v == '\0')
+        return dflt;
+    errno = 0;
+    n = strtoll(v, &end, 10);
+    return *end == '\0' && errno == 0 ? n : dflt;
 }
 
 const char *

@@ -59,6 +59,7 @@ typedef struct req {
     const struct route *route;
     const char     *route_name;      /* for metrics and logs */
     const char     *path_arg;        /* the part matched by a route's '*' */
+    kv_t           *path_params;     /* the route's captures, by name */
 
     /* what goes out */
     int             status;
@@ -110,6 +111,13 @@ const char *req_url_encode(pool_t *p, const char *s, int keep_slash);
 
 /* A query or form parameter (form first for POST), or NULL. */
 const char *req_param(req_t *r, const char *name);
+/* A capture of the route's pattern ("/demands/{id:uuid}": "id"), already
+ * checked against its type by the dispatcher, or NULL. */
+const char *req_path_param(req_t *r, const char *name);
+/* req_param as a number: dflt when absent or not a decimal integer.  For
+ * a parameter the route declares (route.h), the dispatcher has already
+ * refused a malformed or out-of-bounds one. */
+long long   req_param_int(req_t *r, const char *name, long long dflt);
 const char *req_cookie(req_t *r, const char *name);
 /* A FastCGI parameter such as "HTTP_ACCEPT", or NULL. */
 const char *req_env(req_t *r, const char *name);

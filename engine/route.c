@@ -3,8 +3,9 @@
  * route.c -- route lookup and dispatch (see route.h).
  *
  * The tables of every module are listed here and flattened once per
- * process.  Dispatch order: match path, match method (405 with Allow),
- * loopback restriction, guard (session, CSRF), handler, error page.
+ * process.  Dispatch order: match path and captures (route_match.c; 404),
+ * match method (405 with Allow), loopback restriction, guard (session,
+ * CSRF), declared parameters (400), handler, error page.
  */
 #include "route.h"
 
@@ -19,6 +20,8 @@ extern const route_t sys_routes[];
 extern const route_t auth_routes[];
 extern const route_t space_routes[];
 extern const route_t demand_routes[];
+extern const route_t demand_view_routes[];
+extern const route_t form_routes[];
 extern const route_t agent_routes[];
 
 static const route_t *const route_tables[] = {
@@ -26,6 +29,8 @@ static const route_t *const route_tables[] = {
     auth_routes,
     space_routes,
     demand_routes,
+    demand_view_routes,
+    form_routes,
     agent_routes,
 };
 
@@ -100,36 +105,6 @@ route_set_guard(route_guard_fn fn)
     guard = fn;
 }
 
-static int
-path_match(const char *pattern, const char *path, const char **rest)
-{
-    size_t n = strlen(pattern);
-
-    if (n > 0 && pattern[n - 1] == '*') {
-        if (strncmp(pattern, path, n - 1) != 0 || path[n - 1] == '\0')
-            return 0;
-        *rest = path + n - 1;
-        return 1;
-    }
-    *rest = NULL;
-    return strcmp(pattern, path) == 0;
-}
-
-static int
-method_match(const char *methods, const char *method)
-{
-    size_t      n = strlen(method);
-    const char *m = methods;
-
-    while ((m = strstr(m, method)) != NULL) {
-        if ((m == methods || m[-1] == '|') && (m[n] == '\0' || m[n] == '|'))
-            return 1;
-        m += n;
-    }
-    /* HEAD is served as GET without a body (the worker drops it) */
-    return !strcmp(method, "HEAD") && method_match(methods, "GET");
-}
-
 int
 route_fail(req_t *r)
 {
@@ -142,34 +117,40 @@ route_fail(req_t *r)
                             ? r->err.msg : NULL);
 }
 
+int
+route_not_found(req_t *r)
+{
+    return en_set(&r->err, EN_NOTFOUND, "err.notfound", "no such page");
+}
+
+/* The captures of m as r->path_params, copied into the request's pool. */
+static void
+keep_captures(req_t *r, const route_match_t *m)
+{
+    int i;
+
+    r->path_params = NULL;
+    for (i = 0; i < m->ncaps; i++)
+        kv_add(r->pool, &r->path_params,
+               pool_strndup(r->pool, m->caps[i].name, m->caps[i].name_len),
+               pool_strndup(r->pool, m->caps[i].value, m->caps[i].len));
+}
+
 void
 route_dispatch(req_t *r)
 {
-    const route_t *rt = NULL, *path_hit = NULL;
-    const char    *rest = NULL;
-    int            i, rc;
+    const route_t *rt;
+    route_match_t  m;
+    const char    *bad;
+    int            rc;
     buf_t          allow;      /* every method the path takes, for 405 */
 
     flatten();
     buf_init(&allow, r->pool);
-    for (i = 1; i < nflat; i++) {
-        rt = flat[i];
-        if (!path_match(rt->pattern, r->path, &rest))
-            continue;
-        path_hit = rt;
-        if (method_match(rt->method, r->method))
-            break;
-        if (allow.len > 0)
-            buf_putc(&allow, ',');
-        buf_puts(&allow, rt->method);
-    }
-    if (i == nflat) {
+    route_find(flat + 1, nflat - 1, r->method, r->path, &m, &allow);
+    if (m.route == NULL) {
         r->route_name = "unmatched";
-        if (path_hit != NULL) {
-            char *bar;
-
-            while ((bar = strchr(allow.data, '|')) != NULL)
-                *bar = ',';
+        if (m.path_hit) {
             req_header(r, "Allow", allow.data);   /* lives in r->pool */
             render_error(r, 405, "err.method", NULL);
         } else {
@@ -177,9 +158,11 @@ route_dispatch(req_t *r)
         }
         return;
     }
+    rt = m.route;
     r->route = rt;
     r->route_name = rt->name;
-    r->path_arg = rest;
+    r->path_arg = m.rest;
+    keep_captures(r, &m);
     if ((rt->flags & ROUTE_LOOPBACK)
         && !metrics_addr_allowed(r->cfg->metrics_allow, r->remote_addr)) {
         render_error(r, 403, "err.forbidden", NULL);
@@ -188,6 +171,11 @@ route_dispatch(req_t *r)
     if (!(rt->flags & ROUTE_NO_SESSION) && guard != NULL && guard(r) != EN_OK) {
         if (r->status == 0)
             route_fail(r);
+        return;
+    }
+    /* the declared parameters, before the handler sees any of them */
+    if (route_check_params(rt->params, r->query_params, r->form, &bad) != EN_OK) {
+        render_error(r, 400, "err.bad_param", bad);
         return;
     }
     rc = rt->handler(r);

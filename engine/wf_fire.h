@@ -78,6 +78,15 @@ int wf_fire_loaded(pool_t *p, en_err_t *err, const principal_t *who,
                    const wf_input_t *input, const char *timer_id,
                    wf_result_t *result);
 
+/* The read receipt: fires, for a person viewing demand_id, the first
+ * transition with auto="on-view" leaving its state that this person plays
+ * (one batched authorization question first, so a reader it is not for is
+ * not refused anything).  *fired is 1 when one fired, or when a concurrent
+ * view fired it first (EN_CONFLICT is no error here).  Costs one round trip
+ * (the demand) when the state has no such transition. */
+int wf_on_view(pool_t *p, en_err_t *err, const principal_t *who, const char *demand_id,
+               int *fired);
+
 /* Saves fields of the pages the demand's current state lets its owner
  * edit (a draft being filled in, page by page), without a transition:
  * each submitted field is validated on its own (required-ness waits for

@@ -388,6 +388,11 @@ def test_carla_completes_agnes_decides_carla_reads(stack, agnes, carla):
     dash = carla.get("/dashboard").text
     assert ref in section(dash, "b-decision-unread"), "décisions reçues / à lire"
 
+    # the receipt is the owner's: an agent looking, or a HEAD, takes none
+    assert agnes.get(f"/demands/{demand}").status == 200
+    assert carla.request("HEAD", f"/demands/{demand}").status == 200
+    assert state_of(stack, demand) == "decided" and events(stack, demand, "read") == 0
+
     # opening it is the read receipt
     r = carla.get(f"/demands/{demand}")
     assert r.status == 200, r
@@ -519,3 +524,54 @@ def test_pages_without_csrf_or_with_bad_paths_write_nothing(stack, carla, world)
     r = carla.post("/demands", data={"workflow": "no-such-thing", "csrf": carla.token})
     assert r.status == 404, r
     assert fingerprint(stack) == before
+
+
+# --- routes with typed captures and declared parameters (engine/route.h) -----------------
+
+def test_a_malformed_demand_id_is_the_404_page_before_anything_runs(stack, carla):
+    before = fingerprint(stack)
+    for path in ("/demands/not-a-uuid", "/demands/0f8fad5b-d9cb-469f-a165-70867728950",
+                 f"/demands/{STATE['id']}/", f"/demands/{STATE['id']}x/page/applicant",
+                 f"/demands/{STATE['id']}/page/no%20such%20page"):
+        r = carla.get(path)
+        assert r.status == 404, (path, r)
+        assert r.headers["content-type"] == "text/html; charset=utf-8" and "<main" in r.text
+        assert "La page demandée n’existe pas" in text_of(r.text), path
+    # nobody logged in: the same 404, not a detour through the login; in German too
+    r = stack.client().get("/demands/not-a-uuid?lang=de")
+    assert r.status == 404 and "Die angeforderte Seite existiert nicht" in text_of(r.text)
+    r = carla.post("/demands/not-a-uuid/fire/withdraw", data={"csrf": carla.token})
+    assert r.status == 404, r
+    assert fingerprint(stack) == before
+
+
+def test_a_version_that_is_no_number_is_refused_and_changes_nothing(stack, world, carla):
+    demand = world.demands["kiosque_probe"]            # carla's, state submitted
+    assert state_of(stack, demand) == "submitted"
+    before = fingerprint(stack)
+    for bad in ("abc", "1x", "-1", "99999999999", "", "2.0"):
+        r = fire(carla, demand, "withdraw", data={"version": bad})
+        assert r.status == 400, (bad, r)
+        t = text_of(r.text)
+        assert "valeur invalide" in t and "version" in t, t
+        assert "<main" in r.text
+    r = carla.post(f"/demands/{demand}/fire/withdraw?version=abc", data={"csrf": carla.token})
+    assert r.status == 400, r
+    assert state_of(stack, demand) == "submitted"
+    assert fingerprint(stack) == before, "nothing written"
+
+
+def test_saves_and_steps_are_counted_under_their_own_route_names(stack, carla):
+    r = carla.post("/demands", data={"workflow": "subsidy", "csrf": carla.token})
+    assert r.status == 303, r
+    demand = r.headers["location"].split("/")[2]
+    assert carla.get(f"/demands/{demand}/page/applicant").status == 200
+    r = post_page(carla, demand, "applicant", {"contact-name": "Carla Rossi"}, nav="save")
+    assert r.status == 303, r
+    r = fire(carla, demand, "discard", version=version_of(stack, demand))
+    assert r.status == 303, r
+    m = stack.client().get("/metrics").text
+    for route, status in (("demand_page", 200), ("demand_save", 303), ("demand_fire", 303)):
+        assert re.search(r'guichet_http_requests_total\{route="%s",status="%d"\} [1-9]'
+                         % (route, status), m), route
+    assert 'route="demand_post"' not in m

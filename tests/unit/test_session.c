@@ -256,9 +256,9 @@ noop(req_t *r)
 static void
 test_guard_anonymous(void **state)
 {
-    static const route_t priv = { "GET|POST", "/x", "x", noop, 0 };
-    static const route_t pub = { "GET|POST", "/p", "p", noop, ROUTE_PUBLIC };
-    static const route_t pub_nocsrf = { "POST", "/n", "n", noop, ROUTE_PUBLIC | ROUTE_NO_CSRF };
+    static const route_t priv = { "GET|POST", "/x", "x", noop, 0, NULL };
+    static const route_t pub = { "GET|POST", "/p", "p", noop, ROUTE_PUBLIC, NULL };
+    static const route_t pub_nocsrf = { "POST", "/n", "n", noop, ROUTE_PUBLIC | ROUTE_NO_CSRF, NULL };
     pool_t *p = pool_new(0);
     req_t  *r;
 

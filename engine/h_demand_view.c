@@ -1,0 +1,524 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * h_demand_view.c -- the page of one demand, and its steps:
+ *
+ *   GET  /demands/{id:uuid}                the demand: state, progress, data,
+ *                                          documents, history, the steps the
+ *                                          reader may take (buttons); viewing
+ *                                          fires an auto="on-view" step (read
+ *                                          receipt)
+ *   POST /demands/{id:uuid}/fire/{step:word}
+ *                                          fires a transition (wf_fire): 303 to
+ *                                          the demand, 409 "already done", 422
+ *                                          the page again with the step's form
+ *                                          open; version (the one the reader
+ *                                          saw) is declared 0..2^31-1
+ *
+ * The dispatcher has checked the id, the step and the version (route.h)
+ * before these run.  Every handler asks authz_check before it reads the
+ * demand; wf_fire asks again for the step itself.  Pages are xslt/pages/
+ * demand.xsl and demand_done.xsl (fields: xslt/form.xsl; texts:
+ * xslt/i18n/demand.xml).  The form page by page is h_form.c's.
+ */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "authz.h"
+#include "demand_page.h"
+#include "demand_view.h"
+#include "field.h"
+#include "i18n.h"
+#include "render.h"
+#include "route.h"
+#include "session.h"
+#include "wf_demand.h"
+#include "wf_fire.h"
+
+/* --- GET /demands/<id> --------------------------------------------------------------- */
+
+static const char *const DETAIL_SQL =
+    "SELECT json_build_object("
+    "  'demand', to_jsonb(d),"
+    "  'created', to_char(d.created_at AT TIME ZONE 'Europe/Zurich', 'DD.MM.YYYY HH24:MI'),"
+    "  'updated', to_char(d.updated_at AT TIME ZONE 'Europe/Zurich', 'DD.MM.YYYY HH24:MI'),"
+    "  'submitted', to_char(d.submitted_at AT TIME ZONE 'Europe/Zurich', 'DD.MM.YYYY HH24:MI'),"
+    "  'owner', p.display_name,"
+    "  'entity', e.name,"
+    "  'events', coalesce((SELECT json_agg(json_build_object("
+    "        'at', to_char(ev.at AT TIME ZONE 'Europe/Zurich', 'DD.MM.YYYY HH24:MI'),"
+    "        'iso', to_char(ev.at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
+    "        'transition', ev.transition, 'from', ev.from_state, 'to', ev.to_state,"
+    "        'comment', ev.comment, 'kind', ev.actor_kind, 'actor', ap.display_name)"
+    "      ORDER BY ev.demand_version)"
+    "      FROM events ev LEFT JOIN persons ap ON ap.id = ev.actor_person_id"
+    "     WHERE ev.demand_id = d.id), '[]'),"
+    "  'documents', coalesce((SELECT json_agg(json_build_object("
+    "        'id', doc.id, 'field', doc.field, 'filename', doc.filename, 'mime', doc.mime,"
+    "        'size', doc.size,"
+    "        'at', to_char(doc.created_at AT TIME ZONE 'Europe/Zurich', 'DD.MM.YYYY HH24:MI'))"
+    "      ORDER BY doc.created_at)"
+    "      FROM documents doc WHERE doc.demand_id = d.id), '[]'))::text"
+    "  FROM demands d JOIN persons p ON p.id = d.owner_person_id"
+    "  LEFT JOIN spaces sp ON sp.id = d.owner_space_id"
+    "  LEFT JOIN entities e ON e.id = sp.entity_id"
+    " WHERE d.id = $1::uuid";
+
+/* What a refused POST hands back to the page it re-renders. */
+typedef struct {
+    const char             *transition;  /* the step whose form is shown again */
+    const wf_field_error_t *errors;
+    int                     nerrors;
+} fire_back_t;
+
+typedef struct {
+    const char     *demand_id;
+    const wf_def_t *def;
+    const wf_state_t *state;
+    const char     *tid;                 /* the transition of inline fields */
+} href_ctx_t;
+
+static const wf_attach_t *
+find_attach(const wf_def_t *def, const char *name)
+{
+    size_t i, k;
+
+    for (i = 0; def != NULL && i < def->n_transitions; i++)
+        for (k = 0; k < def->transitions[i].n_attach; k++)
+            if (!strcmp(def->transitions[i].attach[k].name, name))
+                return &def->transitions[i].attach[k];
+    return NULL;
+}
+
+static const char *
+field_label(req_t *r, const char *field, void *arg)
+{
+    href_ctx_t        *c = arg;
+    const wf_field_t  *f;
+    const wf_attach_t *a;
+
+    if (field == NULL)
+        return NULL;
+    if (!strcmp(field, "comment"))
+        return i18n_get(r->lang, "demand.comment");
+    if ((f = wf_def_field_find(c->def, field)) != NULL && f->label.n > 0)
+        return dv_text(r, &f->label);
+    if ((a = find_attach(c->def, field)) != NULL && a->label.n > 0)
+        return dv_text(r, &a->label);
+    return field;
+}
+
+/* Where to fix a refused field: its form page for the owner's form, the
+ * step's own form on this page otherwise. */
+static const char *
+detail_href(req_t *r, const char *field, void *arg)
+{
+    href_ctx_t       *c = arg;
+    const wf_page_t  *pg;
+    const wf_transition_t *t = c->tid ? wf_transition_find(c->def, c->tid) : NULL;
+
+    if (field == NULL)
+        return NULL;
+    if (c->state != NULL && c->state->form != NULL
+        && (t == NULL || t->form == NULL || t->form == c->state->form)
+        && (pg = dv_field_page(c->state->form, field)) != NULL)
+        return pool_printf(r->pool, "/demands/%s/page/%s#f-%s", c->demand_id, pg->id, field);
+    return pool_printf(r->pool, "#t-%s-%s", c->tid ? c->tid : "x", field);
+}
+
+/* The stored data of one form, page by page, for reading. */
+static void
+data_form(req_t *r, xmlNodePtr parent, const wf_form_t *form, const wf_demand_t *d,
+          int editable, const fire_back_t *back)
+{
+    xmlNodePtr fn = render_node(parent, "form");
+    size_t     i, k;
+
+    render_attr(fn, "id", form->id);
+    render_attr(fn, "title", form->title.n ? dv_text(r, &form->title) : "");
+    for (i = 0; i < form->n_pages; i++) {
+        const wf_page_t *pg = &form->pages[i];
+        xmlNodePtr       pn;
+
+        if (!dv_page_shown(r, pg, d))
+            continue;
+        pn = render_node(fn, "page");
+        render_attr(pn, "id", pg->id);
+        render_attr(pn, "title", pg->title.n ? dv_text(r, &pg->title) : pg->id);
+        if (editable)
+            render_attr(pn, "edit-href", pool_printf(r->pool, "/demands/%s/page/%s", d->id, pg->id));
+        for (k = 0; k < pg->n_fields; k++) {
+            const wf_field_t       *f = &pg->fields[k];
+            const char             *v, *doc = NULL, *fname = NULL;
+            long long               size = 0;
+            xmlNodePtr              it;
+            const wf_field_error_t *e = back ? dv_error_for(back->errors, back->nerrors, f->name)
+                                             : NULL;
+
+            if (!dv_cond_holds(r, &f->shown_when, d, NULL))
+                continue;
+            it = render_node(pn, "item");
+            render_attr(it, "name", f->name);
+            render_attr(it, "id", pool_printf(r->pool, "f-%s", f->name));
+            render_attr(it, "label", f->label.n ? dv_text(r, &f->label) : f->name);
+            render_attr(it, "type", f->type_name ? f->type_name : "text");
+            if (f->type == FIELD_FILE) {
+                if (dv_stored_document(d, f->name, &doc, &fname, &size)) {
+                    render_attr(it, "document", doc);
+                    render_attr(it, "value", fname);
+                    render_attr(it, "size-kb", pool_printf(r->pool, "%lld", (size + 1023) / 1024));
+                }
+            } else if ((v = wf_demand_field(r->pool, d, f->name)) != NULL && *v) {
+                render_attr(it, "value", dv_display_value(r, f, v));
+            }
+            if (e != NULL) {
+                render_attr(it, "error", e->key ? e->key : "field.invalid");
+                if (e->arg)
+                    render_attr(it, "error-arg", e->arg);
+            }
+        }
+    }
+}
+
+static int
+form_has_data(const wf_form_t *form, const wf_demand_t *d)
+{
+    size_t i, k;
+
+    for (i = 0; i < form->n_pages; i++)
+        for (k = 0; k < form->pages[i].n_fields; k++)
+            if (d->form_json && json_object_get(d->form_json, form->pages[i].fields[k].name))
+                return 1;
+    return 0;
+}
+
+/* A transition's attachment as a file <field>. */
+static void
+attach_field(req_t *r, xmlNodePtr parent, const wf_transition_t *t, const wf_attach_t *a,
+             const fire_back_t *back)
+{
+    wf_field_t f;
+
+    memset(&f, 0, sizeof(f));
+    f.name = a->name;
+    f.type_name = "file";
+    f.type = FIELD_FILE;
+    f.rules = a->rules;
+    f.label = a->label;
+    dv_field(r, parent, &f, pool_printf(r->pool, "t-%s-", t->id), NULL,
+             back && back->transition && !strcmp(back->transition, t->id)
+             ? dv_error_for(back->errors, back->nerrors, a->name) : NULL, NULL);
+}
+
+/* One step the reader may take, as a form. */
+static void
+action_node(req_t *r, xmlNodePtr parent, const wf_demand_t *d, const wf_state_t *s,
+            const wf_transition_t *t, const fire_back_t *back)
+{
+    xmlNodePtr  an = render_node(parent, "action");
+    int         mine = back && back->transition && !strcmp(back->transition, t->id);
+    int         multipart = t->n_attach > 0;
+    const char *prefix = pool_printf(r->pool, "t-%s-", t->id);
+    size_t      i, k;
+
+    render_attr(an, "id", t->id);
+    render_attr(an, "href", pool_printf(r->pool, "/demands/%s/fire/%s", d->id, t->id));
+    render_attr(an, "label", t->label.n ? dv_text(r, &t->label) : t->id);
+    if (t->description.n > 0)
+        render_text(an, "description", dv_text(r, &t->description));
+    render_attr(an, "comment", t->comment == WF_COMMENT_REQUIRED ? "required"
+                               : t->comment == WF_COMMENT_NONE ? "none" : "optional");
+    render_attr(an, "kind", t->to != NULL && t->to->final && t->to->bucket == WF_BUCKET_ARCHIVED
+                            && t->n_attach == 0 ? "secondary" : "primary");
+    render_attr(an, "prefix", prefix);
+    if (mine) {
+        const wf_field_error_t *ce = dv_error_for(back->errors, back->nerrors, "comment");
+        const char             *cv = req_param(r, "comment");
+
+        render_attr(an, "open", "yes");
+        if (cv != NULL)
+            render_text(an, "comment-value", cv);
+        if (ce != NULL) {
+            render_attr(an, "comment-error", ce->key);
+            if (ce->arg)
+                render_attr(an, "comment-error-arg", ce->arg);
+        }
+    }
+    /* the step's own form (a decision), unless it is the form the owner
+     * fills in page by page (submit, resubmit: validated from storage) */
+    if (t->form != NULL && t->form != s->form) {
+        size_t np = t->n_pages > 0 ? t->n_pages : t->form->n_pages;
+
+        for (i = 0; i < np; i++) {
+            const wf_page_t *pg = t->n_pages > 0 ? t->pages[i] : &t->form->pages[i];
+
+            for (k = 0; pg != NULL && k < pg->n_fields; k++) {
+                const wf_field_t *f = &pg->fields[k];
+                const char       *v = mine ? dv_posted(r, r->form, f) : NULL;
+
+                if (v == NULL)
+                    v = dv_input_value(r->pool, f, wf_demand_field(r->pool, d, f->name));
+                if (f->type == FIELD_FILE)
+                    multipart = 1;
+                dv_field(r, an, f, prefix, v,
+                         mine ? dv_error_for(back->errors, back->nerrors, f->name) : NULL, d);
+            }
+        }
+    }
+    for (i = 0; i < t->n_attach; i++)
+        attach_field(r, an, t, &t->attach[i], back);
+    if (multipart)
+        render_attr(an, "multipart", "yes");
+}
+
+static const char *
+event_label(req_t *r, const wf_def_t *def, const char *tid)
+{
+    const wf_transition_t *t;
+
+    if (!strcmp(tid, "create"))
+        return i18n_get(r->lang, "demand.event.create");
+    if (!strcmp(tid, "purge"))
+        return i18n_get(r->lang, "demand.event.purge");
+    t = def ? wf_transition_find(def, tid) : NULL;
+    return t != NULL && t->label.n > 0 ? dv_text(r, &t->label) : tid;
+}
+
+/* The demand page.  status 200, or 422 with back (a refused step); fired:
+ * a read receipt was just taken (wf_on_view), which the page says. */
+static int
+page_detail(req_t *r, const char *id, int status, const fire_back_t *back, int fired)
+{
+    const char            *params[1] = { id };
+    json_t                *j, *ev, *docs;
+    wf_demand_t           *d;
+    const wf_def_t        *def;
+    const wf_state_t      *s;
+    const wf_transition_t **cand;
+    const char           **objs, **roles;
+    az_action_t           *acts;
+    int                   *allowed, nc = 0, i, rc, owner_i;
+    xmlNodePtr             root, dn, data, docs_n, hist, act_n;
+    size_t                 k;
+    char                  *text;
+    href_ctx_t             hc;
+
+    if ((j = dv_query_json(r, DETAIL_SQL, 1, params)) == NULL)
+        return r->err.code;
+    text = json_dumps(json_object_get(j, "demand"), JSON_COMPACT);
+    d = wf_demand_from_json(r->pool, text ? text : "", &r->err);
+    free(text);
+    if (d == NULL)
+        return r->err.code;
+    if ((def = dp_def_of(r, d)) == NULL)
+        return r->err.code;
+    if ((s = wf_state_find(def, d->state)) == NULL)
+        return en_set(&r->err, EN_INTERNAL, "err.internal", "demand in unknown state %s",
+                      d->state);
+
+    /* which steps the reader may take: one batched question */
+    cand = pool_calloc(r->pool, sizeof(*cand) * (s->n_out + 1));
+    objs = pool_calloc(r->pool, sizeof(*objs) * (s->n_out + 2));
+    roles = pool_calloc(r->pool, sizeof(*roles) * (s->n_out + 2));
+    allowed = pool_calloc(r->pool, sizeof(*allowed) * (s->n_out + 2));
+    acts = pool_calloc(r->pool, sizeof(*acts) * (s->n_out + 2));
+    for (k = 0; k < s->n_out; k++) {
+        const char *ro = wf_people_roles(r->pool, s->out[k]);
+
+        if (*ro == '\0')
+            continue;
+        cand[nc] = s->out[k];
+        acts[nc] = AZ_FIRE_TRANSITION;
+        objs[nc] = d->id;
+        roles[nc++] = ro;
+    }
+    owner_i = nc;
+    acts[nc] = AZ_FIRE_TRANSITION;
+    objs[nc] = d->id;
+    roles[nc] = "owner";
+    if ((rc = authz_check_many(r->pool, &r->err, principal_of(r),
+                               nc + 1, acts, objs, roles, allowed, NULL)) != EN_OK)
+        return rc;
+
+    root = render_begin(r, "demand");
+    dn = dp_demand_node(r, root, def, d);
+    render_attr(dn, "created", dv_jstr(j, "created", ""));
+    render_attr(dn, "updated", dv_jstr(j, "updated", ""));
+    if (dv_jstr(j, "submitted", NULL))
+        render_attr(dn, "submitted", dv_jstr(j, "submitted", ""));
+    render_attr(dn, "owner", dv_jstr(j, "owner", ""));
+    if (dv_jstr(j, "entity", NULL))
+        render_attr(dn, "entity", dv_jstr(j, "entity", ""));
+    if (allowed[owner_i])
+        render_attr(dn, "viewer", "owner");
+
+    if (status == 200 && !fired) {
+        const char            *done = req_param(r, "done");
+        const wf_transition_t *t = done && route_word_ok(done)
+                                   ? wf_transition_find(def, done) : NULL;
+
+        if (t != NULL)
+            render_attr(render_node(root, "done"), "label",
+                        t->label.n ? dv_text(r, &t->label) : t->id);
+    }
+    if (fired)
+        render_attr(root, "read-receipt", "yes");
+
+    /* editing the owner's form, page by page */
+    if (s->form != NULL && allowed[owner_i]) {
+        size_t      np;
+        wf_page_t **pages = dv_edit_pages(r, s, d, &np);
+
+        if (np > 0)
+            render_attr(render_node(root, "edit"), "href",
+                        pool_printf(r->pool, "/demands/%s/page/%s", d->id, pages[0]->id));
+    }
+
+    /* the data entered: the owner's form always, other forms once filled */
+    data = render_node(root, "data");
+    for (k = 0; k < def->n_forms; k++) {
+        const wf_form_t *f = &def->forms[k];
+
+        if (f == s->form || (s->form == NULL && k == 0) || form_has_data(f, d))
+            data_form(r, data, f, d, f == s->form && allowed[owner_i], back);
+    }
+
+    /* documents that are no form field's (a decision letter...) */
+    docs_n = render_node(root, "documents");
+    docs = json_object_get(j, "documents");
+    {
+        json_t *doc;
+
+        json_array_foreach(docs, k, doc) {
+            const char        *field = dv_jstr(doc, "field", "");
+            const wf_attach_t *a = find_attach(def, field);
+            xmlNodePtr         dd;
+
+            if (wf_def_field_find(def, field) != NULL)
+                continue;               /* shown with the form's data */
+            dd = render_node(docs_n, "document");
+            render_attr(dd, "id", dv_jstr(doc, "id", ""));
+            render_attr(dd, "label", a != NULL && a->label.n ? dv_text(r, &a->label) : field);
+            render_attr(dd, "filename", dv_jstr(doc, "filename", ""));
+            render_attr(dd, "size-kb", pool_printf(r->pool, "%lld",
+                                                   (dv_jint(doc, "size") + 1023) / 1024));
+            render_attr(dd, "at", dv_jstr(doc, "at", ""));
+        }
+    }
+
+    hist = render_node(root, "history");
+    json_array_foreach(json_object_get(j, "events"), k, ev) {
+        xmlNodePtr  e = render_node(hist, "event");
+        const char *to = dv_jstr(ev, "to", NULL), *c = dv_jstr(ev, "comment", NULL);
+
+        render_attr(e, "at", dv_jstr(ev, "at", ""));
+        render_attr(e, "iso", dv_jstr(ev, "iso", ""));
+        render_attr(e, "label", event_label(r, def, dv_jstr(ev, "transition", "")));
+        if (to != NULL)
+            render_attr(e, "to", dp_state_label(r, def, to));
+        render_attr(e, "kind", dv_jstr(ev, "kind", ""));
+        if (dv_jstr(ev, "actor", NULL))
+            render_attr(e, "actor", dv_jstr(ev, "actor", ""));
+        if (c != NULL)
+            render_text(e, "comment", c);
+    }
+
+    act_n = render_node(root, "actions");
+    for (i = 0; i < nc; i++)
+        if (allowed[i] && !cand[i]->auto_on_view)
+            action_node(r, act_n, d, s, cand[i], back);
+
+    if (back != NULL && back->nerrors > 0) {
+        hc.demand_id = d->id;
+        hc.def = def;
+        hc.state = s;
+        hc.tid = back->transition;
+        dv_errors(r, root, back->errors, back->nerrors, field_label, detail_href, &hc);
+    }
+    dp_no_store(r);
+    return render_finish(r, status);
+}
+
+/* --- POST /demands/<id>/fire/<step> ----------------------------------------------------- */
+
+static int
+fire_post(req_t *r, const char *id, const char *tid)
+{
+    wf_input_t  in;
+    wf_result_t res;
+    const principal_t *who;
+    int         rc;
+
+    /* the reader must at least see the demand: else a conflict would tell
+     * a stranger that it exists and where it stands */
+    if ((rc = authz_check(r->pool, &r->err, principal_of(r),
+                          AZ_VIEW_DEMAND, id, NULL)) != EN_OK)
+        return rc;
+    memset(&in, 0, sizeof(in));
+    in.form = r->form;
+    in.uploads = r->uploads;
+    in.comment = req_param(r, "comment");
+    in.expected_version = (int) req_param_int(r, "version", 0);   /* declared: 0..2^31-1 */
+    who = principal_of(r);
+    rc = wf_fire(r->pool, &r->err, who, id, tid, &in, &res);
+    if (rc == EN_OK) {
+        req_redirect(r, 303, pool_printf(r->pool, "/demands/%s?done=%s", id, tid));
+        return EN_OK;
+    }
+    if (rc == EN_CONFLICT)
+        return dp_render_done(r, id, r->err.key[0] ? r->err.key : "err.conflict", tid);
+    if (rc == EN_BADINPUT && res.nerrors > 0) {
+        fire_back_t back;
+
+        back.transition = tid;
+        back.errors = res.errors;
+        back.nerrors = res.nerrors;
+        en_clear(&r->err);
+        return page_detail(r, id, 422, &back, 0);
+    }
+    if (rc == EN_NOTFOUND && !strcmp(r->err.key, "wf.transition.unknown"))
+        return route_not_found(r);
+    return rc;
+}
+
+/* --- the routes ------------------------------------------------------------------------ */
+
+/* The demand page: first the read receipt, a step of its own (GET only,
+ * not HEAD), then the page, which reads the demand as it now stands. */
+static int
+h_demand_view(req_t *r)
+{
+    const char *id = req_path_param(r, "id");
+    const principal_t *who;
+    int         rc, fired = 0;
+
+    if ((rc = authz_check(r->pool, &r->err, principal_of(r),
+                          AZ_VIEW_DEMAND, id, NULL)) != EN_OK)
+        return rc;
+    if (!strcmp(r->method, "GET")) {
+        who = principal_of(r);
+        if ((rc = wf_on_view(r->pool, &r->err, who, id, &fired)) != EN_OK)
+            return rc;
+    }
+    return page_detail(r, id, 200, NULL, fired);
+}
+
+static int
+h_demand_fire(req_t *r)
+{
+    return fire_post(r, req_path_param(r, "id"), req_path_param(r, "step"));
+}
+
+/* version: the demand's version the reader saw; absent or 0: any (the
+ * runtime's wf_input_t.expected_version) */
+static const route_param_t fire_params[] = {
+    { "version", ROUTE_INT, 0, INT_MAX, 0 },
+    { NULL, 0, 0, 0, 0 }
+};
+
+const route_t demand_view_routes[] = {
+    { "GET", "/demands/{id:uuid}", "demand_view", h_demand_view, 0, NULL },
+    { "POST", "/demands/{id:uuid}/fire/{step:word}", "demand_fire", h_demand_fire, 0,
+      fire_params },
+    { NULL, NULL, NULL, NULL, 0, NULL }
+};

@@ -1,0 +1,375 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * h_form.c -- the demand's form, page by page (the wizard):
+ *
+ *   GET  /demands/{id:uuid}/page/{page:word}   one page of the form ("Étape 2
+ *                                              sur 5"), with the values stored
+ *                                              or prefilled from the profile
+ *   POST /demands/{id:uuid}/page/{page:word}   saves it (wf_save; nav=next,
+ *                                              prev or save); 422 with every
+ *                                              message next to its field and
+ *                                              everything typed kept
+ *
+ * Editing is the owner's step: authz_check(AZ_FIRE_TRANSITION, "owner")
+ * before the demand is read; wf_save asks again.  The pages are those the
+ * current state lets the owner edit (<state form= pages=>), minus pages
+ * whose shown-when does not hold.  Page: xslt/pages/demand_page.xsl
+ * (fields: xslt/form.xsl; texts: xslt/i18n/demand.xml).  The demand page
+ * and its steps are h_demand_view.c's.
+ */
+#include <string.h>
+
+#include "authz.h"
+#include "demand_page.h"
+#include "demand_view.h"
+#include "field.h"
+#include "render.h"
+#include "route.h"
+#include "session.h"
+#include "wf_demand.h"
+#include "wf_fire.h"
+
+/* --- the form, page by page ------------------------------------------------------------ */
+
+typedef struct {
+    const wf_field_error_t *errors;
+    int                     nerrors;
+    const kv_t             *posted;     /* what was typed, to give back */
+} page_back_t;
+
+static const char *
+page_label(req_t *r, const char *field, void *arg)
+{
+    const wf_page_t  *pg = arg;
+    size_t            i;
+
+    for (i = 0; field != NULL && i < pg->n_fields; i++)
+        if (!strcmp(pg->fields[i].name, field))
+            return pg->fields[i].label.n ? dv_text(r, &pg->fields[i].label) : field;
+    return field;
+}
+
+/* The value a field's input shows: what was just typed, else what is
+ * stored, else (never saved yet) what the person's profile says. */
+static const char *
+field_value(req_t *r, const wf_field_t *f, const wf_demand_t *d, const page_back_t *back)
+{
+    const session_t *s = r->session;
+    const char      *v;
+
+    if (back != NULL && back->posted != NULL && (v = dv_posted(r, back->posted, f)) != NULL)
+        return v;
+    if ((v = wf_demand_field(r->pool, d, f->name)) != NULL)
+        return dv_input_value(r->pool, f, v);
+    if (f->prefill == NULL || s == NULL)
+        return NULL;
+    if (!strcmp(f->prefill, "person.name"))
+        return s->display_name;
+    if (!strcmp(f->prefill, "person.email"))
+        return s->email;
+    if (!strcmp(f->prefill, "entity.name"))
+        return s->space_name;
+    return NULL;
+}
+
+static int
+render_form_page(req_t *r, const wf_def_t *def, const wf_demand_t *d, wf_page_t **pages,
+                 size_t np, size_t at, int status, const page_back_t *back)
+{
+    const wf_page_t *pg = pages[at];
+    xmlNodePtr       root, steps, fp;
+    size_t           i;
+    int              multipart = 0;
+
+    root = render_begin(r, "demand_page");
+    dp_demand_node(r, root, def, d);
+    steps = render_node(root, "steps");
+    render_attr(steps, "current", pool_printf(r->pool, "%zu", at + 1));
+    render_attr(steps, "count", pool_printf(r->pool, "%zu", np));
+    for (i = 0; i < np; i++) {
+        xmlNodePtr st = render_node(steps, "step");
+
+        render_attr(st, "n", pool_printf(r->pool, "%zu", i + 1));
+        render_attr(st, "title", pages[i]->title.n ? dv_text(r, &pages[i]->title) : pages[i]->id);
+        if (i == at)
+            render_attr(st, "current", "yes");
+        else if (i < at)
+            render_attr(st, "done", "yes");
+    }
+    fp = render_node(root, "form-page");
+    render_attr(fp, "id", pg->id);
+    render_attr(fp, "title", pg->title.n ? dv_text(r, &pg->title) : pg->id);
+    if (pg->help.n > 0)
+        render_text(fp, "help", dv_text(r, &pg->help));
+    render_attr(fp, "action", pool_printf(r->pool, "/demands/%s/page/%s", d->id, pg->id));
+    if (at == 0)
+        render_attr(fp, "first", "yes");
+    if (at + 1 == np)
+        render_attr(fp, "last", "yes");
+    for (i = 0; i < pg->n_fields; i++) {
+        const wf_field_t *f = &pg->fields[i];
+
+        /* a condition on another page that does not hold: not asked */
+        if (f->shown_when.text != NULL && f->shown_when.field != NULL
+            && f->shown_when.field->page != pg && !dv_cond_holds(r, &f->shown_when, d, NULL))
+            continue;
+        if (f->type == FIELD_FILE)
+            multipart = 1;
+        dv_field(r, fp, f, "f-", field_value(r, f, d, back),
+                 back ? dv_error_for(back->errors, back->nerrors, f->name) : NULL, d);
+    }
+    if (multipart)
+        render_attr(fp, "multipart", "yes");
+    if (back != NULL && back->nerrors > 0)
+        dv_errors(r, root, back->errors, back->nerrors, page_label, NULL, (void *) pg);
+    if (status == 200 && req_param(r, "saved") != NULL)
+        render_node(root, "saved");
+    dp_no_store(r);
+    return render_finish(r, status);
+}
+
+/* Locates page_id among the pages the owner edits now. */
+static int
+load_for_edit(req_t *r, const char *id, const char *page_id, wf_demand_t **d,
+              const wf_def_t **def, wf_page_t ***pages, size_t *np, size_t *at)
+{
+    const wf_state_t *s;
+    int               rc;
+
+    /* editing is the owner's step: asked before the demand is read */
+    if ((rc = authz_check(r->pool, &r->err, principal_of(r),
+                          AZ_FIRE_TRANSITION, id, "owner")) != EN_OK)
+        return rc;
+    if ((rc = wf_demand_load(r->pool, &r->err, id, d)) != EN_OK)
+        return rc;
+    if ((*def = dp_def_of(r, *d)) == NULL)
+        return r->err.code;
+    s = wf_state_find(*def, (*d)->state);
+    *pages = dv_edit_pages(r, s, *d, np);
+    for (*at = 0; *at < *np; (*at)++)
+        if (!strcmp((*pages)[*at]->id, page_id))
+            return EN_OK;
+    if (s == NULL || s->form == NULL)
+        return en_set(&r->err, EN_CONFLICT, "wf.save.closed", "not editable");
+    return route_not_found(r);
+}
+
+static int
+page_get(req_t *r, const char *id, const char *page_id)
+{
+    wf_demand_t     *d;
+    const wf_def_t  *def;
+    wf_page_t      **pages;
+    size_t           np, at;
+    int              rc = load_for_edit(r, id, page_id, &d, &def, &pages, &np, &at);
+
+    if (rc == EN_CONFLICT && !strcmp(r->err.key, "wf.save.closed")) {
+        /* no longer editable: the demand itself says where it is */
+        req_redirect(r, 303, pool_printf(r->pool, "/demands/%s", id));
+        return EN_OK;
+    }
+    if (rc != EN_OK)
+        return rc;
+    return render_form_page(r, def, d, pages, np, at, 200, NULL);
+}
+
+/* Nothing but blanks (spaces, tabs, line ends, no-break spaces): what
+ * field_validate counts as absent. */
+static int
+is_blank(const char *s)
+{
+    if (s == NULL)
+        return 1;
+    while (*s) {
+        if (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+            s++;
+        else if ((unsigned char) s[0] == 0xC2 && (unsigned char) s[1] == 0xA0)
+            s += 2;
+        else
+            return 0;
+    }
+    return 1;
+}
+
+static const upload_t *
+upload_for(const upload_t *list, const char *name)
+{
+    const upload_t *u;
+
+    for (u = list; u != NULL; u = u->next)
+        if (!strcmp(u->field, name) && u->len > 0)
+            return u;
+    return NULL;
+}
+
+/* The input of this page only: its fields as sent (an absent one, such as
+ * an unticked box, as ""), its files; without those named in skip. */
+static void
+page_input(req_t *r, const wf_page_t *pg, const wf_field_error_t *skip, int nskip,
+           kv_t **form, upload_t **files, int *n)
+{
+    size_t i;
+
+    *form = NULL;
+    *files = NULL;
+    *n = 0;
+    for (i = 0; i < pg->n_fields; i++) {
+        const wf_field_t *f = &pg->fields[i];
+        const kv_t       *kv;
+        int               sent = 0;
+
+        if (dv_error_for(skip, nskip, f->name) != NULL)
+            continue;
+        if (f->type == FIELD_FILE) {
+            const upload_t *u = upload_for(r->uploads, f->name);
+
+            if (u != NULL) {
+                upload_t *c = pool_memdup(r->pool, u, sizeof(*u));
+
+                c->next = *files;
+                *files = c;
+                (*n)++;
+            }
+            continue;
+        }
+        for (kv = r->form; kv != NULL; kv = kv->next)
+            if (!strcmp(kv->name, f->name)) {
+                kv_add(r->pool, form, f->name, kv->value);
+                sent = 1;
+            }
+        if (!sent)
+            kv_add(r->pool, form, f->name, "");
+        (*n)++;
+    }
+}
+
+static int
+page_post(req_t *r, const char *id, const char *page_id)
+{
+    wf_demand_t      *d;
+    const wf_def_t   *def;
+    wf_page_t       **pages;
+    const wf_page_t  *pg;
+    size_t            np, at, i;
+    const char       *nav = req_param(r, "nav");
+    wf_input_t        in;
+    wf_result_t       res;
+    const principal_t *who;
+    kv_t             *form;
+    upload_t         *files;
+    wf_field_error_t *errs = NULL;
+    int               nerrs = 0, n, rc, saved_file = 0;
+    page_back_t       back;
+
+    if (nav == NULL || (strcmp(nav, "prev") && strcmp(nav, "save")))
+        nav = "next";
+    rc = load_for_edit(r, id, page_id, &d, &def, &pages, &np, &at);
+    if (rc == EN_CONFLICT && !strcmp(r->err.key, "wf.save.closed"))
+        return dp_render_done(r, id, "wf.save.closed", NULL);
+    if (rc != EN_OK)
+        return rc;
+    pg = pages[at];
+    who = principal_of(r);
+    memset(&in, 0, sizeof(in));
+    page_input(r, pg, NULL, 0, &form, &files, &n);
+    in.form = form;
+    in.uploads = files;
+    rc = wf_save(r->pool, &r->err, who, d->id, &in, &res);
+    if (rc == EN_BADINPUT) {
+        /* keep what was right: save the rest (a valid file above all, which
+         * a browser cannot send again by itself) */
+        errs = res.errors;
+        nerrs = res.nerrors;
+        page_input(r, pg, errs, nerrs, &form, &files, &n);
+        if (n > 0) {
+            en_err_t    e2;
+            wf_result_t r2;
+
+            en_clear(&e2);
+            memset(&in, 0, sizeof(in));
+            in.form = form;
+            in.uploads = files;
+            if (wf_save(r->pool, &e2, who, d->id, &in, &r2) == EN_OK)
+                saved_file = files != NULL;
+        }
+        en_clear(&r->err);
+    } else if (rc == EN_CONFLICT) {
+        return dp_render_done(r, id, r->err.key[0] ? r->err.key : "err.conflict", NULL);
+    } else if (rc != EN_OK) {
+        return rc;
+    } else {
+        saved_file = files != NULL;
+    }
+
+    /* "next": this page is complete before going on (required-ness) */
+    if (!strcmp(nav, "next")) {
+        wf_field_error_t *all = pool_calloc(r->pool, sizeof(*all) * (pg->n_fields + (size_t) nerrs + 1));
+        int               na = 0;
+
+        for (i = 0; i < pg->n_fields; i++) {
+            const wf_field_t       *f = &pg->fields[i];
+            const wf_field_error_t *e = dv_error_for(errs, nerrs, f->name);
+            int                     req = f->rules.required;
+
+            if (e != NULL) {
+                all[na++] = *e;
+                continue;
+            }
+            if (!dv_cond_holds(r, &f->shown_when, d, r->form))
+                continue;
+            if (!req && f->required_when.text != NULL)
+                req = dv_cond_holds(r, &f->required_when, d, r->form);
+            if (!req)
+                continue;
+            if (f->type == FIELD_FILE
+                ? upload_for(r->uploads, f->name) == NULL
+                  && !dv_stored_document(d, f->name, NULL, NULL, NULL)
+                : is_blank(dv_posted(r, r->form, f))) {
+                all[na].field = f->name;
+                all[na].key = "field.required";
+                all[na++].arg = NULL;
+            }
+        }
+        errs = all;
+        nerrs = na;
+    }
+    if (nerrs > 0) {
+        /* shown again with what was typed; a file saved meanwhile shows */
+        if (saved_file && wf_demand_load(r->pool, &r->err, id, &d) != EN_OK)
+            return r->err.code;
+        back.errors = errs;
+        back.nerrors = nerrs;
+        back.posted = r->form;
+        return render_form_page(r, def, d, pages, np, at, 422, &back);
+    }
+    if (!strcmp(nav, "save"))
+        req_redirect(r, 303, pool_printf(r->pool, "/demands/%s/page/%s?saved=1", id, pg->id));
+    else if (!strcmp(nav, "prev"))
+        req_redirect(r, 303, pool_printf(r->pool, "/demands/%s/page/%s", id,
+                                         pages[at > 0 ? at - 1 : 0]->id));
+    else if (at + 1 < np)
+        req_redirect(r, 303, pool_printf(r->pool, "/demands/%s/page/%s", id, pages[at + 1]->id));
+    else
+        req_redirect(r, 303, pool_printf(r->pool, "/demands/%s#actions", id));
+    return EN_OK;
+}
+
+/* --- the routes ------------------------------------------------------------------------ */
+
+static int
+h_form_get(req_t *r)
+{
+    return page_get(r, req_path_param(r, "id"), req_path_param(r, "page"));
+}
+
+static int
+h_form_post(req_t *r)
+{
+    return page_post(r, req_path_param(r, "id"), req_path_param(r, "page"));
+}
+
+const route_t form_routes[] = {
+    { "GET", "/demands/{id:uuid}/page/{page:word}", "demand_page", h_form_get, 0, NULL },
+    { "POST", "/demands/{id:uuid}/page/{page:word}", "demand_save", h_form_post, 0, NULL },
+    { NULL, NULL, NULL, NULL, 0, NULL }
+};
