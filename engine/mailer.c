@@ -505,8 +505,22 @@ trim_block(pool_t *p, const char *s)
     return pool_printf(p, "%.*s\n", (int) (e - s), s);
 }
 
-/* Applies xslt/mail/<template>.xsl to the row's document; the template
- * answers <message><subject/><text/><html>...</html></message>. */
+/* The stylesheet for template tmpl (already checked to be a plain name):
+ * xslt/mail/<tmpl>.xsl when that file exists (a mail whose body differs),
+ * else xslt/mail/generic.xsl, which takes the words from the catalogue
+ * keys mail.<tmpl>.* . */
+static const char *
+mail_stylesheet(pool_t *p, const cfg_t *cfg, const char *tmpl)
+{
+    const char *own = pool_printf(p, "mail/%s.xsl", tmpl);
+
+    if (access(pool_printf(p, "%s/%s", cfg->xslt_dir, own), R_OK) == 0)
+        return own;
+    return "mail/generic.xsl";
+}
+
+/* Applies the template's stylesheet (mail_stylesheet) to the row's
+ * document; it answers <message><subject/><text/><html>...</html></message>. */
 static int
 render_mail(pool_t *p, const cfg_t *cfg, const char *tmpl, const char *lang,
             const char *to_name, const char *data, rendered_t *out, en_err_t *err)
@@ -538,7 +552,7 @@ render_mail(pool_t *p, const cfg_t *cfg, const char *tmpl, const char *lang,
     json_object_foreach(j, k, v)
         json_to_xml(root, k, v, lang, 0);
     json_decref(j);
-    text = render_apply(p, pool_printf(p, "mail/%s.xsl", tmpl), doc, lang, &len, err);
+    text = render_apply(p, mail_stylesheet(p, cfg, tmpl), doc, lang, &len, err);
     if (text == NULL)
         return err->code;
     res = xml_safe_read_memory(p, text, len, tmpl, err);
@@ -567,7 +581,7 @@ render_mail(pool_t *p, const cfg_t *cfg, const char *tmpl, const char *lang,
     }
     if (out->subject == NULL || *out->subject == '\0' || out->text == NULL)
         return en_set(err, EN_INTERNAL, "err.mail",
-                      "mail/%s.xsl gave no subject or no text", tmpl);
+                      "mail %s gave no subject or no text", tmpl);
     return EN_OK;
 }
 
