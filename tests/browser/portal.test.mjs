@@ -114,3 +114,38 @@ test('a citizen logs in through the identity provider and finds her demands', as
   await page.waitForURL(/\/interaction\//);
   await page.close();
 });
+
+async function logIn(page, account) {
+  await page.goto(BASE + '/dashboard');
+  await page.waitForURL(/\/interaction\//);
+  await page.fill('input[name=login]', account);
+  await page.fill('input[name=password]', 'un mot de passe');
+  await page.locator('form button[type=submit], form input[type=submit]').first().click();
+  await page.waitForURL((u) => u.toString().startsWith(BASE));
+}
+
+test('on a phone the référent manages members without the page scrolling sideways', async () => {
+  const page = await frenchPage({ viewport: { width: 375, height: 740 } });
+  await logIn(page, 'rita');
+  // the logout button is shown in the header but is not the first button
+  // of the page: the dashboard's own buttons come first in the document
+  const first = await page.evaluate(() => document.querySelector('button').innerText);
+  assert.notEqual(first.trim(), 'Se déconnecter');
+  const logout = page.getByRole('button', { name: 'Se déconnecter' });
+  const box = await logout.boundingBox();
+  const mainTop = (await page.locator('main').boundingBox()).y;
+  assert.ok(box && box.y < mainTop, 'the logout button is shown above the content');
+  // one click on the context page: act for Kiosque du Marché, then its members
+  await page.goto(BASE + '/context');
+  await page.getByRole('button', { name: 'Kiosque du Marché' }).click();
+  await page.waitForURL(/\/spaces\/[0-9a-f-]+\/members$/);
+  const overflow = await page.evaluate(
+    () => document.scrollingElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the members page overflows by ${overflow}px`);
+  // the table scrolls inside a named region a keyboard can reach
+  const region = page.getByRole('region', { name: 'Tableau des membres' });
+  assert.equal(await region.count(), 1);
+  assert.equal(await region.getAttribute('tabindex'), '0');
+  await shot(page, 'members-phone');
+  await page.close();
+});

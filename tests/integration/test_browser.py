@@ -6,8 +6,11 @@ GUICHET_TEST_KEEP=1)."""
 import os
 import subprocess
 
+from fixtures_people import seed
+
 
 def test_browser_suite_passes_in_chromium(stack):
+    seed(stack)         # the demo world: Rita, référent of Kiosque du Marché
     browser_dir = os.path.join(stack.root, "tests", "browser")
     shots = os.path.join(stack.var, "screenshots")
     os.makedirs(shots, exist_ok=True)
