@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "db.h"
+#include "i18n.h"
 #include "log.h"
 #include "master.h"
 #include "metrics.h"
@@ -505,18 +506,57 @@ trim_block(pool_t *p, const char *s)
     return pool_printf(p, "%.*s\n", (int) (e - s), s);
 }
 
-/* The stylesheet for template tmpl (already checked to be a plain name):
- * xslt/mail/<tmpl>.xsl when that file exists (a mail whose body differs),
- * else xslt/mail/generic.xsl, which takes the words from the catalogue
- * keys mail.<tmpl>.* . */
+/* The template choice.  A mail whose body really differs has its own
+ * xslt/mail/<tmpl>.xsl; every other one is xslt/mail/generic.xsl, which
+ * takes its words from the catalogue keys mail.<tmpl>.* (subject and body
+ * at least).  mail_stylesheet picks for the mailer, mailer_template_exists
+ * vets a definition's template names when it is published. */
+static int
+has_own_stylesheet(const char *xslt_dir, const char *tmpl)
+{
+    char path[1024];
+
+    snprintf(path, sizeof(path), "%s/mail/%s.xsl", xslt_dir, tmpl);
+    return access(path, R_OK) == 0;
+}
+
 static const char *
 mail_stylesheet(pool_t *p, const cfg_t *cfg, const char *tmpl)
 {
-    const char *own = pool_printf(p, "mail/%s.xsl", tmpl);
-
-    if (access(pool_printf(p, "%s/%s", cfg->xslt_dir, own), R_OK) == 0)
-        return own;
+    if (has_own_stylesheet(cfg->xslt_dir, tmpl))
+        return pool_printf(p, "mail/%s.xsl", tmpl);
     return "mail/generic.xsl";
+}
+
+int
+mailer_template_exists(const char *xslt_dir, const char *tmpl)
+{
+    static const char *langs[] = { "fr", "de", "en" };
+    char                dir[1024], key[256];
+    en_err_t            err;
+    int                 i;
+
+    if (tmpl == NULL || strchr(tmpl, '/') != NULL || strlen(tmpl) > 200)
+        return 0;
+    if (has_own_stylesheet(xslt_dir, tmpl))
+        return 1;
+    snprintf(dir, sizeof(dir), "%s/mail/generic.xsl", xslt_dir);
+    if (access(dir, R_OK) != 0)
+        return 0;
+    /* read afresh: a reload must see the keys added with a new mail */
+    snprintf(dir, sizeof(dir), "%s/i18n", xslt_dir);
+    en_clear(&err);
+    if (i18n_load(dir, &err) != EN_OK)
+        return 0;
+    for (i = 0; i < 3; i++) {
+        snprintf(key, sizeof(key), "mail.%s.subject", tmpl);
+        if (!i18n_has(langs[i], key))
+            return 0;
+        snprintf(key, sizeof(key), "mail.%s.body", tmpl);
+        if (!i18n_has(langs[i], key))
+            return 0;
+    }
+    return 1;
 }
 
 /* Applies the template's stylesheet (mail_stylesheet) to the row's

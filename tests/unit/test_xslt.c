@@ -5,7 +5,8 @@
  * renders in fr, de and en; the shared demand card; the typography keys
  * (French no-break space before the colon, each language's quotes); the
  * generic mail template (xslt/mail/generic.xsl) and its refusal of a
- * template name the catalogue does not know.
+ * template name the catalogue does not know; mailer_template_exists (what
+ * publishing asks of a definition's mails).
  *
  * Not here: which file the mailer picks (engine/mailer.c, exercised by the
  * integration tests' mails at the SMTP sink) and the census of catalogue
@@ -16,6 +17,7 @@
 #include <dirent.h>
 #include <libxml/tree.h>
 
+#include "mailer.h"
 #include "render.h"
 
 static cfg_t xslt_cfg;
@@ -240,6 +242,19 @@ test_generic_mail(void **state)
     pool_free(p);
 }
 
+/* Publishing asks whether a definition's mail can be written: by its own
+ * file or by the generic template with the catalogue's words. */
+static void
+test_mail_template_exists(void **state)
+{
+    (void) state;
+    assert_true(mailer_template_exists(TEST_ROOT "/xslt", "demand-received"));
+    assert_true(mailer_template_exists(TEST_ROOT "/xslt", "status-changed"));
+    assert_false(mailer_template_exists(TEST_ROOT "/xslt", "demand-recieved"));
+    assert_false(mailer_template_exists(TEST_ROOT "/xslt", "../pages/error"));
+    assert_false(mailer_template_exists(TEST_ROOT "/no-such-dir", "demand-received"));
+}
+
 int
 main(void)
 {
@@ -248,6 +263,7 @@ main(void)
         cmocka_unit_test(test_demand_card_views),
         cmocka_unit_test(test_colon_by_language),
         cmocka_unit_test(test_generic_mail),
+        cmocka_unit_test(test_mail_template_exists),
     };
 
     return cmocka_run_group_tests(tests, setup, NULL);
