@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "db.h"
+#include "i18n.h"
 #include "log.h"
 #include "master.h"
 #include "metrics.h"
@@ -505,8 +506,61 @@ trim_block(pool_t *p, const char *s)
     return pool_printf(p, "%.*s\n", (int) (e - s), s);
 }
 
-/* Applies xslt/mail/<template>.xsl to the row's document; the template
- * answers <message><subject/><text/><html>...</html></message>. */
+/* The template choice.  A mail whose body really differs has its own
+ * xslt/mail/<tmpl>.xsl; every other one is xslt/mail/generic.xsl, which
+ * takes its words from the catalogue keys mail.<tmpl>.* (subject and body
+ * at least).  mail_stylesheet picks for the mailer, mailer_template_exists
+ * vets a definition's template names when it is published. */
+static int
+has_own_stylesheet(const char *xslt_dir, const char *tmpl)
+{
+    char path[1024];
+
+    snprintf(path, sizeof(path), "%s/mail/%s.xsl", xslt_dir, tmpl);
+    return access(path, R_OK) == 0;
+}
+
+static const char *
+mail_stylesheet(pool_t *p, const cfg_t *cfg, const char *tmpl)
+{
+    if (has_own_stylesheet(cfg->xslt_dir, tmpl))
+        return pool_printf(p, "mail/%s.xsl", tmpl);
+    return "mail/generic.xsl";
+}
+
+int
+mailer_template_exists(const char *xslt_dir, const char *tmpl)
+{
+    static const char *langs[] = { "fr", "de", "en" };
+    char                dir[1024], key[256];
+    en_err_t            err;
+    int                 i;
+
+    if (tmpl == NULL || strchr(tmpl, '/') != NULL || strlen(tmpl) > 200)
+        return 0;
+    if (has_own_stylesheet(xslt_dir, tmpl))
+        return 1;
+    snprintf(dir, sizeof(dir), "%s/mail/generic.xsl", xslt_dir);
+    if (access(dir, R_OK) != 0)
+        return 0;
+    /* read afresh: a reload must see the keys added with a new mail */
+    snprintf(dir, sizeof(dir), "%s/i18n", xslt_dir);
+    en_clear(&err);
+    if (i18n_load(dir, &err) != EN_OK)
+        return 0;
+    for (i = 0; i < 3; i++) {
+        snprintf(key, sizeof(key), "mail.%s.subject", tmpl);
+        if (!i18n_has(langs[i], key))
+            return 0;
+        snprintf(key, sizeof(key), "mail.%s.body", tmpl);
+        if (!i18n_has(langs[i], key))
+            return 0;
+    }
+    return 1;
+}
+
+/* Applies the template's stylesheet (mail_stylesheet) to the row's
+ * document; it answers <message><subject/><text/><html>...</html></message>. */
 static int
 render_mail(pool_t *p, const cfg_t *cfg, const char *tmpl, const char *lang,
             const char *to_name, const char *data, rendered_t *out, en_err_t *err)
@@ -538,7 +592,7 @@ render_mail(pool_t *p, const cfg_t *cfg, const char *tmpl, const char *lang,
     json_object_foreach(j, k, v)
         json_to_xml(root, k, v, lang, 0);
     json_decref(j);
-    text = render_apply(p, pool_printf(p, "mail/%s.xsl", tmpl), doc, lang, &len, err);
+    text = render_apply(p, mail_stylesheet(p, cfg, tmpl), doc, lang, &len, err);
     if (text == NULL)
         return err->code;
     res = xml_safe_read_memory(p, text, len, tmpl, err);
@@ -567,7 +621,7 @@ render_mail(pool_t *p, const cfg_t *cfg, const char *tmpl, const char *lang,
     }
     if (out->subject == NULL || *out->subject == '\0' || out->text == NULL)
         return en_set(err, EN_INTERNAL, "err.mail",
-                      "mail/%s.xsl gave no subject or no text", tmpl);
+                      "mail %s gave no subject or no text", tmpl);
     return EN_OK;
 }
 

@@ -5,9 +5,10 @@
  * A mail is queued (a row in outbox) in the same transaction as the
  * transition that caused it, so a rolled-back transition never mails.
  * The mailer claims one row at a time with FOR UPDATE SKIP LOCKED (two
- * mailers never send one row twice), renders it through the XSLT mail
- * template xslt/mail/<template>.xsl in the recipient's language, sends it
- * with libcurl, and marks it sent; a failure is retried with exponential
+ * mailers never send one row twice), renders it through its XSLT mail
+ * template (xslt/mail/<template>.xsl, else xslt/mail/generic.xsl with the
+ * catalogue's mail.<template>.* words) in the recipient's language, sends
+ * it with libcurl, and marks it sent; a failure is retried with exponential
  * backoff and, after MAILER_MAX_ATTEMPTS, the row is marked failed (an
  * incident an administrator sees and can requeue).
  *
@@ -37,6 +38,12 @@ int mailer_main(const cfg_t *cfg);
  * `guichet mailer --once` and the child's loop).  *sent and *failed
  * count this call's outcomes (failed = attempt failed, maybe retried). */
 int mailer_drain(const cfg_t *cfg, int max, int *sent, int *failed);
+
+/* Whether mails of template tmpl can be written: xslt/mail/<tmpl>.xsl
+ * exists, or the generic template does and the catalogue (read afresh from
+ * xslt_dir/i18n) has mail.<tmpl>.subject and .body in fr, de and en.
+ * Publishing a definition asks it for every mail the definition sends. */
+int mailer_template_exists(const char *xslt_dir, const char *tmpl);
 
 /* --- pure parts ------------------------------------------------------- */
 

@@ -18,6 +18,7 @@
 
 #include "db.h"
 #include "log.h"
+#include "mailer.h"
 #include "wf_check.h"
 #include "xml_safe.h"
 
@@ -151,8 +152,10 @@ refuse(report_t *rep, const char *path, const char *text)
         fprintf(rep->err_out, "%s\n", text);
 }
 
-/* Every mail a definition sends needs its template, xslt/mail/NAME.xsl:
- * refused here rather than found missing by the mailer, mail after mail. */
+/* Every mail a definition sends needs its template (xslt/mail/NAME.xsl, or
+ * the generic one with the catalogue's mail.NAME.* words: the mailer's
+ * rule, mailer_template_exists): refused here rather than found missing by
+ * the mailer, mail after mail. */
 static int
 missing_templates(pool_t *p, report_t *rep, const char *path, const wf_def_t *def)
 {
@@ -164,10 +167,11 @@ missing_templates(pool_t *p, report_t *rep, const char *path, const wf_def_t *de
             const wf_mail_t *m = &def->transitions[i].mails[j];
             const char      *f = pool_printf(p, "%s/mail/%s.xsl", rep->xslt_dir, m->template);
 
-            if (access(f, R_OK) != 0) {
+            if (!mailer_template_exists(rep->xslt_dir, m->template)) {
                 refuse(rep, path, pool_printf(p, "%s:%d: mail template \"%s\" does not "
-                                                 "exist (no %s)", path, m->line,
-                                              m->template, f));
+                                                 "exist (no %s, no mail.%s.subject and "
+                                                 ".body in the catalogue)", path, m->line,
+                                              m->template, f, m->template));
                 n++;
             }
         }

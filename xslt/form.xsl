@@ -42,7 +42,7 @@
             <li>
               <a href="{@href}">
                 <xsl:value-of select="@label"/>
-                <xsl:text> : </xsl:text>
+                <xsl:value-of select="g:msg('punct.colon')"/>
                 <xsl:value-of select="g:msg(@key, string(@arg))"/>
               </a>
             </li>
@@ -57,12 +57,12 @@
     <div class="progress-line">
       <span class="progress-text">
         <xsl:value-of select="g:msg('demand.progress')"/>
-        <xsl:text> : </xsl:text>
+        <xsl:value-of select="g:msg('punct.colon')"/>
         <xsl:value-of select="$value"/>
-        <xsl:text> %</xsl:text>
+        <xsl:value-of select="g:msg('punct.percent')"/>
       </span>
       <xsl:text> </xsl:text>
-      <progress max="100" value="{$value}" aria-hidden="true"><xsl:value-of select="$value"/> %</progress>
+      <progress max="100" value="{$value}" aria-hidden="true"><xsl:value-of select="concat($value, g:msg('punct.percent'))"/></progress>
     </div>
   </xsl:template>
 
@@ -128,7 +128,7 @@
         <xsl:text> </xsl:text>
         <xsl:for-each select="value">
           <xsl:if test="position() > 1"><xsl:text> </xsl:text><xsl:value-of select="g:msg('demand.cond.or')"/><xsl:text> </xsl:text></xsl:if>
-          <xsl:text>« </xsl:text><xsl:value-of select="@label"/><xsl:text> »</xsl:text>
+          <xsl:value-of select="g:msg('punct.quote.open')"/><xsl:value-of select="@label"/><xsl:value-of select="g:msg('punct.quote.close')"/>
         </xsl:for-each>
         <xsl:text>.</xsl:text>
       </p>
@@ -138,7 +138,7 @@
         <xsl:value-of select="g:msg('demand.file.current')"/>
         <xsl:text> </xsl:text>
         <a href="/documents/{@id}"><xsl:value-of select="@filename"/></a>
-        <xsl:text> (</xsl:text><xsl:value-of select="@size-kb"/><xsl:text> Ko). </xsl:text>
+        <xsl:text> (</xsl:text><xsl:value-of select="@size-kb"/><xsl:value-of select="g:msg('unit.kb')"/><xsl:text>). </xsl:text>
         <xsl:value-of select="g:msg('demand.file.replace')"/>
       </p>
     </xsl:for-each>

@@ -48,6 +48,7 @@
           <xsl:apply-templates select="flash"/>
           <xsl:apply-templates select="." mode="content"/>
         </main>
+        <xsl:apply-templates select="user" mode="logout"/>
         <footer class="bottom">
           <div class="wrap">
             <p><xsl:value-of select="g:msg('portal.footer')"/></p>
@@ -89,10 +90,22 @@
       <xsl:if test="../contexts/context[2]">
         <a href="/context"><xsl:value-of select="g:msg('ctx.switch')"/></a>
       </xsl:if>
-      <form method="post" action="/auth/logout" class="inline">
-        <input type="hidden" name="csrf" value="{../@csrf}"/>
-        <button type="submit"><xsl:value-of select="g:msg('auth.logout')"/></button>
-      </form>
+    </div>
+  </xsl:template>
+
+  <!-- Logging out is a POST (with the CSRF token) placed after the main
+       content in the document, so that it is not the page's first submit
+       button (where Enter-to-submit habits, keyboard users and screen
+       readers' "next button" land); the stylesheet shows it in the
+       header band all the same. -->
+  <xsl:template match="user" mode="logout">
+    <div class="logout">
+      <div class="wrap">
+        <form method="post" action="/auth/logout">
+          <input type="hidden" name="csrf" value="{../@csrf}"/>
+          <button type="submit"><xsl:value-of select="g:msg('auth.logout')"/></button>
+        </form>
+      </div>
     </div>
   </xsl:template>
 

@@ -6,8 +6,11 @@ GUICHET_TEST_KEEP=1)."""
 import os
 import subprocess
 
+from fixtures_people import seed
+
 
 def test_browser_suite_passes_in_chromium(stack):
+    world = seed(stack)     # the demo world: Rita, référent of Kiosque du Marché
     browser_dir = os.path.join(stack.root, "tests", "browser")
     shots = os.path.join(stack.var, "screenshots")
     os.makedirs(shots, exist_ok=True)
@@ -15,7 +18,9 @@ def test_browser_suite_passes_in_chromium(stack):
     assert tests, "no browser test found"
     r = subprocess.run(["node", "--test", "--test-concurrency=1", *tests], cwd=browser_dir,
                        env={**os.environ, "GUICHET_BASE_URL": stack.base_url,
-                            "GUICHET_SCREENSHOTS": shots, **stack.env},
+                            "GUICHET_SCREENSHOTS": shots,
+                            "GUICHET_KIOSQUE_DEMAND": "/demands/" + world.demands["kiosque_probe"],
+                            **stack.env},
                        capture_output=True, text=True, timeout=300)
     print(r.stdout[-4000:])
     assert r.returncode == 0, r.stdout[-4000:] + r.stderr[-2000:]

@@ -11,6 +11,9 @@
       <demand>uuid</demand>  (link: @base/demands/uuid, or <link> when given)
       ... (whatever the row's data holds)
     </mail>
+  Most mails are xslt/mail/generic.xsl (the words from the catalogue by
+  the template's name); a mail of its own (xslt/mail/<template>.xsl,
+  which the mailer prefers when it exists) imports this frame too.
   A template provides <xsl:template match="mail" mode="subject"> (one line)
   and <xsl:template match="mail" mode="body"> (a sequence of <p> and
   <quote> elements); this frame turns them into
@@ -77,9 +80,10 @@
         <xsl:for-each select="$body">
           <xsl:choose>
             <xsl:when test="self::quote">
-              <xsl:text>    « </xsl:text>
+              <xsl:text>    </xsl:text>
+              <xsl:value-of select="g:msg('punct.quote.open')"/>
               <xsl:value-of select="normalize-space(.)"/>
-              <xsl:text> »</xsl:text>
+              <xsl:value-of select="g:msg('punct.quote.close')"/>
             </xsl:when>
             <xsl:otherwise><xsl:value-of select="normalize-space(.)"/></xsl:otherwise>
           </xsl:choose>

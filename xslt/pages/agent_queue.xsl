@@ -14,6 +14,7 @@
     exclude-result-prefixes="g">
   <xsl:import href="../layout.xsl"/>
   <xsl:import href="../form.xsl"/>
+  <xsl:import href="parts/demand_card.xsl"/>
 
   <xsl:template match="page" mode="title">
     <xsl:value-of select="g:msg('agent.queue')"/>
@@ -46,38 +47,9 @@
       <xsl:choose>
         <xsl:when test="queue/demand">
           <ol class="demands queue">
-            <xsl:for-each select="queue/demand">
-              <li class="demand">
-                <h3>
-                  <a href="/demands/{@id}">
-                    <xsl:value-of select="@reference"/>
-                    <xsl:text> – </xsl:text>
-                    <xsl:value-of select="@title"/>
-                  </a>
-                </h3>
-                <p>
-                  <xsl:value-of select="g:msg('agent.applicant')"/>
-                  <xsl:text> : </xsl:text>
-                  <xsl:value-of select="@applicant"/>
-                </p>
-                <p>
-                  <xsl:value-of select="g:msg('demand.state')"/>
-                  <xsl:text> : </xsl:text>
-                  <strong><xsl:value-of select="@state-label"/></strong>
-                  <xsl:text>, </xsl:text>
-                  <xsl:value-of select="g:msg('agent.since')"/>
-                  <xsl:text> </xsl:text>
-                  <time datetime="{@since-iso}"><xsl:value-of select="@since"/></time>
-                </p>
-                <xsl:if test="@submitted">
-                  <p class="help">
-                    <xsl:value-of select="g:msg('demand.submitted')"/>
-                    <xsl:text> </xsl:text>
-                    <xsl:value-of select="@submitted"/>
-                  </p>
-                </xsl:if>
-              </li>
-            </xsl:for-each>
+            <xsl:apply-templates select="queue/demand" mode="card">
+              <xsl:with-param name="view" select="'agent'"/>
+            </xsl:apply-templates>
           </ol>
         </xsl:when>
         <xsl:otherwise><p><xsl:value-of select="g:msg('agent.queue_empty')"/></p></xsl:otherwise>

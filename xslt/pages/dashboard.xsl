@@ -15,6 +15,7 @@
     exclude-result-prefixes="g">
   <xsl:import href="../layout.xsl"/>
   <xsl:import href="../form.xsl"/>
+  <xsl:import href="parts/demand_card.xsl"/>
 
   <xsl:template match="page" mode="title">
     <xsl:value-of select="g:msg('dashboard.title')"/>
@@ -80,7 +81,9 @@
       <xsl:choose>
         <xsl:when test="demand">
           <ul class="demands">
-            <xsl:apply-templates select="demand"/>
+            <xsl:apply-templates select="demand" mode="card">
+              <xsl:with-param name="view" select="'owner'"/>
+            </xsl:apply-templates>
           </ul>
           <xsl:if test="@count > count(demand)">
             <p class="help"><xsl:value-of select="g:msg('dashboard.more', count(demand))"/></p>
@@ -91,29 +94,6 @@
         </xsl:otherwise>
       </xsl:choose>
     </section>
-  </xsl:template>
-
-  <xsl:template match="demand">
-    <li class="demand">
-      <h3>
-        <a href="/demands/{@id}">
-          <xsl:value-of select="@title"/>
-          <xsl:text> – </xsl:text>
-          <xsl:value-of select="@reference"/>
-        </a>
-      </h3>
-      <p>
-        <xsl:value-of select="g:msg('demand.state')"/>
-        <xsl:text> : </xsl:text>
-        <strong><xsl:value-of select="@state-label"/></strong>
-      </p>
-      <xsl:call-template name="progress"/>
-      <p class="help">
-        <xsl:value-of select="g:msg('demand.updated')"/>
-        <xsl:text> </xsl:text>
-        <time datetime="{@updated-iso}"><xsl:value-of select="@updated"/></time>
-      </p>
-    </li>
   </xsl:template>
 
   <xsl:template match="procedure">
@@ -129,7 +109,7 @@
             <input type="hidden" name="workflow" value="{@key}"/>
             <button type="submit">
               <xsl:value-of select="g:msg('dashboard.start_button')"/>
-              <span class="sr-context"><xsl:text> : </xsl:text><xsl:value-of select="@title"/></span>
+              <span class="sr-context"><xsl:value-of select="g:msg('punct.colon')"/><xsl:value-of select="@title"/></span>
             </button>
           </form>
         </xsl:when>

@@ -53,9 +53,9 @@
           <xsl:for-each select="documents/document">
             <li>
               <xsl:value-of select="@label"/>
-              <xsl:text> : </xsl:text>
+              <xsl:value-of select="g:msg('punct.colon')"/>
               <a href="/documents/{@id}"><xsl:value-of select="@filename"/></a>
-              <xsl:text> (</xsl:text><xsl:value-of select="@size-kb"/><xsl:text> Ko, </xsl:text>
+              <xsl:text> (</xsl:text><xsl:value-of select="@size-kb"/><xsl:value-of select="g:msg('unit.kb')"/><xsl:text>, </xsl:text>
               <xsl:value-of select="@at"/><xsl:text>)</xsl:text>
             </li>
           </xsl:for-each>
@@ -73,7 +73,7 @@
       <h2 id="status-title"><xsl:value-of select="g:msg('demand.status')"/></h2>
       <p>
         <xsl:value-of select="g:msg('demand.state')"/>
-        <xsl:text> : </xsl:text>
+        <xsl:value-of select="g:msg('punct.colon')"/>
         <strong><xsl:value-of select="@state-label"/></strong>
       </p>
       <xsl:if test="state-description">
@@ -161,7 +161,7 @@
                 <xsl:text> </xsl:text>
                 <a href="{@edit-href}">
                   <xsl:value-of select="g:msg('demand.edit_page')"/>
-                  <span class="sr-context"><xsl:text> : </xsl:text><xsl:value-of select="@title"/></span>
+                  <span class="sr-context"><xsl:value-of select="g:msg('punct.colon')"/><xsl:value-of select="@title"/></span>
                 </a>
               </xsl:if>
             </xsl:element>
@@ -172,7 +172,7 @@
                   <xsl:choose>
                     <xsl:when test="@document">
                       <a href="/documents/{@document}"><xsl:value-of select="@value"/></a>
-                      <xsl:text> (</xsl:text><xsl:value-of select="@size-kb"/><xsl:text> Ko)</xsl:text>
+                      <xsl:text> (</xsl:text><xsl:value-of select="@size-kb"/><xsl:value-of select="g:msg('unit.kb')"/><xsl:text>)</xsl:text>
                     </xsl:when>
                     <xsl:when test="@value"><xsl:value-of select="@value"/></xsl:when>
                     <xsl:otherwise><xsl:value-of select="g:msg('demand.not_given')"/></xsl:otherwise>

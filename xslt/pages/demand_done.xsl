@@ -37,7 +37,7 @@
         </p>
         <p>
           <xsl:value-of select="g:msg('demand.state')"/>
-          <xsl:text> : </xsl:text>
+          <xsl:value-of select="g:msg('punct.colon')"/>
           <strong><xsl:value-of select="@state-label"/></strong>
         </p>
         <xsl:call-template name="progress"/>

@@ -43,7 +43,7 @@
         <xsl:text> </xsl:text>
         <xsl:value-of select="steps/@count"/>
       </strong>
-      <xsl:text> : </xsl:text>
+      <xsl:value-of select="g:msg('punct.colon')"/>
       <xsl:value-of select="form-page/@title"/>
     </p>
     <ol class="steps" aria-label="{g:msg('demand.steps')}">

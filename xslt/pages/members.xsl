@@ -42,6 +42,10 @@
     </section>
     <section aria-labelledby="members-title">
       <h2 id="members-title"><xsl:value-of select="g:msg('members.list')"/></h2>
+      <!-- five columns do not fit a phone: the table scrolls inside its own
+           region (named apart from the section around it, focusable so that
+           a keyboard can scroll it) instead of widening the page -->
+      <div class="table-scroll" role="region" aria-label="{g:msg('members.table')}" tabindex="0">
       <table class="members">
         <thead>
           <tr>
@@ -98,6 +102,7 @@
           </xsl:for-each>
         </tbody>
       </table>
+      </div>
       <p class="hint"><xsl:value-of select="g:msg('members.hint')"/></p>
     </section>
   </xsl:template>
