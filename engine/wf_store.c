@@ -34,6 +34,7 @@ typedef struct store_entry {
     char               *key;
     int                 version;
     const wf_def_t     *def;       /* NULL: the version does not load */
+    pool_t             *pool;      /* def's own pool, for the process's life */
     const char         *failure;   /* when def is NULL: why (the detail) */
     struct store_entry *next;
 } store_entry_t;
@@ -413,6 +414,7 @@ wf_store_get(en_err_t *err, const char *key, int version)
     e->key = pool_strdup(store_pool, key);
     e->version = version;
     e->def = def;
+    e->pool = defpool;
     e->next = store_defs;
     store_defs = e;
     return def;
