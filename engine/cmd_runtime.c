@@ -28,6 +28,7 @@
 #include "mailer.h"
 #include "scheduler.h"
 #include "session.h"
+#include "util_file.h"
 #include "wf_demand.h"
 #include "wf_fire.h"
 #include "wf_store.h"
@@ -142,29 +143,6 @@ usage_demand(void)
         "options: --space UUID  --assurance email|verified|strong  --lang fr|de|en\n"
         "         --version N (the version the user saw)  --comment TEXT\n"
         "         --file NAME=PATH[:FILENAME]  --request-id ID\n");
-}
-
-static char *
-slurp(pool_t *p, const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *data;
-    long  n;
-
-    if (f == NULL)
-        return NULL;
-    if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
-        fclose(f);
-        return NULL;
-    }
-    data = pool_alloc(p, (size_t) n + 1);
-    if (fread(data, 1, (size_t) n, f) != (size_t) n) {
-        fclose(f);
-        return NULL;
-    }
-    fclose(f);
-    *len = (size_t) n;
-    return data;
 }
 
 static int
@@ -323,7 +301,8 @@ cmd_demand(const cfg_t *cfg, int argc, char **argv)
             const char *eq = strchr(v, '='), *colon;
             upload_t   *u = pool_calloc(p, sizeof(*u));
             size_t      len = 0;
-            char       *path;
+            char       *path, *data;
+            en_err_t    ferr;
 
             if (eq == NULL) {
                 usage_demand();
@@ -336,10 +315,14 @@ cmd_demand(const cfg_t *cfg, int argc, char **argv)
             u->filename = colon ? colon + 1 : strrchr(path, '/') ? strrchr(path, '/') + 1
                                                                   : path;
             u->content_type = "application/octet-stream";
-            if ((u->data = (const unsigned char *) slurp(p, path, &len)) == NULL) {
-                fprintf(stderr, "guichet: cannot read %s\n", path);
+            /* no more than a web request could carry; the field's own
+             * checks (max_upload, types) then judge it as they judge one */
+            if (util_read_file(p, path, (size_t) cfg->max_body, &data, &len,
+                               &ferr) != EN_OK) {
+                fprintf(stderr, "guichet: %s\n", ferr.msg);
                 return 2;
             }
+            u->data = (const unsigned char *) data;
             u->len = len;
             u->next = uploads;
             uploads = u;
