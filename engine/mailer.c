@@ -41,6 +41,7 @@
 #include "master.h"
 #include "metrics.h"
 #include "render.h"
+#include "util_rand.h"
 #include "xml_safe.h"
 
 /* --- pure parts ------------------------------------------------------- */
@@ -295,26 +296,16 @@ phrase(pool_t *p, const char *name)
     return b.data;
 }
 
-static const char *
-random_hex(pool_t *p, size_t nbytes)
+/* "=_" never occurs in quoted-printable output: a safe boundary prefix */
+static int
+mail_boundary(pool_t *p, const char **out, en_err_t *err)
 {
-    unsigned char raw[32];
-    FILE         *f = fopen("/dev/urandom", "rb");
-    size_t        got = 0, i;
-    buf_t         b;
+    const char *rnd;
 
-    if (nbytes > sizeof(raw))
-        nbytes = sizeof(raw);
-    if (f != NULL) {
-        got = fread(raw, 1, nbytes, f);
-        fclose(f);
-    }
-    for (i = got; i < nbytes; i++)
-        raw[i] = (unsigned char) (rand() & 0xff);
-    buf_init(&b, p);
-    for (i = 0; i < nbytes; i++)
-        buf_printf(&b, "%02x", raw[i]);
-    return b.data;
+    if (util_random_hex(p, 12, &rnd, err) != EN_OK)
+        return err->code;
+    *out = pool_printf(p, "=_guichet_%s", rnd);
+    return EN_OK;
 }
 
 const char *
@@ -351,9 +342,9 @@ mail_build(pool_t *p, const mail_msg_t *m, size_t *len)
         buf_puts(&b, mail_qp_encode(p, m->text ? m->text : "", m->text ? strlen(m->text) : 0));
         buf_puts(&b, "\r\n");
     } else {
-        /* "=_" never occurs in quoted-printable output: a safe boundary */
-        boundary = m->boundary ? m->boundary
-                               : pool_printf(p, "=_guichet_%s", random_hex(p, 12));
+        boundary = m->boundary;
+        if (boundary == NULL && mail_boundary(p, &boundary, NULL) != EN_OK)
+            return NULL;
         buf_printf(&b, "Content-Type: multipart/alternative;\r\n boundary=\"%s\"\r\n\r\n",
                    boundary);
         buf_puts(&b, "This is a message in MIME format.\r\n");
@@ -734,8 +725,9 @@ drain_one(const cfg_t *cfg, int *sent, int *failed)
         m.message_id = message_id(p, id, created, from ? from : "localhost");
         m.reference = *reference ? reference : NULL;
         m.date = time(NULL);
-        msg = mail_build(p, &m, &len);
-        if (msg == NULL || from == NULL)
+        if (m.html != NULL && (rc = mail_boundary(p, &m.boundary, &serr)) != EN_OK)
+            rc = EN_UNAVAILABLE;            /* no randomness now: try later */
+        else if ((msg = mail_build(p, &m, &len)) == NULL || from == NULL)
             rc = en_set(&serr, EN_BADINPUT, "err.mail", "bad sender or recipient address");
         else
             rc = smtp_send(cfg, from, mail_addr_spec(p, to), msg, len, &serr);
