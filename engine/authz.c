@@ -20,6 +20,7 @@
 
 #include "db.h"
 #include "log.h"
+#include "pool_json.h"
 #include "session.h"
 
 static const char *const action_names[AZ__COUNT] = {
@@ -225,12 +226,6 @@ authz_check(req_t *r, az_action_t action, const char *object, const char *arg)
                   *reason ? reason : "denied");
 }
 
-static void
-free_text(void *p)
-{
-    free(p);
-}
-
 int
 authz_check_many(req_t *r, int n, const az_action_t *actions, const char *const *objects,
                  const char *const *args, int *allowed, const char **reasons)
@@ -251,7 +246,7 @@ authz_check_many(req_t *r, int n, const az_action_t *actions, const char *const 
         return en_set(&r->err, EN_UNAUTH, "err.login_needed", "login needed");
     if (n <= 0)
         return EN_OK;
-    list = json_array();
+    list = pool_json(r->pool, json_array());
     for (i = 0; i < n; i++) {
         json_t *q = json_array();
 
@@ -260,11 +255,9 @@ authz_check_many(req_t *r, int n, const az_action_t *actions, const char *const 
         json_array_append_new(q, args[i] != NULL ? json_string(args[i]) : json_null());
         json_array_append_new(list, q);
     }
-    text = json_dumps(list, JSON_COMPACT);
-    json_decref(list);
+    text = pool_json_dumps(r->pool, list, JSON_COMPACT);
     if (text == NULL)
         return en_set(&r->err, EN_INTERNAL, "err.internal", "json_dumps failed");
-    pool_on_free(r->pool, free_text, text);
     params[0] = s->person_id;
     params[1] = s->space_id;
     params[2] = text;

@@ -26,6 +26,7 @@
 #include "db.h"
 #include "log.h"
 #include "mailer.h"
+#include "pool_json.h"
 #include "scheduler.h"
 #include "session.h"
 #include "util_file.h"
@@ -152,9 +153,9 @@ exit_code(int code)
 }
 
 static void
-print_error(const en_err_t *err, const wf_result_t *res)
+print_error(pool_t *p, const en_err_t *err, const wf_result_t *res)
 {
-    json_t *o = json_object(), *a;
+    json_t *o = pool_json(p, json_object()), *a;
     char   *s;
     int     i;
 
@@ -180,16 +181,14 @@ print_error(const en_err_t *err, const wf_result_t *res)
         json_object_set_new(o, "state", json_string(res->current_state));
         json_object_set_new(o, "version", json_integer(res->current_version));
     }
-    s = json_dumps(o, JSON_COMPACT);
+    s = pool_json_dumps(p, o, JSON_COMPACT);
     printf("%s\n", s ? s : "{}");
-    free(s);
-    json_decref(o);
 }
 
 static void
-print_demand(const wf_demand_t *d)
+print_demand(pool_t *p, const wf_demand_t *d)
 {
-    json_t *o = json_object();
+    json_t *o = pool_json(p, json_object());
     char   *s;
 
     json_object_set_new(o, "status", json_string("ok"));
@@ -202,10 +201,8 @@ print_demand(const wf_demand_t *d)
     json_object_set_new(o, "version", json_integer(d->version));
     json_object_set_new(o, "form_data", json_loads(d->form_data ? d->form_data : "{}", 0,
                                                    NULL));
-    s = json_dumps(o, JSON_COMPACT);
+    s = pool_json_dumps(p, o, JSON_COMPACT);
     printf("%s\n", s ? s : "{}");
-    free(s);
-    json_decref(o);
 }
 
 /* The dashboard of a context: counts per bucket, then the demands. */
@@ -221,7 +218,7 @@ print_list(pool_t *p, en_err_t *err, const char *person, const char *space,
     if ((rc = wf_demand_counts(p, err, person, space, counts)) != EN_OK
         || (rc = wf_demand_list(p, err, person, space, bucket, 100, 0, &list, &n)) != EN_OK)
         return rc;
-    o = json_object();
+    o = pool_json(p, json_object());
     c = json_object();
     for (i = 0; i < WF_BUCKET__COUNT; i++)
         json_object_set_new(c, wf_bucket_name((wf_bucket_t) i), json_integer(counts[i]));
@@ -232,10 +229,8 @@ print_list(pool_t *p, en_err_t *err, const char *person, const char *space,
     json_object_set_new(o, "status", json_string("ok"));
     json_object_set_new(o, "counts", c);
     json_object_set_new(o, "demands", a);
-    text = json_dumps(o, JSON_COMPACT);
+    text = pool_json_dumps(p, o, JSON_COMPACT);
     printf("%s\n", text ? text : "{}");
-    free(text);
-    json_decref(o);
     return EN_OK;
 }
 
@@ -359,7 +354,7 @@ cmd_demand(const cfg_t *cfg, int argc, char **argv)
              ? wf_demand_load(p, &r->err, pos[0], &d)
              : wf_demand_by_reference(p, &r->err, pos[0], &d);
         if (rc == EN_OK)
-            print_demand(d);
+            print_demand(p, d);
     } else if (s->person_id == NULL) {
         usage_demand();
         return 2;
@@ -369,7 +364,7 @@ cmd_demand(const cfg_t *cfg, int argc, char **argv)
         wf_demand_t *d;
 
         if ((rc = wf_demand_create(p, &r->err, &who, pos[0], &d)) == EN_OK)
-            print_demand(d);
+            print_demand(p, d);
     } else if (!strcmp(sub, "fire") && npos == 2) {
         if ((rc = wf_fire(p, &r->err, &who, pos[0], pos[1], &in, &res)) == EN_OK)
             printf("{\"status\":\"ok\",\"state\":\"%s\",\"version\":%d,\"event\":%lld}\n",
@@ -382,7 +377,7 @@ cmd_demand(const cfg_t *cfg, int argc, char **argv)
         return 2;
     }
     if (rc != EN_OK)
-        print_error(&r->err, &res);
+        print_error(p, &r->err, &res);
     fflush(stdout);
     db_close();
     pool_free(p);

@@ -32,6 +32,7 @@
 #include "log.h"
 #include "master.h"
 #include "metrics.h"
+#include "pool_json.h"
 #include "wf_demand.h"
 #include "wf_fire.h"
 
@@ -142,8 +143,7 @@ fire_one(int *fired, int *failed)
     }
     if (!strcmp(action, "purge")) {
         char        ver[16];
-        json_t     *c = json_object();
-        char       *text;
+        json_t     *c = pool_json(p, json_object());
         const char *v[1];
 
         snprintf(ver, sizeof(ver), "%d", d->version);
@@ -151,10 +151,7 @@ fire_one(int *fired, int *failed)
         json_object_set_new(c, "version", json_integer(d->version));
         json_object_set_new(c, "state", json_string(d->state));
         json_object_set_new(c, "request_id", json_string(who.request_id));
-        text = json_dumps(c, JSON_COMPACT);
-        json_decref(c);
-        v[0] = pool_strdup(p, text);
-        free(text);
+        v[0] = pool_json_dumps(p, c, JSON_COMPACT);
         if (db_exec(p, &err, "SELECT wf_purge($1::jsonb)", 1, v) == NULL
             || db_commit(p, &err) != EN_OK)
             goto db_fail;
