@@ -22,6 +22,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bgjob.h"
 #include "cfg.h"
 #include "db.h"
 #include "log.h"
@@ -79,55 +80,27 @@ has_flag(int argc, char **argv, const char *flag)
     return 0;
 }
 
+/* The scheduler and the mailer: the background job's loop in the
+ * foreground, or what is due now with --once. */
+static int
+run_job(const bgjob_t *job, const cfg_t *cfg, int argc, char **argv)
+{
+    log_set_process(job->name);
+    if (!has_flag(argc, argv, "--once"))
+        return bgjob_main(cfg, job);
+    return bgjob_once(job, cfg);
+}
+
 int
 cmd_scheduler(const cfg_t *cfg, int argc, char **argv)
 {
-    int fired = 0, failed = 0, total_f = 0, total_x = 0;
-
-    log_set_process("scheduler");
-    if (!has_flag(argc, argv, "--once"))
-        return scheduler_main(cfg);
-    if (!db_ready(cfg))
-        return 1;
-    do {
-        if (scheduler_run(cfg, SCHEDULER_BATCH, &fired, &failed) != EN_OK)
-            return 1;
-        total_f += fired;
-        total_x += failed;
-    } while (fired + failed == SCHEDULER_BATCH);
-    printf("%d fired, %d failed\n", total_f, total_x);
-    db_close();
-    return 0;
+    return run_job(&scheduler_job, cfg, argc, argv);
 }
 
 int
 cmd_mailer(const cfg_t *cfg, int argc, char **argv)
 {
-    int sent = 0, failed = 0, total_s = 0, total_f = 0;
-
-    log_set_process("mailer");
-    if (!has_flag(argc, argv, "--once"))
-        return mailer_main(cfg);
-    {
-        en_err_t err;
-
-        en_clear(&err);
-        if (mailer_init(cfg, &err) != EN_OK) {
-            fprintf(stderr, "guichet: %s\n", err.msg);
-            return 1;
-        }
-    }
-    if (!db_ready(cfg))
-        return 1;
-    do {
-        if (mailer_drain(cfg, 50, &sent, &failed) != EN_OK)
-            return 1;
-        total_s += sent;
-        total_f += failed;
-    } while (sent + failed == 50);
-    printf("%d sent, %d failed\n", total_s, total_f);
-    db_close();
-    return 0;
+    return run_job(&mailer_job, cfg, argc, argv);
 }
 
 /* --- demand ------------------------------------------------------------------ */
