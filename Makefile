@@ -5,7 +5,10 @@
 #   make demo       install what is missing, build, start the dev stack with
 #                   the demo world (data/demo/world.json)
 #   make stop       stop the dev stack
-#   make check      every test: unit (cmocka) then integration (real stack)
+#   make check      every test: unit (cmocka) then integration (real stack),
+#                   then the unit tests again under ASan/UBSan
+#   make check-asan unit and integration tests with ASan/UBSan, built in
+#                   build-asan/ (so build/ is left alone)
 #   make bench      throughput and memory figures through nginx
 #
 # Every .c file under engine/ except main.c goes into build/libguichet.a,
@@ -25,48 +28,80 @@ CFLAGS   ?= -O2 -g
 PKG_CFLAGS = $(eval PKG_CFLAGS := $$(shell pkg-config --cflags $(PKGS)))$(PKG_CFLAGS)
 PKG_LIBS   = $(eval PKG_LIBS := $$(shell pkg-config --libs $(PKGS)))$(PKG_LIBS)
 CMOCKA_LIBS = $(eval CMOCKA_LIBS := $$(shell pkg-config --libs cmocka))$(CMOCKA_LIBS)
-CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
+override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
             -Wno-unused-parameter -fno-strict-aliasing \
             $(PKG_CFLAGS) -DGUICHET_VERSION='"$(VERSION)"'
 LDLIBS    = $(PKG_LIBS) -lfcgi -lm
 TEST_LIBS = $(CMOCKA_LIBS)
 
+BUILD    ?= build
 ENGINE_SRC := $(filter-out engine/main.c,$(wildcard engine/*.c))
-ENGINE_OBJ := $(ENGINE_SRC:engine/%.c=build/obj/%.o)
+ENGINE_OBJ := $(ENGINE_SRC:engine/%.c=$(BUILD)/obj/%.o)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
-UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
+UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all clean check unit integration demo stop bench deps
+# The sanitizer build.  A finding stops the process (no recovery), and
+# every report also goes to a file under build-asan/san/, which the
+# check-asan targets look at afterwards: a worker that dies of one is
+# replaced by the master, so only the file tells.  Suppressions (each
+# justified in the file) are in tests/sanitizers/.
+ASAN_BUILD  := build-asan
+ASAN_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+               -fno-sanitize-recover=all
+ASAN_LOGS   := $(CURDIR)/$(ASAN_BUILD)/san
+ASAN_ENV    := ASAN_OPTIONS=log_path=$(ASAN_LOGS)/asan:abort_on_error=0 \
+               LSAN_OPTIONS=suppressions=$(CURDIR)/tests/sanitizers/lsan.supp:print_suppressions=0 \
+               UBSAN_OPTIONS=log_path=$(ASAN_LOGS)/ubsan:print_stacktrace=1
 
-all: build/guichet
+.PHONY: all clean check unit integration demo stop bench deps \
+        check-asan unit-asan integration-asan
 
-build/obj/%.o: engine/%.c $(wildcard engine/*.h) | build/obj
+all: $(BUILD)/guichet
+
+$(BUILD)/obj/%.o: engine/%.c $(wildcard engine/*.h) | $(BUILD)/obj
 	@echo "  CC      $<"
 	@$(CC) $(CFLAGS) -c -o $@ $<
 
-build/obj build/tests:
+$(BUILD)/obj $(BUILD)/tests:
 	mkdir -p $@
 
-build/libguichet.a: $(ENGINE_OBJ)
+$(BUILD)/libguichet.a: $(ENGINE_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-build/guichet: build/obj/main.o build/libguichet.a
+$(BUILD)/guichet: $(BUILD)/obj/main.o $(BUILD)/libguichet.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
-build/tests/%: tests/unit/%.c build/libguichet.a tests/unit/test_util.h | build/tests
-	$(CC) $(CFLAGS) -Iengine -o $@ $< build/libguichet.a \
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libguichet.a tests/unit/test_util.h | $(BUILD)/tests
+	$(CC) $(CFLAGS) -Iengine -o $@ $< $(BUILD)/libguichet.a \
 	    $(shell sed -n 's|^// LDFLAGS: ||p' $<) $(LDLIBS) $(TEST_LIBS)
 
 unit: $(UNIT_BIN)
 	@bash scripts/run-unit.sh $(UNIT_BIN)
 
-integration: build/guichet
-	@bash scripts/run-integration.sh
+integration: $(BUILD)/guichet
+	@GUICHET_BIN=$(abspath $(BUILD)/guichet) bash scripts/run-integration.sh
+
+unit-asan:
+	@rm -rf $(ASAN_LOGS) && mkdir -p $(ASAN_LOGS)
+	@$(ASAN_ENV) $(MAKE) --no-print-directory BUILD=$(ASAN_BUILD) \
+	    CFLAGS="$(ASAN_CFLAGS)" all unit; rc=$$?; \
+	    bash scripts/sanitizer-report.sh $(ASAN_LOGS) && exit $$rc
+
+integration-asan:
+	@rm -rf $(ASAN_LOGS) && mkdir -p $(ASAN_LOGS)
+	@$(ASAN_ENV) $(MAKE) --no-print-directory BUILD=$(ASAN_BUILD) \
+	    CFLAGS="$(ASAN_CFLAGS)" integration; rc=$$?; \
+	    bash scripts/sanitizer-report.sh $(ASAN_LOGS) && exit $$rc
+
+check-asan: deps
+	@$(MAKE) --no-print-directory unit-asan
+	@$(MAKE) --no-print-directory integration-asan
 
 check: deps
 	@$(MAKE) --no-print-directory all unit
 	@$(MAKE) --no-print-directory integration
+	@$(MAKE) --no-print-directory unit-asan
 
 deps:
 	@bash scripts/install-deps.sh
@@ -82,4 +117,4 @@ bench: all
 	@bash bench/run.sh
 
 clean:
-	rm -rf build
+	rm -rf build $(ASAN_BUILD)

@@ -48,6 +48,7 @@
 
 #include "db.h"
 #include "log.h"
+#include "pool_json.h"
 #include "session.h"
 
 #define OIDC_SESSION_NAME   "guichet"
@@ -171,12 +172,6 @@ free_response(void *q)
     oauth2_http_response_free(olog, q);
 }
 
-static void
-free_json(void *j)
-{
-    json_decref(j);
-}
-
 static int
 split_base_url(const char *base)
 {
@@ -286,7 +281,7 @@ discover(oidc_provider_t *pv, pool_t *p)
         json_decref(doc);
         return -1;
     }
-    pool_on_free(p, free_json, doc);
+    pool_json(p, doc);
     /* OpenID Connect Discovery 1.0 §4.3: the issuer in the document must be
      * the one we asked for, exactly, or tokens could come from elsewhere */
     iss = json_string_value(json_object_get(doc, "issuer"));
@@ -315,24 +310,21 @@ discover(oidc_provider_t *pv, pool_t *p)
                     auth_url_encode(p, ocfg->dev ? "guichet_oidc_state_" : "__Host-guichet_oidc_state_"),
                     OIDC_STATE_TIMEOUT));
     if (rv == NULL) {
-        dump = json_dumps(doc, JSON_COMPACT);
+        dump = pool_json_dumps(p, doc, JSON_COMPACT);
         rv = oauth2_cfg_openidc_provider_resolver_set_options(olog, pv->oc, "string", dump,
                                                               "session=" OIDC_SESSION_NAME);
-        free(dump);
     }
     if (rv == NULL) {
         client = json_pack("{s:s, s:s, s:s, s:s}", "client_id", idp->client_id,
                            "client_secret", idp->client_secret ? idp->client_secret : "",
                            "scope", idp->scopes ? idp->scopes : "openid email profile",
                            "token_endpoint_auth_method", "client_secret_basic");
-        dump = client != NULL ? json_dumps(client, JSON_COMPACT) : NULL;
-        json_decref(client);
+        dump = pool_json_dumps(p, pool_json(p, client), JSON_COMPACT);
         rv = dump != NULL
                  ? oauth2_openidc_client_set_options(olog, pv->oc, "json", dump,
                                                      "session=" OIDC_SESSION_NAME
                                                      "&ssl_verify=true")
                  : oauth2_strdup("cannot build client JSON");
-        free(dump);
     }
     if (rv != NULL) {
         log_event(LOG_ERROR, "liboauth2 refused the provider settings", "idp", idp->name,
@@ -522,7 +514,7 @@ auth_oidc_begin(req_t *r, int i, const char *return_to)
     q = oidc_request(r, "/auth/login", NULL, NULL);
     ok = oauth2_openidc_handle(olog, pv->oc, q, &resp, &claims);
     pool_on_free(r->pool, free_response, resp);
-    pool_on_free(r->pool, free_json, claims);
+    pool_json(r->pool, claims);
     if (!ok || resp == NULL || oauth2_http_response_status_code_get(olog, resp) != 302
         || (loc = oauth2_http_response_header_get(olog, resp, "Location")) == NULL)
         return unavailable(r, "liboauth2 made no authorization request");
@@ -642,8 +634,7 @@ open_person(req_t *r, const oidc_provider_t *pv, json_t *ic, json_t *uc,
         name = email != NULL ? email : auth_oidc_clean_text(p, jstr(ic, "sub"), 300);
     if (name == NULL)
         name = "?";
-    kept = json_object();
-    pool_on_free(p, free_json, kept);
+    kept = pool_json(p, json_object());
     json_object_set_new(kept, "sub", json_string(jstr(ic, "sub")));
     json_object_set_new(kept, "iss", json_string(pv->issuer));
     if (name != NULL)
@@ -658,18 +649,17 @@ open_person(req_t *r, const oidc_provider_t *pv, json_t *ic, json_t *uc,
         json_object_set_new(kept, "acr", json_string(acr));
     if (json_is_array(amr))
         json_object_set(kept, "amr", amr);
-    dump = json_dumps(kept, JSON_COMPACT);
+    dump = pool_json_dumps(p, kept, JSON_COMPACT);
     if (dump == NULL)
         return en_set(&r->err, EN_INTERNAL, "err.internal", "claims not serialisable");
     params[0] = pv->issuer;
     params[1] = jstr(ic, "sub");
     params[2] = pv->idp->name;
-    params[3] = pool_strdup(p, dump);
+    params[3] = dump;
     params[4] = name;
     params[5] = given;
     params[6] = family;
     params[7] = email;
-    free(dump);
     res = db_exec(p, &r->err,
                   "SELECT person_id, assurance"
                   "  FROM identity_login($1, $2, $3, $4::jsonb, $5, $6, $7, $8)",
@@ -756,7 +746,7 @@ auth_oidc_callback(req_t *r)
                      pool_printf(r->pool, "%s=%s", cookie_name, cookie));
     ok = oauth2_openidc_handle(olog, pv->oc, q, &resp, &claims);
     pool_on_free(r->pool, free_response, resp);
-    pool_on_free(r->pool, free_json, claims);
+    pool_json(r->pool, claims);
     if (!ok || resp == NULL || oauth2_http_response_status_code_get(olog, resp) != 302
         || (tmp = tmp_cookie(r, resp)) == NULL)
         return refuse(r, 401, "auth.err.token", idp_name,
@@ -764,7 +754,7 @@ auth_oidc_callback(req_t *r)
     if (!oauth2_jose_jwt_decrypt(olog, oauth2_crypto_passphrase_get(olog), tmp, &sess)
         || sess == NULL)
         return refuse(r, 401, "auth.err.token", idp_name, "liboauth2 session unreadable");
-    pool_on_free(r->pool, free_json, sess);
+    pool_json(r->pool, sess);
     ic = json_object_get(sess, "ic");
     uc = json_object_get(sess, "uc");
     if (!json_is_object(ic))

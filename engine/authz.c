@@ -21,6 +21,7 @@
 
 #include "db.h"
 #include "log.h"
+#include "pool_json.h"
 
 static const char *const action_names[AZ__COUNT] = {
     [AZ_VIEW_DEMAND] = "view-demand",
@@ -140,12 +141,6 @@ authz_check(pool_t *p, en_err_t *err, const principal_t *who, az_action_t action
                   *reason ? reason : "denied");
 }
 
-static void
-free_text(void *p)
-{
-    free(p);
-}
-
 int
 authz_check_many(pool_t *p, en_err_t *err, const principal_t *who, int n,
                  const az_action_t *actions, const char *const *objects,
@@ -166,7 +161,7 @@ authz_check_many(pool_t *p, en_err_t *err, const principal_t *who, int n,
         return not_a_person(err, who);
     if (n <= 0)
         return EN_OK;
-    list = json_array();
+    list = pool_json(p, json_array());
     for (i = 0; i < n; i++) {
         json_t *q = json_array();
 
@@ -175,11 +170,9 @@ authz_check_many(pool_t *p, en_err_t *err, const principal_t *who, int n,
         json_array_append_new(q, args[i] != NULL ? json_string(args[i]) : json_null());
         json_array_append_new(list, q);
     }
-    text = json_dumps(list, JSON_COMPACT);
-    json_decref(list);
+    text = pool_json_dumps(p, list, JSON_COMPACT);
     if (text == NULL)
         return en_set(err, EN_INTERNAL, "err.internal", "json_dumps failed");
-    pool_on_free(p, free_text, text);
     params[0] = who->person_id;
     params[1] = who->space_id;
     params[2] = text;

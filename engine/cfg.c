@@ -17,6 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "util_file.h"
+
 extern char **environ;
 
 typedef enum { CT_STR, CT_INT, CT_BOOL, CT_DURATION } cfg_type_t;
@@ -249,22 +251,28 @@ trim(char *s)
     return s;
 }
 
+#define CFG_MAX_FILE (1024 * 1024)   /* a configuration file, whole */
+#define CFG_MAX_LINE 4094            /* characters, without the newline */
+
 static int
 cfg_read_file(pool_t *p, const char *path, cfg_t *c, en_err_t *err)
 {
-    FILE *f = fopen(path, "r");
-    char  line[4096], *where;
-    int   lineno = 0, rc = EN_OK;
+    char  *text, *line, *next, *where;
+    size_t len;
+    int    lineno = 0, rc = EN_OK;
 
-    if (f == NULL)
-        return en_set(err, EN_BADINPUT, "cfg.open", "%s:0: cannot open: %s",
-                      path, strerror(errno));
-    while (rc == EN_OK && fgets(line, sizeof(line), f) != NULL) {
-        char *s, *eq, *key, *value;
+    if (util_read_file(p, path, CFG_MAX_FILE, &text, &len, err) != EN_OK)
+        /* the file named by the operator: a 4xx-class mistake, not a 404 */
+        return en_set(err, EN_BADINPUT, "cfg.open", "%s", pool_strdup(p, err->msg));
+    for (line = text; rc == EN_OK && line < text + len; line = next) {
+        char *s, *eq, *key, *value, *nl = memchr(line, '\n', (size_t) (text + len - line));
 
+        next = nl != NULL ? nl + 1 : text + len;
+        if (nl != NULL)
+            *nl = '\0';
         lineno++;
         where = pool_printf(p, "%s:%d", path, lineno);
-        if (strchr(line, '\n') == NULL && !feof(f)) {
+        if (strlen(line) > CFG_MAX_LINE) {
             rc = en_set(err, EN_BADINPUT, "cfg.line", "%s: line too long", where);
             break;
         }
@@ -281,7 +289,6 @@ cfg_read_file(pool_t *p, const char *path, cfg_t *c, en_err_t *err)
         value = trim(eq + 1);
         rc = cfg_set(p, c, key, value, where, err);
     }
-    fclose(f);
     return rc;
 }
 

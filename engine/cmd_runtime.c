@@ -22,12 +22,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bgjob.h"
 #include "cfg.h"
 #include "db.h"
 #include "log.h"
 #include "mailer.h"
+#include "pool_json.h"
 #include "scheduler.h"
 #include "session.h"
+#include "util_file.h"
 #include "wf_demand.h"
 #include "wf_fire.h"
 #include "wf_store.h"
@@ -77,55 +80,27 @@ has_flag(int argc, char **argv, const char *flag)
     return 0;
 }
 
+/* The scheduler and the mailer: the background job's loop in the
+ * foreground, or what is due now with --once. */
+static int
+run_job(const bgjob_t *job, const cfg_t *cfg, int argc, char **argv)
+{
+    log_set_process(job->name);
+    if (!has_flag(argc, argv, "--once"))
+        return bgjob_main(cfg, job);
+    return bgjob_once(job, cfg);
+}
+
 int
 cmd_scheduler(const cfg_t *cfg, int argc, char **argv)
 {
-    int fired = 0, failed = 0, total_f = 0, total_x = 0;
-
-    log_set_process("scheduler");
-    if (!has_flag(argc, argv, "--once"))
-        return scheduler_main(cfg);
-    if (!db_ready(cfg))
-        return 1;
-    do {
-        if (scheduler_run(cfg, SCHEDULER_BATCH, &fired, &failed) != EN_OK)
-            return 1;
-        total_f += fired;
-        total_x += failed;
-    } while (fired + failed == SCHEDULER_BATCH);
-    printf("%d fired, %d failed\n", total_f, total_x);
-    db_close();
-    return 0;
+    return run_job(&scheduler_job, cfg, argc, argv);
 }
 
 int
 cmd_mailer(const cfg_t *cfg, int argc, char **argv)
 {
-    int sent = 0, failed = 0, total_s = 0, total_f = 0;
-
-    log_set_process("mailer");
-    if (!has_flag(argc, argv, "--once"))
-        return mailer_main(cfg);
-    {
-        en_err_t err;
-
-        en_clear(&err);
-        if (mailer_init(cfg, &err) != EN_OK) {
-            fprintf(stderr, "guichet: %s\n", err.msg);
-            return 1;
-        }
-    }
-    if (!db_ready(cfg))
-        return 1;
-    do {
-        if (mailer_drain(cfg, 50, &sent, &failed) != EN_OK)
-            return 1;
-        total_s += sent;
-        total_f += failed;
-    } while (sent + failed == 50);
-    printf("%d sent, %d failed\n", total_s, total_f);
-    db_close();
-    return 0;
+    return run_job(&mailer_job, cfg, argc, argv);
 }
 
 /* --- demand ------------------------------------------------------------------ */
@@ -144,29 +119,6 @@ usage_demand(void)
         "         --file NAME=PATH[:FILENAME]  --request-id ID\n");
 }
 
-static char *
-slurp(pool_t *p, const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *data;
-    long  n;
-
-    if (f == NULL)
-        return NULL;
-    if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
-        fclose(f);
-        return NULL;
-    }
-    data = pool_alloc(p, (size_t) n + 1);
-    if (fread(data, 1, (size_t) n, f) != (size_t) n) {
-        fclose(f);
-        return NULL;
-    }
-    fclose(f);
-    *len = (size_t) n;
-    return data;
-}
-
 static int
 exit_code(int code)
 {
@@ -174,9 +126,9 @@ exit_code(int code)
 }
 
 static void
-print_error(const en_err_t *err, const wf_result_t *res)
+print_error(pool_t *p, const en_err_t *err, const wf_result_t *res)
 {
-    json_t *o = json_object(), *a;
+    json_t *o = pool_json(p, json_object()), *a;
     char   *s;
     int     i;
 
@@ -202,16 +154,14 @@ print_error(const en_err_t *err, const wf_result_t *res)
         json_object_set_new(o, "state", json_string(res->current_state));
         json_object_set_new(o, "version", json_integer(res->current_version));
     }
-    s = json_dumps(o, JSON_COMPACT);
+    s = pool_json_dumps(p, o, JSON_COMPACT);
     printf("%s\n", s ? s : "{}");
-    free(s);
-    json_decref(o);
 }
 
 static void
-print_demand(const wf_demand_t *d)
+print_demand(pool_t *p, const wf_demand_t *d)
 {
-    json_t *o = json_object();
+    json_t *o = pool_json(p, json_object());
     char   *s;
 
     json_object_set_new(o, "status", json_string("ok"));
@@ -224,10 +174,8 @@ print_demand(const wf_demand_t *d)
     json_object_set_new(o, "version", json_integer(d->version));
     json_object_set_new(o, "form_data", json_loads(d->form_data ? d->form_data : "{}", 0,
                                                    NULL));
-    s = json_dumps(o, JSON_COMPACT);
+    s = pool_json_dumps(p, o, JSON_COMPACT);
     printf("%s\n", s ? s : "{}");
-    free(s);
-    json_decref(o);
 }
 
 /* The dashboard of a context: counts per bucket, then the demands. */
@@ -243,7 +191,7 @@ print_list(pool_t *p, en_err_t *err, const char *person, const char *space,
     if ((rc = wf_demand_counts(p, err, person, space, counts)) != EN_OK
         || (rc = wf_demand_list(p, err, person, space, bucket, 100, 0, &list, &n)) != EN_OK)
         return rc;
-    o = json_object();
+    o = pool_json(p, json_object());
     c = json_object();
     for (i = 0; i < WF_BUCKET__COUNT; i++)
         json_object_set_new(c, wf_bucket_name((wf_bucket_t) i), json_integer(counts[i]));
@@ -254,10 +202,8 @@ print_list(pool_t *p, en_err_t *err, const char *person, const char *space,
     json_object_set_new(o, "status", json_string("ok"));
     json_object_set_new(o, "counts", c);
     json_object_set_new(o, "demands", a);
-    text = json_dumps(o, JSON_COMPACT);
+    text = pool_json_dumps(p, o, JSON_COMPACT);
     printf("%s\n", text ? text : "{}");
-    free(text);
-    json_decref(o);
     return EN_OK;
 }
 
@@ -318,7 +264,8 @@ cmd_demand(const cfg_t *cfg, int argc, char **argv)
             const char *eq = strchr(v, '='), *colon;
             upload_t   *u = pool_calloc(p, sizeof(*u));
             size_t      len = 0;
-            char       *path;
+            char       *path, *data;
+            en_err_t    ferr;
 
             if (eq == NULL) {
                 usage_demand();
@@ -331,10 +278,14 @@ cmd_demand(const cfg_t *cfg, int argc, char **argv)
             u->filename = colon ? colon + 1 : strrchr(path, '/') ? strrchr(path, '/') + 1
                                                                   : path;
             u->content_type = "application/octet-stream";
-            if ((u->data = (const unsigned char *) slurp(p, path, &len)) == NULL) {
-                fprintf(stderr, "guichet: cannot read %s\n", path);
+            /* no more than a web request could carry; the field's own
+             * checks (max_upload, types) then judge it as they judge one */
+            if (util_read_file(p, path, (size_t) cfg->max_body, &data, &len,
+                               &ferr) != EN_OK) {
+                fprintf(stderr, "guichet: %s\n", ferr.msg);
                 return 2;
             }
+            u->data = (const unsigned char *) data;
             u->len = len;
             u->next = uploads;
             uploads = u;
@@ -368,7 +319,7 @@ cmd_demand(const cfg_t *cfg, int argc, char **argv)
              ? wf_demand_load(p, &err, pos[0], &d)
              : wf_demand_by_reference(p, &err, pos[0], &d);
         if (rc == EN_OK)
-            print_demand(d);
+            print_demand(p, d);
     } else if (person == NULL) {
         usage_demand();
         return 2;
@@ -378,7 +329,7 @@ cmd_demand(const cfg_t *cfg, int argc, char **argv)
         wf_demand_t *d;
 
         if ((rc = wf_demand_create(p, &err, &who, pos[0], &d)) == EN_OK)
-            print_demand(d);
+            print_demand(p, d);
     } else if (!strcmp(sub, "fire") && npos == 2) {
         if ((rc = wf_fire(p, &err, &who, pos[0], pos[1], &in, &res)) == EN_OK)
             printf("{\"status\":\"ok\",\"state\":\"%s\",\"version\":%d,\"event\":%lld}\n",
@@ -391,7 +342,7 @@ cmd_demand(const cfg_t *cfg, int argc, char **argv)
         return 2;
     }
     if (rc != EN_OK)
-        print_error(&err, &res);
+        print_error(p, &err, &res);
     fflush(stdout);
     db_close();
     pool_free(p);

@@ -8,6 +8,7 @@
 #include "commands.h"
 
 #include "auth_oidc.h"
+#include "bgjob.h"
 #include "mailer.h"
 #include "master.h"
 #include "render.h"
@@ -17,16 +18,23 @@
 #include "wf_store.h"
 #include "worker.h"
 
+/* The background jobs (bgjob.h): the master forks one child for each
+ * that the configuration enables.  A new job is one line here. */
+static const bgjob_t *const commands_jobs[] = {
+    &scheduler_job,
+    &mailer_job,
+};
+
 void
 commands_register(const cfg_t *cfg)
 {
-    (void) cfg;
+    size_t i;
+
     worker_add_init(auth_oidc_init);
     route_set_guard(session_guard);
     render_set_hook(session_render_hook);
     master_add_reload(wf_store_publish_dir);
-    if (cfg->scheduler)
-        master_add_child("scheduler", scheduler_main);
-    if (cfg->mailer)
-        master_add_child("mailer", mailer_main);
+    for (i = 0; i < sizeof(commands_jobs) / sizeof(commands_jobs[0]); i++)
+        if (commands_jobs[i]->enabled == NULL || commands_jobs[i]->enabled(cfg))
+            master_add_child(commands_jobs[i]->name, bgjob_main, commands_jobs[i]);
 }

@@ -22,6 +22,7 @@
 #include "field.h"
 #include "i18n.h"
 #include "log.h"
+#include "pool_json.h"
 #include "render.h"
 #include "session.h"
 #include "wf_store.h"
@@ -34,12 +35,6 @@ dv_text(req_t *r, const wf_i18n_t *t)
     const char *s = wf_i18n_get(t, r->lang ? r->lang : "fr");
 
     return s != NULL ? s : "";
-}
-
-static void
-jdecref(void *j)
-{
-    json_decref(j);
 }
 
 json_t *
@@ -61,8 +56,7 @@ dv_query_json(req_t *r, const char *sql, int n, const char *const *params)
         en_detail(&r->err, "%s at %d", je.text, je.position);
         return NULL;
     }
-    pool_on_free(r->pool, jdecref, j);
-    return j;
+    return pool_json(r->pool, j);
 }
 
 const char *

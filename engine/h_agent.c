@@ -21,6 +21,7 @@
 #include "authz.h"
 #include "demand_view.h"
 #include "log.h"
+#include "pool_json.h"
 #include "render.h"
 #include "route.h"
 #include "session.h"
@@ -118,17 +119,9 @@ group_states(req_t *r, json_t *defs, const char *group, json_t *out)
 static const char *
 dump(req_t *r, json_t *j)
 {
-    char       *s = json_dumps(j, JSON_COMPACT);
-    const char *c = pool_strdup(r->pool, s ? s : "[]");
+    const char *s = pool_json_dumps(r->pool, j, JSON_COMPACT);
 
-    free(s);
-    return c;
-}
-
-static void
-jdecref(void *j)
-{
-    json_decref(j);
+    return s ? s : "[]";
 }
 
 /* --- GET /agent ------------------------------------------------------------------ */
@@ -148,8 +141,7 @@ h_agent(req_t *r)
         return en_set(&r->err, EN_FORBIDDEN, "authz.not_agent", "not an agent");
     /* each group is one authz lets the reader work (the query above): the
      * counts need no further check; the queues themselves ask authz_check */
-    states = json_array();
-    pool_on_free(r->pool, jdecref, states);
+    states = pool_json(r->pool, json_array());
     json_array_foreach(groups, i, g)
         group_states(r, json_object_get(j, "defs"), dv_jstr(g, "id", ""), states);
     params[0] = dump(r, states);
@@ -228,8 +220,7 @@ h_agent_queue(req_t *r)
     params[2] = r->session->space_id;
     if ((j = dv_query_json(r, AGENT_SQL, 3, params)) == NULL)
         return r->err.code;
-    states = json_array();
-    pool_on_free(r->pool, jdecref, states);
+    states = pool_json(r->pool, json_array());
     group_states(r, json_object_get(j, "defs"), group, states);
     /* the filter: "procedure:state", as the form's options give it */
     if (filter != NULL && *filter) {

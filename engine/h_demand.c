@@ -26,6 +26,7 @@
 #include "demand_page.h"
 #include "demand_view.h"
 #include "field.h"
+#include "pool_json.h"
 #include "render.h"
 #include "route.h"
 #include "session.h"

@@ -29,6 +29,7 @@
 #include "demand_view.h"
 #include "field.h"
 #include "i18n.h"
+#include "pool_json.h"
 #include "render.h"
 #include "route.h"
 #include "session.h"
@@ -305,9 +306,8 @@ page_detail(req_t *r, const char *id, int status, const fire_back_t *back, int f
 
     if ((j = dv_query_json(r, DETAIL_SQL, 1, params)) == NULL)
         return r->err.code;
-    text = json_dumps(json_object_get(j, "demand"), JSON_COMPACT);
+    text = pool_json_dumps(r->pool, json_object_get(j, "demand"), JSON_COMPACT);
     d = wf_demand_from_json(r->pool, text ? text : "", &r->err);
-    free(text);
     if (d == NULL)
         return r->err.code;
     if ((def = dp_def_of(r, d)) == NULL)

@@ -5,7 +5,8 @@
  * Owns: the MIME message builder (headers, RFC 2047 subjects,
  * quoted-printable bodies, multipart/alternative), turning an outbox row
  * into a document for the XSLT mail templates, the libcurl SMTP client,
- * the retry policy, and the mailer child process.  Does not decide who
+ * the retry policy, and the mailer's one() of a background job (bgjob.c
+ * runs the loop).  Does not decide who
  * gets mail or what it says: wf_fire.c queues rows (recipient, template,
  * language, data) in the transition's own transaction, and the templates
  * in xslt/mail/ write the words.
@@ -29,7 +30,6 @@
 #include <curl/curl.h>
 #include <jansson.h>
 #include <libxml/tree.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +42,7 @@
 #include "master.h"
 #include "metrics.h"
 #include "render.h"
+#include "util_rand.h"
 #include "xml_safe.h"
 
 /* --- pure parts ------------------------------------------------------- */
@@ -296,26 +297,16 @@ phrase(pool_t *p, const char *name)
     return b.data;
 }
 
-static const char *
-random_hex(pool_t *p, size_t nbytes)
+/* "=_" never occurs in quoted-printable output: a safe boundary prefix */
+static int
+mail_boundary(pool_t *p, const char **out, en_err_t *err)
 {
-    unsigned char raw[32];
-    FILE         *f = fopen("/dev/urandom", "rb");
-    size_t        got = 0, i;
-    buf_t         b;
+    const char *rnd;
 
-    if (nbytes > sizeof(raw))
-        nbytes = sizeof(raw);
-    if (f != NULL) {
-        got = fread(raw, 1, nbytes, f);
-        fclose(f);
-    }
-    for (i = got; i < nbytes; i++)
-        raw[i] = (unsigned char) (rand() & 0xff);
-    buf_init(&b, p);
-    for (i = 0; i < nbytes; i++)
-        buf_printf(&b, "%02x", raw[i]);
-    return b.data;
+    if (util_random_hex(p, 12, &rnd, err) != EN_OK)
+        return err->code;
+    *out = pool_printf(p, "=_guichet_%s", rnd);
+    return EN_OK;
 }
 
 const char *
@@ -352,9 +343,9 @@ mail_build(pool_t *p, const mail_msg_t *m, size_t *len)
         buf_puts(&b, mail_qp_encode(p, m->text ? m->text : "", m->text ? strlen(m->text) : 0));
         buf_puts(&b, "\r\n");
     } else {
-        /* "=_" never occurs in quoted-printable output: a safe boundary */
-        boundary = m->boundary ? m->boundary
-                               : pool_printf(p, "=_guichet_%s", random_hex(p, 12));
+        boundary = m->boundary;
+        if (boundary == NULL && mail_boundary(p, &boundary, NULL) != EN_OK)
+            return NULL;
         buf_printf(&b, "Content-Type: multipart/alternative;\r\n boundary=\"%s\"\r\n\r\n",
                    boundary);
         buf_puts(&b, "This is a message in MIME format.\r\n");
@@ -728,10 +719,11 @@ count(uint64_t *(*pick)(metrics_t *))
 static uint64_t *pick_sent(metrics_t *m) { return &m->mails_sent; }
 static uint64_t *pick_failed(metrics_t *m) { return &m->mails_failed; }
 
-/* One row: claim, render, send, mark.  1 when a row was handled, 0 when
- * nothing is due, -1 on a database problem. */
+/* The mailer's bgjob one(): one row claimed, rendered, sent, marked, in
+ * one transaction.  BGJOB_DONE sent, BGJOB_FAILED not sent (retried later
+ * or failed for good), BGJOB_IDLE nothing due, BGJOB_DB database problem. */
 static int
-drain_one(const cfg_t *cfg, int *sent, int *failed)
+mailer_one(const cfg_t *cfg)
 {
     pool_t     *p = pool_new(0);
     en_err_t    err, serr;
@@ -763,7 +755,7 @@ drain_one(const cfg_t *cfg, int *sent, int *failed)
     if (PQntuples(res) == 0) {
         db_rollback();
         pool_free(p);
-        return 0;
+        return BGJOB_IDLE;
     }
     id = db_val(res, 0, 0);
     tmpl = db_val(res, 0, 1);
@@ -788,8 +780,9 @@ drain_one(const cfg_t *cfg, int *sent, int *failed)
         m.message_id = message_id(p, id, created, from ? from : "localhost");
         m.reference = *reference ? reference : NULL;
         m.date = time(NULL);
-        msg = mail_build(p, &m, &len);
-        if (msg == NULL || from == NULL)
+        if (m.html != NULL && (rc = mail_boundary(p, &m.boundary, &serr)) != EN_OK)
+            rc = EN_UNAVAILABLE;            /* no randomness now: try later */
+        else if ((msg = mail_build(p, &m, &len)) == NULL || from == NULL)
             rc = en_set(&serr, EN_BADINPUT, "err.mail", "bad sender or recipient address");
         else
             rc = smtp_send(cfg, from, mail_addr_spec(p, to), msg, len, &serr);
@@ -801,7 +794,6 @@ drain_one(const cfg_t *cfg, int *sent, int *failed)
                              " attempts = attempts + 1, last_error = NULL WHERE id = $1",
                     1, v) == NULL || db_commit(p, &err) != EN_OK)
             goto db_fail;
-        (*sent)++;
         count(pick_sent);
         log_event(LOG_INFO, "mail sent", "outbox_id", id, "template", tmpl,
                   "reference", reference, NULL);
@@ -823,7 +815,6 @@ drain_one(const cfg_t *cfg, int *sent, int *failed)
                              " WHERE id = $1", 4, v) == NULL
             || db_commit(p, &err) != EN_OK)
             goto db_fail;
-        (*failed)++;
         count(pick_failed);
         log_event(final ? LOG_ERROR : LOG_WARN,
                   final ? "mail failed for good" : "mail not sent; will retry",
@@ -832,26 +823,14 @@ drain_one(const cfg_t *cfg, int *sent, int *failed)
                   "detail", serr.detail, NULL);
     }
     pool_free(p);
-    return 1;
+    return rc == EN_OK ? BGJOB_DONE : BGJOB_FAILED;
 
 db_fail:
     db_rollback();
     log_event(LOG_WARN, "mailer: database problem", "error", err.msg, "detail",
               err.detail, NULL);
     pool_free(p);
-    return -1;
-}
-
-int
-mailer_drain(const cfg_t *cfg, int max, int *sent, int *failed)
-{
-    int i, rc = 0;
-
-    *sent = *failed = 0;
-    for (i = 0; i < max && !master_child_should_stop(); i++)
-        if ((rc = drain_one(cfg, sent, failed)) <= 0)
-            break;
-    return rc < 0 ? EN_UNAVAILABLE : EN_OK;
+    return BGJOB_DB;
 }
 
 int
@@ -864,41 +843,27 @@ mailer_init(const cfg_t *cfg, en_err_t *err)
     return EN_OK;
 }
 
-int
-mailer_main(const cfg_t *cfg)
+static void
+mailer_fini(void)
 {
-    sigset_t        set;
-    struct timespec tick = { 1, 0 };
-    en_err_t        err;
-    int             sent, failed;
-
-    sigemptyset(&set);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGHUP);
-    sigprocmask(SIG_BLOCK, &set, NULL);
-    en_clear(&err);
-    if (mailer_init(cfg, &err) != EN_OK) {
-        log_event(LOG_ERROR, "mailer cannot start", "error", err.msg, NULL);
-        return 3;
-    }
-    if (db_init(cfg->database, &err) != EN_OK)
-        log_event(LOG_WARN, "database not reachable yet", "error", err.detail, NULL);
-    log_event(LOG_INFO, "mailer ready", "smtp", cfg->smtp_url, NULL);
-    for (;;) {
-        int rc = mailer_drain(cfg, 50, &sent, &failed);
-
-        if (master_child_should_stop())
-            break;
-        if (rc == EN_OK && sent + failed == 50)
-            continue;           /* more is waiting: no nap */
-        /* the nap ends early, with the signal consumed, on SIGTERM */
-        if (sigtimedwait(&set, NULL, &tick) > 0)
-            break;
-    }
     if (smtp_handle != NULL)
         curl_easy_cleanup(smtp_handle);
-    db_close();
-    log_event(LOG_INFO, "mailer stopped", NULL);
-    return 0;
+    smtp_handle = NULL;
 }
+
+static int
+mailer_enabled(const cfg_t *cfg)
+{
+    return cfg->mailer;
+}
+
+const bgjob_t mailer_job = {
+    .name = "mailer",
+    .done_word = "sent",
+    .batch = MAILER_BATCH,
+    .enabled = mailer_enabled,
+    .interval = NULL,           /* a second: mail should leave promptly */
+    .init = mailer_init,
+    .fini = mailer_fini,
+    .one = mailer_one,
+};

@@ -20,10 +20,12 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "bgjob.h"
 #include "cfg.h"
 #include "en_err.h"
 #include "pool.h"
 
+#define MAILER_BATCH          50     /* mails per round before a pause */
 #define MAILER_MAX_ATTEMPTS   12     /* then status = 'failed' */
 #define MAILER_BACKOFF_BASE   5      /* seconds before the 2nd attempt */
 #define MAILER_BACKOFF_MAX    3600   /* never wait more than an hour */
@@ -31,13 +33,10 @@
 /* Once per process: the mail stylesheets (render_init) and libcurl. */
 int mailer_init(const cfg_t *cfg, en_err_t *err);
 
-/* The master's child: loops until SIGTERM is pending. */
-int mailer_main(const cfg_t *cfg);
-
-/* Sends what is due now, at most max mails, then returns (for
- * `guichet mailer --once` and the child's loop).  *sent and *failed
- * count this call's outcomes (failed = attempt failed, maybe retried). */
-int mailer_drain(const cfg_t *cfg, int max, int *sent, int *failed);
+/* The mailer as a background job (bgjob.h): a child of the master when
+ * cfg->mailer is set, waking every second, and `guichet mailer [--once]`;
+ * one() sends one due outbox row. */
+extern const bgjob_t mailer_job;
 
 /* Whether mails of template tmpl can be written: xslt/mail/<tmpl>.xsl
  * exists, or the generic template does and the catalogue (read afresh from

@@ -41,12 +41,13 @@
 #include "worker.h"
 
 #define MAX_SLOTS 300
-#define MAX_EXTRA 4
+#define MAX_EXTRA 8
 
 typedef struct {
     pid_t           pid;
     const char     *role;       /* "worker", "scheduler", "mailer" */
     master_child_fn fn;         /* NULL for workers */
+    const void     *arg;        /* fn's */
     int             slot;
     int             generation;
     int             stopping;   /* SIGTERM sent */
@@ -59,17 +60,18 @@ typedef struct {
 static child_t           children[MAX_SLOTS];
 static int               nchildren;
 static int               generation;
-static struct { const char *role; master_child_fn fn; } extras[MAX_EXTRA];
+static struct { const char *role; master_child_fn fn; const void *arg; } extras[MAX_EXTRA];
 static int               nextras;
 static master_reload_fn  reloads[8];
 static int               nreloads;
 
 void
-master_add_child(const char *role, master_child_fn fn)
+master_add_child(const char *role, master_child_fn fn, const void *arg)
 {
     if (nextras < MAX_EXTRA) {
         extras[nextras].role = role;
         extras[nextras].fn = fn;
+        extras[nextras].arg = arg;
         nextras++;
     }
 }
@@ -140,7 +142,7 @@ spawn(const cfg_t *cfg, int listen_fd, child_t *c)
         if (c->fn != NULL) {
             close(listen_fd);
             log_set_process(c->role);
-            status = c->fn(cfg);
+            status = c->fn(cfg, c->arg);
         } else {
             status = worker_main(cfg, listen_fd, c->slot);
         }
@@ -157,7 +159,7 @@ spawn(const cfg_t *cfg, int listen_fd, child_t *c)
 }
 
 static child_t *
-new_child(const char *role, master_child_fn fn, int slot)
+new_child(const char *role, master_child_fn fn, const void *arg, int slot)
 {
     child_t *c;
     int      i;
@@ -174,6 +176,7 @@ new_child(const char *role, master_child_fn fn, int slot)
     memset(c, 0, sizeof(*c));
     c->role = role;
     c->fn = fn;
+    c->arg = arg;
     c->slot = slot;
     c->generation = generation;
     return c;
@@ -185,7 +188,7 @@ start_generation(const cfg_t *cfg, int listen_fd)
     int i;
 
     for (i = 0; i < cfg->workers; i++) {
-        child_t *c = new_child("worker", NULL, i);
+        child_t *c = new_child("worker", NULL, NULL, i);
 
         if (c != NULL)
             spawn(cfg, listen_fd, c);
@@ -275,7 +278,7 @@ reload(const cfg_t *cfg, int listen_fd)
     generation++;
     start_generation(cfg, listen_fd);
     for (i = 0; i < nextras; i++) {
-        child_t *c = new_child(extras[i].role, extras[i].fn, 0);
+        child_t *c = new_child(extras[i].role, extras[i].fn, extras[i].arg, 0);
 
         if (c != NULL)
             spawn(cfg, listen_fd, c);
@@ -364,7 +367,7 @@ master_run(const cfg_t *cfg)
     db_close();          /* children must not share the master's connection */
     start_generation(cfg, listen_fd);
     for (i = 0; i < nextras; i++) {
-        child_t *c = new_child(extras[i].role, extras[i].fn, 0);
+        child_t *c = new_child(extras[i].role, extras[i].fn, extras[i].arg, 0);
 
         if (c != NULL)
             spawn(cfg, listen_fd, c);

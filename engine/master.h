@@ -8,11 +8,11 @@
 #include "cfg.h"
 
 /* A background process the master keeps alive besides the workers
- * (scheduler, mailer).  main returns the exit status; it must return
- * soon after SIGTERM is pending (it keeps the signal blocked and polls
- * with sigpending or sigtimedwait). */
-typedef int (*master_child_fn)(const cfg_t *cfg);
-void master_add_child(const char *role, master_child_fn fn);
+ * (scheduler, mailer: bgjob_main).  fn gets arg as given and returns the
+ * exit status; it must return soon after SIGTERM is pending (it keeps the
+ * signal blocked and polls with sigpending or sigtimedwait). */
+typedef int (*master_child_fn)(const cfg_t *cfg, const void *arg);
+void master_add_child(const char *role, master_child_fn fn, const void *arg);
 
 /* Runs before the first workers start and again on every reload, in the
  * master (e.g. publish changed workflow definitions).  An error is

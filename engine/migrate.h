@@ -7,10 +7,13 @@
 
 #include "cfg.h"
 
-/* Applies every sql/NNNN_*.sql not yet recorded in schema_migrations, in
- * order, each in its own transaction.  Prints what it applied; on failure
- * prints "file: message" and returns non-zero with nothing of that file
- * kept. */
+/* Applies every NNNN_*.sql of cfg->sql_dir not yet recorded in
+ * schema_migrations, in order, each in its own transaction, recording its
+ * sha256.  Prints what it applied; on failure prints "file: message" and
+ * returns non-zero with nothing of that file kept.  When a file already
+ * applied has changed (its sha256 differs from the one recorded) it prints
+ * "PATH: changed since it was applied ..." and applies nothing.  Rows
+ * recorded before sha256 was kept get the files' current sha256. */
 int migrate_run(const cfg_t *cfg);
 
 #endif

@@ -185,18 +185,23 @@ pool_memdup(pool_t *p, const void *s, size_t n)
     return d;
 }
 
+/* Formats into a stack buffer first: most strings fit, and only the long
+ * ones pay for a second pass into pool memory of the exact size. */
 char *
 pool_vprintf(pool_t *p, const char *fmt, va_list ap)
 {
+    char    small[256];
     va_list ap2;
     int     n;
     char   *d;
 
     va_copy(ap2, ap);
-    n = vsnprintf(NULL, 0, fmt, ap2);
+    n = vsnprintf(small, sizeof(small), fmt, ap2);
     va_end(ap2);
     if (n < 0)
         return pool_strdup(p, "");
+    if ((size_t) n < sizeof(small))
+        return pool_strndup(p, small, (size_t) n);
     d = pool_alloc(p, (size_t) n + 1);
     vsnprintf(d, (size_t) n + 1, fmt, ap);
     return d;

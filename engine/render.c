@@ -27,9 +27,11 @@
 #include "i18n.h"
 #include "log.h"
 #include "req.h"
+#include "util_file.h"
 #include "xml_safe.h"
 
 #define RENDER_MAX_STYLES 128
+#define RENDER_MAX_FILE   (4 * 1024 * 1024)   /* one stylesheet or catalogue */
 
 typedef struct {
     char             *name;
@@ -67,38 +69,15 @@ check_read_file(xsltSecurityPrefsPtr sec, xsltTransformContextPtr ctxt,
     return path_inside_root(value);
 }
 
-static char *
-slurp(const char *path, size_t *len)
-{
-    FILE *f;
-    char *data;
-    long  n;
-
-    if (!strncmp(path, "file://", 7))
-        path += 7;
-    if ((f = fopen(path, "rb")) == NULL)
-        return NULL;
-    if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || n > 4 * 1024 * 1024
-        || fseek(f, 0, SEEK_SET) != 0 || (data = malloc((size_t) n + 1)) == NULL) {
-        fclose(f);
-        return NULL;
-    }
-    if (fread(data, 1, (size_t) n, f) != (size_t) n) {
-        fclose(f);
-        free(data);
-        return NULL;
-    }
-    fclose(f);
-    *len = (size_t) n;
-    return data;
-}
-
 static xmlDocPtr
 safe_loader(const xmlChar *uri, xmlDictPtr dict, int options, void *ctxt,
             xsltLoadType type)
 {
     xmlParserCtxtPtr pctxt;
     xmlDocPtr        doc;
+    pool_t          *tmp;
+    en_err_t         err;
+    const char      *path = (const char *) uri;
     char            *data;
     size_t           len;
 
@@ -121,14 +100,17 @@ safe_loader(const xmlChar *uri, xmlDictPtr dict, int options, void *ctxt,
     }
     /* read the bytes ourselves: the process-wide entity loader refuses
      * every load, the document's own included (see xml_safe.c) */
-    data = slurp((const char *) uri, &len);
-    if (data == NULL) {
+    if (!strncmp(path, "file://", 7))
+        path += 7;
+    tmp = pool_new(0);
+    if (util_read_file(tmp, path, RENDER_MAX_FILE, &data, &len, &err) != EN_OK) {
+        pool_free(tmp);     /* libxslt reports the stylesheet it misses */
         xmlFreeParserCtxt(pctxt);
         return NULL;
     }
     doc = xmlCtxtReadMemory(pctxt, data, (int) len, (const char *) uri, NULL,
                             XML_SAFE_OPTIONS);
-    free(data);
+    pool_free(tmp);
     if (doc != NULL && doc->intSubset != NULL) {
         xmlFreeDoc(doc);
         doc = NULL;

@@ -2,8 +2,9 @@
 /*
  * scheduler.c -- due timers fired, one transaction each (see scheduler.h).
  *
- * Owns the claim of timers and the retry policy of a timer that fails.
- * What firing does is wf_fire.c's (the system as actor, the same checks and
+ * Owns the claim of timers and the retry policy of a timer that fails:
+ * the scheduler's one() of a background job (bgjob.c runs the loop, the
+ * naps and the stopping).  What firing does is wf_fire.c's (the system as actor, the same checks and
  * the same wf_apply as a person's click); a draft purge is wf_purge().
  *
  *   BEGIN
@@ -22,7 +23,6 @@
 #include "scheduler.h"
 
 #include <jansson.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +32,7 @@
 #include "log.h"
 #include "master.h"
 #include "metrics.h"
+#include "pool_json.h"
 #include "wf_demand.h"
 #include "wf_fire.h"
 
@@ -90,9 +91,12 @@ record_failure(pool_t *p, const char *id, int attempts, const en_err_t *why)
               "timer", id, "error", v[1], NULL);
 }
 
-/* 1: a timer was handled (fired or not), 0: nothing due, -1: database. */
+/* The scheduler's bgjob one(): claims one due timer and fires (or purges,
+ * or cancels) it in one transaction.  BGJOB_DONE fired or purged,
+ * BGJOB_FAILED failed this time, BGJOB_SKIPPED cancelled because its
+ * demand moved on, BGJOB_IDLE nothing due, BGJOB_DB database problem. */
 static int
-fire_one(int *fired, int *failed)
+scheduler_one(const cfg_t *cfg)
 {
     pool_t       *p = pool_new(0);
     en_err_t      err;
@@ -117,7 +121,7 @@ fire_one(int *fired, int *failed)
     if (PQntuples(res) == 0) {
         db_rollback();
         pool_free(p);
-        return 0;
+        return BGJOB_IDLE;
     }
     id = db_val(res, 0, 0);
     action = db_val(res, 0, 1);
@@ -138,12 +142,11 @@ fire_one(int *fired, int *failed)
             || db_commit(p, &err) != EN_OK)
             goto db_fail;
         pool_free(p);
-        return 1;
+        return BGJOB_SKIPPED;
     }
     if (!strcmp(action, "purge")) {
         char        ver[16];
-        json_t     *c = json_object();
-        char       *text;
+        json_t     *c = pool_json(p, json_object());
         const char *v[1];
 
         snprintf(ver, sizeof(ver), "%d", d->version);
@@ -151,87 +154,54 @@ fire_one(int *fired, int *failed)
         json_object_set_new(c, "version", json_integer(d->version));
         json_object_set_new(c, "state", json_string(d->state));
         json_object_set_new(c, "request_id", json_string(who.request_id));
-        text = json_dumps(c, JSON_COMPACT);
-        json_decref(c);
-        v[0] = pool_strdup(p, text);
-        free(text);
+        v[0] = pool_json_dumps(p, c, JSON_COMPACT);
         if (db_exec(p, &err, "SELECT wf_purge($1::jsonb)", 1, v) == NULL
             || db_commit(p, &err) != EN_OK)
             goto db_fail;
-        (*fired)++;
         count_fired();
         log_event(LOG_INFO, "draft purged", "demand", d->id, "reference", d->reference,
                   "timer", id, NULL);
         pool_free(p);
-        return 1;
+        return BGJOB_DONE;
     }
     rc = wf_fire_loaded(p, &err, &who, d, transition, NULL, id, NULL);
     if (rc == EN_OK && db_commit(p, &err) == EN_OK) {
-        (*fired)++;
         count_fired();
         pool_free(p);
-        return 1;
+        return BGJOB_DONE;
     }
     db_rollback();
     if (err.code == EN_UNAVAILABLE)
         goto db_fail;
-    (*failed)++;
     record_failure(p, id, attempts, &err);
     pool_free(p);
-    return 1;
+    return BGJOB_FAILED;
 
 db_fail:
     db_rollback();
     log_event(LOG_WARN, "scheduler: database problem", "error", err.msg, "detail",
               err.detail, NULL);
     pool_free(p);
-    return -1;
+    return BGJOB_DB;
 }
 
-int
-scheduler_run(const cfg_t *cfg, int max, int *fired, int *failed)
+static int
+scheduler_interval(const cfg_t *cfg)
 {
-    int i, rc = 0;
-
-    (void) cfg;
-    *fired = *failed = 0;
-    for (i = 0; i < max && !master_child_should_stop(); i++)
-        if ((rc = fire_one(fired, failed)) <= 0)
-            break;
-    return rc < 0 ? EN_UNAVAILABLE : EN_OK;
+    return cfg->scheduler_interval > 0 ? cfg->scheduler_interval : 2;
 }
 
-int
-scheduler_main(const cfg_t *cfg)
+static int
+scheduler_enabled(const cfg_t *cfg)
 {
-    sigset_t        set;
-    struct timespec nap;
-    en_err_t        err;
-    int             fired, failed;
-
-    sigemptyset(&set);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGHUP);
-    sigprocmask(SIG_BLOCK, &set, NULL);
-    nap.tv_sec = cfg->scheduler_interval > 0 ? cfg->scheduler_interval : 2;
-    nap.tv_nsec = 0;
-    en_clear(&err);
-    if (db_init(cfg->database, &err) != EN_OK)
-        log_event(LOG_WARN, "database not reachable yet", "error", err.detail, NULL);
-    log_event(LOG_INFO, "scheduler ready", NULL);
-    for (;;) {
-        int rc = scheduler_run(cfg, SCHEDULER_BATCH, &fired, &failed);
-
-        if (master_child_should_stop())
-            break;
-        if (rc == EN_OK && fired + failed == SCHEDULER_BATCH)
-            continue;           /* more is due: no nap */
-        /* sleeps the interval; SIGTERM ends the nap at once */
-        if (sigtimedwait(&set, NULL, &nap) > 0)
-            break;
-    }
-    db_close();
-    log_event(LOG_INFO, "scheduler stopped", NULL);
-    return 0;
+    return cfg->scheduler;
 }
+
+const bgjob_t scheduler_job = {
+    .name = "scheduler",
+    .done_word = "fired",
+    .batch = SCHEDULER_BATCH,
+    .enabled = scheduler_enabled,
+    .interval = scheduler_interval,
+    .one = scheduler_one,
+};

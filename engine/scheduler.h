@@ -13,19 +13,15 @@
 #ifndef GUICHET_SCHEDULER_H
 #define GUICHET_SCHEDULER_H
 
-#include "cfg.h"
+#include "bgjob.h"
 
 #define SCHEDULER_BATCH        100   /* timers per wake-up before a pause */
 #define SCHEDULER_MAX_ATTEMPTS 5     /* a failing timer becomes 'failed' */
 #define SCHEDULER_RETRY_BASE   60    /* seconds before the 2nd attempt */
 
-/* The master's child: fires what is due every cfg->scheduler_interval
- * seconds until SIGTERM (which ends its sleep at once). */
-int scheduler_main(const cfg_t *cfg);
-
-/* Fires what is due now, at most max timers (stops early when a stop
- * signal is pending).  *fired counts timers that fired (or purged),
- * *failed those that failed this time.  For `guichet scheduler --once`. */
-int scheduler_run(const cfg_t *cfg, int max, int *fired, int *failed);
+/* The scheduler as a background job (bgjob.h): a child of the master when
+ * cfg->scheduler is set, waking every cfg->scheduler_interval seconds, and
+ * `guichet scheduler [--once]`; one() fires one due timer. */
+extern const bgjob_t scheduler_job;
 
 #endif

@@ -33,12 +33,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include "db.h"
 #include "log.h"
 #include "render.h"
 #include "route.h"
+#include "util_rand.h"
 
 #define SESSION_TOUCH_SECS "60"
 
@@ -52,15 +52,10 @@ session_token_new(pool_t *p)
 {
     unsigned char b[33];
     char         *out = pool_alloc(p, SESSION_TOKEN_LEN + 1);
-    size_t        got = 0, i, o = 0;
+    size_t        i, o = 0;
 
-    while (got < 32) {
-        ssize_t n = getrandom(b + got, 32 - got, 0);
-
-        if (n <= 0)
-            return NULL;
-        got += (size_t) n;
-    }
+    if (util_random(b, 32, NULL) != EN_OK)
+        return NULL;        /* the callers answer "no randomness" */
     b[32] = 0;
     /* 32 bytes = 10 groups of 3 and 2 left: 40 + 3 characters */
     for (i = 0; i + 3 <= 32; i += 3) {

@@ -27,8 +27,11 @@
 
 #include "authz.h"
 #include "en_err.h"
+#include "util_file.h"
 #include "wf_check.h"
 #include "xml_safe.h"
+
+#define WF_MAX_FILE (64u << 20)   /* one definition file, read whole */
 
 /* ------------------------------------------------------------------ */
 /* diagnostics                                                         */
@@ -2053,23 +2056,24 @@ int
 wf_load_file(pool_t *p, const char *path, wf_def_t **out, wf_diag_t *diags)
 {
     pool_t    *tmp = pool_new(0);
-    FILE      *f;
-    buf_t      b;
-    char       chunk[8192];
-    size_t     n;
+    en_err_t   err;
+    char      *data;
+    size_t     len;
     int        rc;
 
     *out = NULL;
-    if ((f = fopen(path, "rb")) == NULL) {
-        wf_diag_error(diags, path, 0, "cannot open: %s", strerror(errno));
+    en_clear(&err);
+    if ((rc = util_read_file(tmp, path, WF_MAX_FILE, &data, &len, &err)) != EN_OK) {
+        /* err.msg is "PATH:0: why"; the diagnostic names the file itself */
+        size_t skip = strlen(path) + 3;
+
+        wf_diag_error(diags, path, 0, "%s", strlen(err.msg) > skip
+                                            && !strncmp(err.msg, path, skip - 3)
+                                            ? err.msg + skip : err.msg);
         pool_free(tmp);
-        return EN_NOTFOUND;
+        return rc;
     }
-    buf_init(&b, tmp);
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && b.len < (64u << 20))
-        buf_add(&b, chunk, n);
-    fclose(f);
-    rc = wf_load_memory(p, b.data, b.len, path, out, diags);
+    rc = wf_load_memory(p, data, len, path, out, diags);
     pool_free(tmp);
     return rc;
 }

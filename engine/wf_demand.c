@@ -20,6 +20,7 @@
 #include "authz.h"
 #include "db.h"
 #include "log.h"
+#include "pool_json.h"
 #include "wf_fire.h"
 #include "wf_store.h"
 
@@ -68,12 +69,6 @@ wf_uuid_ok(const char *s)
 
 /* --- rows -------------------------------------------------------------------- */
 
-static void
-jdecref(void *j)
-{
-    json_decref(j);
-}
-
 static const char *
 jstr(pool_t *p, json_t *o, const char *k)
 {
@@ -102,7 +97,7 @@ wf_demand_from_json(pool_t *p, const char *text, en_err_t *err)
         en_set(err, EN_INTERNAL, "err.internal", "demand row is not JSON");
         return NULL;
     }
-    pool_on_free(p, jdecref, o);
+    pool_json(p, o);
     d = pool_calloc(p, sizeof(*d));
     d->id = jstr(p, o, "id");
     d->reference = jstr(p, o, "reference");
@@ -122,10 +117,9 @@ wf_demand_from_json(pool_t *p, const char *text, en_err_t *err)
     d->state_since = jstr(p, o, "state_since");
     fd = json_object_get(o, "form_data");
     if (json_is_object(fd)) {
-        char *s = json_dumps(fd, JSON_COMPACT);
+        const char *s = pool_json_dumps(p, fd, JSON_COMPACT);
 
-        d->form_data = pool_strdup(p, s ? s : "{}");
-        free(s);
+        d->form_data = s ? s : "{}";
         d->form_json = fd;
     } else {
         d->form_data = "{}";
@@ -136,9 +130,8 @@ wf_demand_from_json(pool_t *p, const char *text, en_err_t *err)
 const char *
 wf_demand_field(pool_t *p, const wf_demand_t *d, const char *name)
 {
-    json_t *v;
-    char   *s;
-    const char *r;
+    json_t     *v;
+    const char *s;
 
     if (d == NULL || d->form_json == NULL || name == NULL)
         return NULL;
@@ -147,10 +140,8 @@ wf_demand_field(pool_t *p, const wf_demand_t *d, const char *name)
         return NULL;
     if (json_is_string(v))
         return pool_strdup(p, json_string_value(v));
-    s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-    r = pool_strdup(p, s ? s : "");
-    free(s);
-    return r;
+    s = pool_json_dumps(p, v, JSON_COMPACT | JSON_ENCODE_ANY);
+    return s ? s : "";
 }
 
 static int
@@ -293,7 +284,6 @@ wf_demand_create(pool_t *p, en_err_t *err, const principal_t *who,
     int             version;
     json_t         *c, *actor, *timers;
     json_error_t    je;
-    char           *text;
     const char     *v[1], *tj;
     PGresult       *res;
     int             rc;
@@ -305,8 +295,7 @@ wf_demand_create(pool_t *p, en_err_t *err, const principal_t *who,
         return err->code;
     if ((rc = wf_may_start(p, err, who, def)) != EN_OK)
         return rc;
-    c = json_object();
-    pool_on_free(p, jdecref, c);
+    c = pool_json(p, json_object());
     json_object_set_new(c, "workflow", json_string(workflow_key));
     json_object_set_new(c, "version", json_integer(version));
     json_object_set_new(c, "state", json_string(def->initial->id));
@@ -329,9 +318,7 @@ wf_demand_create(pool_t *p, en_err_t *err, const principal_t *who,
     tj = wf_timers_json(p, def->initial, time(NULL));
     timers = json_loads(tj, 0, &je);
     json_object_set_new(c, "timers", timers ? timers : json_array());
-    text = json_dumps(c, JSON_COMPACT);
-    v[0] = pool_strdup(p, text);
-    free(text);
+    v[0] = pool_json_dumps(p, c, JSON_COMPACT);
     res = db_exec(p, err, "SELECT wf_create($1::jsonb)::text", 1, v);
     if (res == NULL)
         return err->code;

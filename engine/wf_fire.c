@@ -38,6 +38,7 @@
 #include "field.h"
 #include "log.h"
 #include "metrics.h"
+#include "pool_json.h"
 #include "wf_store.h"
 
 #define WF_COMMENT_MAX 5000         /* characters */
@@ -67,12 +68,6 @@ wf_due_iso(pool_t *p, time_t now, const wf_duration_t *d)
     return wf_time_iso(p, wf_duration_add(now, d));
 }
 
-static void
-jdecref(void *j)
-{
-    json_decref(j);
-}
-
 static json_t *
 timers_array(pool_t *p, const wf_state_t *s, time_t now)
 {
@@ -96,13 +91,10 @@ timers_array(pool_t *p, const wf_state_t *s, time_t now)
 const char *
 wf_timers_json(pool_t *p, const wf_state_t *s, time_t now)
 {
-    json_t     *a = timers_array(p, s, now);
-    char       *text = json_dumps(a, JSON_COMPACT);
-    const char *r = pool_strdup(p, text ? text : "[]");
+    const char *text = pool_json_dumps(p, pool_json(p, timers_array(p, s, now)),
+                                       JSON_COMPACT);
 
-    free(text);
-    json_decref(a);
-    return r;
+    return text ? text : "[]";
 }
 
 /* --- input ------------------------------------------------------------------- */
@@ -384,7 +376,7 @@ check_init(check_t *c, pool_t *p, const wf_demand_t *d, const wf_input_t *in)
     c->unset = json_array();
     c->files = json_array();
     c->norm = json_object();
-    pool_on_free(p, jdecref, c->norm);
+    pool_json(p, c->norm);
 }
 
 /* --- guards ------------------------------------------------------------------- */
@@ -762,7 +754,6 @@ wf_fire_loaded(pool_t *p, en_err_t *err, const principal_t *who, const wf_demand
     check_t                c;
     json_t                *change, *effects, *answer;
     json_error_t           je;
-    char                  *text;
     int                    lengths[2] = { 0, 0 }, formats[2] = { 0, 1 }, rc;
     size_t                 i;
     PGresult              *res;
@@ -800,9 +791,9 @@ wf_fire_loaded(pool_t *p, en_err_t *err, const principal_t *who, const wf_demand
         return rc;
     /* 3. guards, 4. input */
     check_init(&c, p, d, in);
-    pool_on_free(p, jdecref, c.set);
-    pool_on_free(p, jdecref, c.unset);
-    pool_on_free(p, jdecref, c.files);
+    pool_json(p, c.set);
+    pool_json(p, c.unset);
+    pool_json(p, c.files);
     normalise_all(&c, demand_form(def, t, s));
     if ((rc = guards_hold(p, err, &c, who, def, t, s)) != EN_OK)
         return rc;
@@ -839,7 +830,7 @@ wf_fire_loaded(pool_t *p, en_err_t *err, const principal_t *who, const wf_demand
 
     /* the change, as one document */
     change = json_object();
-    pool_on_free(p, jdecref, change);
+    pool_json(p, change);
     json_object_set_new(change, "demand", json_string(d->id));
     json_object_set_new(change, "version", json_integer(d->version));
     json_object_set_new(change, "from", json_string(d->state));
@@ -864,9 +855,7 @@ wf_fire_loaded(pool_t *p, en_err_t *err, const principal_t *who, const wf_demand
         json_object_set_new(change, "timers", timers_array(p, t->to, time(NULL)));
     json_object_set_new(change, "mails", mails_json(who, def, d, t, comment));
     json_object_set_new(change, "effects", effects);
-    text = json_dumps(change, JSON_COMPACT);
-    params[0] = pool_strdup(p, text);
-    free(text);
+    params[0] = pool_json_dumps(p, change, JSON_COMPACT);
     params[1] = NULL;
     if (c.nfiles > 0)
         params[1] = bytea_array(p, c.file_list, c.nfiles, &lengths[1]);
@@ -883,7 +872,7 @@ wf_fire_loaded(pool_t *p, en_err_t *err, const principal_t *who, const wf_demand
     answer = json_loads(db_val(res, 0, 0), 0, &je);
     if (answer == NULL)
         return en_set(err, EN_INTERNAL, "err.internal", "wf_apply gave no answer");
-    pool_on_free(p, jdecref, answer);
+    pool_json(p, answer);
     status = json_string_value(json_object_get(answer, "status"));
     if (status == NULL || !strcmp(status, "notfound"))
         return en_set(err, EN_NOTFOUND, "err.notfound", "no such demand");
@@ -938,7 +927,6 @@ wf_save(pool_t *p, en_err_t *err, const principal_t *who, const char *demand_id,
     check_t           c;
     json_t           *change, *answer;
     json_error_t      je;
-    char             *text;
     const char       *params[2], *status;
     int               lengths[2] = { 0, 0 }, formats[2] = { 0, 1 }, rc;
     size_t            i;
@@ -969,9 +957,9 @@ wf_save(pool_t *p, en_err_t *err, const principal_t *who, const char *demand_id,
     if ((rc = authz_check(p, err, who, AZ_FIRE_TRANSITION, d->id, "owner")) != EN_OK)
         return rc;
     check_init(&c, p, d, in);
-    pool_on_free(p, jdecref, c.set);
-    pool_on_free(p, jdecref, c.unset);
-    pool_on_free(p, jdecref, c.files);
+    pool_json(p, c.set);
+    pool_json(p, c.unset);
+    pool_json(p, c.files);
     normalise_all(&c, s->form);
     check_pages(&c, s->form, s->pages, s->n_pages, 0);
     if (c.nerrors > 0) {
@@ -981,7 +969,7 @@ wf_save(pool_t *p, en_err_t *err, const principal_t *who, const char *demand_id,
                       "%d field(s) to correct", c.nerrors);
     }
     change = json_object();
-    pool_on_free(p, jdecref, change);
+    pool_json(p, change);
     json_object_set_new(change, "demand", json_string(d->id));
     json_object_set_new(change, "version", json_integer(d->version));
     json_object_set(change, "set", c.set);
@@ -992,9 +980,7 @@ wf_save(pool_t *p, en_err_t *err, const principal_t *who, const char *demand_id,
         if (s->timers[i]->purge)
             json_object_set_new(change, "purge_due", json_string(
                 wf_due_iso(p, time(NULL), &s->timers[i]->after)));
-    text = json_dumps(change, JSON_COMPACT);
-    params[0] = pool_strdup(p, text);
-    free(text);
+    params[0] = pool_json_dumps(p, change, JSON_COMPACT);
     params[1] = c.nfiles > 0 ? bytea_array(p, c.file_list, c.nfiles, &lengths[1]) : NULL;
     res = db_exec_bin(p, err, "SELECT wf_save($1::jsonb, $2::bytea[])::text", 2, params,
                       lengths, formats);
@@ -1003,7 +989,7 @@ wf_save(pool_t *p, en_err_t *err, const principal_t *who, const char *demand_id,
     answer = json_loads(db_val(res, 0, 0), 0, &je);
     if (answer == NULL)
         return en_set(err, EN_INTERNAL, "err.internal", "wf_save gave no answer");
-    pool_on_free(p, jdecref, answer);
+    pool_json(p, answer);
     status = json_string_value(json_object_get(answer, "status"));
     if (status == NULL || !strcmp(status, "notfound"))
         return en_set(err, EN_NOTFOUND, "err.notfound", "no such demand");

@@ -19,6 +19,7 @@
 #include "db.h"
 #include "log.h"
 #include "mailer.h"
+#include "util_file.h"
 #include "wf_check.h"
 #include "xml_safe.h"
 
@@ -35,6 +36,7 @@ typedef struct store_entry {
     char               *key;
     int                 version;
     const wf_def_t     *def;       /* NULL: the version does not load */
+    pool_t             *pool;      /* def's own pool, for the process's life */
     const char         *failure;   /* when def is NULL: why (the detail) */
     struct store_entry *next;
 } store_entry_t;
@@ -50,41 +52,6 @@ static store_entry_t   *store_defs;
 static current_entry_t *store_current;
 
 /* --- publishing ------------------------------------------------------------ */
-
-static char *
-read_file(pool_t *p, const char *path, size_t *len, en_err_t *err)
-{
-    FILE *f = fopen(path, "rb");
-    char *data;
-    long  n;
-
-    if (f == NULL) {
-        en_set(err, EN_NOTFOUND, "err.wf.read", "%s:0: cannot open: %s", path,
-               strerror(errno));
-        return NULL;
-    }
-    if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
-        fclose(f);
-        en_set(err, EN_INTERNAL, "err.wf.read", "%s:0: cannot read", path);
-        return NULL;
-    }
-    if (n > STORE_MAX_FILE) {
-        fclose(f);
-        en_set(err, EN_TOOLARGE, "err.wf.read", "%s:0: larger than %d bytes", path,
-               STORE_MAX_FILE);
-        return NULL;
-    }
-    data = pool_alloc(p, (size_t) n + 1);
-    if (fread(data, 1, (size_t) n, f) != (size_t) n) {
-        fclose(f);
-        en_set(err, EN_INTERNAL, "err.wf.read", "%s:0: cannot read", path);
-        return NULL;
-    }
-    fclose(f);
-    data[n] = '\0';
-    *len = (size_t) n;
-    return data;
-}
 
 /* The text column needs UTF-8 without NUL. */
 static int
@@ -192,7 +159,7 @@ publish_one(pool_t *p, report_t *rep, const char *path, char **seen_keys, int ns
     int             i, rc;
 
     en_clear(&err);
-    if ((data = read_file(p, path, &len, &err)) == NULL) {
+    if (util_read_file(p, path, STORE_MAX_FILE, &data, &len, &err) != EN_OK) {
         refuse(rep, path, err.msg);
         return -1;
     }
@@ -417,6 +384,7 @@ wf_store_get(en_err_t *err, const char *key, int version)
     e->key = pool_strdup(store_pool, key);
     e->version = version;
     e->def = def;
+    e->pool = defpool;
     e->next = store_defs;
     store_defs = e;
     return def;

@@ -36,6 +36,7 @@
 #include "render.h"
 #include "req.h"
 #include "route.h"
+#include "util_rand.h"
 #include "xml_safe.h"
 
 #define MAX_INIT 16
@@ -63,14 +64,11 @@ static const char *
 make_request_id(pool_t *p)
 {
     unsigned char b[8];
-    FILE         *f = fopen("/dev/urandom", "rb");
-    size_t        got = 0;
 
-    if (f != NULL) {
-        got = fread(b, 1, sizeof(b), f);
-        fclose(f);
-    }
-    if (got != sizeof(b))
+    /* the id only ties a request's log lines together: without randomness
+     * it is all zeros, and whatever needs secrets (sessions) fails on its
+     * own error */
+    if (util_random(b, sizeof(b), NULL) != EN_OK)
         memset(b, 0, sizeof(b));
     return pool_printf(p, "%02x%02x%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2],
                        b[3], b[4], b[5], b[6], b[7]);

@@ -14,6 +14,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util_file.h"
+
+#define XML_SAFE_MAX_FILE (64 * 1024 * 1024)   /* one XML file read whole */
+
 static xmlParserInputPtr
 refuse_entity_loader(const char *url, const char *id, xmlParserCtxtPtr ctxt)
 {
@@ -127,32 +131,10 @@ xml_safe_read_memory(pool_t *p, const char *data, size_t len,
 xmlDocPtr
 xml_safe_read_file(pool_t *p, const char *path, en_err_t *err)
 {
-    FILE  *f = fopen(path, "rb");
     char  *data;
-    long   size;
-    size_t got;
+    size_t len;
 
-    if (f == NULL) {
-        en_set(err, EN_NOTFOUND, "err.xml", "%s:0: cannot open: %s", path, strerror(errno));
+    if (util_read_file(p, path, XML_SAFE_MAX_FILE, &data, &len, err) != EN_OK)
         return NULL;
-    }
-    if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0
-        || fseek(f, 0, SEEK_SET) != 0) {
-        fclose(f);
-        en_set(err, EN_BADINPUT, "err.xml", "%s:0: cannot read", path);
-        return NULL;
-    }
-    if (size > 64L * 1024 * 1024) {
-        fclose(f);
-        en_set(err, EN_TOOLARGE, "err.xml", "%s:0: file too large", path);
-        return NULL;
-    }
-    data = pool_alloc(p, (size_t) size + 1);
-    got = fread(data, 1, (size_t) size, f);
-    fclose(f);
-    if (got != (size_t) size) {
-        en_set(err, EN_BADINPUT, "err.xml", "%s:0: short read", path);
-        return NULL;
-    }
-    return xml_safe_read_memory(p, data, got, path, err);
+    return xml_safe_read_memory(p, data, len, path, err);
 }

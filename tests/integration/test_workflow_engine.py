@@ -8,7 +8,7 @@ calls the very C entry points the pages will call (wf_demand_create,
 wf_fire, wf_save) for a named person and space, with the real
 authorisation (authz_check -> authz_may), the real field validation and
 the one wf_apply() transaction.  Timers are fired by `guichet scheduler`
-processes (the same scheduler_main / scheduler_run the master's child
+processes (the same bgjob loop and scheduler_job the master's child
 runs) and by the engine's own scheduler child; mail goes out through the
 engine's mailer child to aiosmtpd.  Reload is the master's SIGHUP.
 
