@@ -6,11 +6,12 @@
  * Owns: how a field of a workflow form becomes the <field> element the
  * stylesheets (xslt/form.xsl) turn into a labelled, described input; how
  * stored, normalised values (money in cents, ISO dates) are shown back the
- * way people type them in Switzerland; the shown-when conditions as the
- * pages judge them (the same rule as engine/wf_fire.c: what was posted,
- * normalised, else what is stored); and the one batched authz_may() call a
- * page makes to know which buttons to show.  Does not write anything, and
- * decides no access: actions are checked again where they happen.
+ * way people type them in Switzerland; which value a shown-when condition
+ * looks at on a page (what was posted, normalised, else what is stored;
+ * the matching itself is engine/wf_cond.c's, the runtime's own); and the
+ * one batched authz_may() call a page makes to know which buttons to
+ * show.  Does not write anything, and decides no access: actions are
+ * checked again where they happen.
  */
 #include "demand_view.h"
 
@@ -24,6 +25,7 @@
 #include "log.h"
 #include "render.h"
 #include "session.h"
+#include "wf_cond.h"
 #include "wf_store.h"
 
 /* --- small things --------------------------------------------------------- */
@@ -279,39 +281,17 @@ form_field(const wf_form_t *form, const char *name)
 int
 dv_cond_holds(req_t *r, const wf_cond_t *c, const wf_demand_t *d, const kv_t *posted)
 {
-    const char *v = NULL, *line, *nl;
-    size_t      i;
-    int         match = 0;
+    const char *v = NULL;
 
     if (c == NULL || c->text == NULL || c->field_name == NULL)
         return 1;
-    if (c->field != NULL && posted != NULL
-        && (v = dv_posted(r, posted, c->field)) != NULL && c->field->type >= 0
-        && c->field->type != FIELD_FILE) {
-        field_rules_t  rules = c->field->rules;
-        field_result_t res;
-
-        rules.required = 0;
-        res = field_validate(r->pool, (field_type_t) c->field->type, &rules, v);
-        if (res.key == NULL)
-            v = res.value;
-    }
+    /* what was posted, normalised as the engine does (wf_input.c), else
+     * what is stored; the match itself is wf_cond.c's, the engine's */
+    if (c->field != NULL && posted != NULL && (v = dv_posted(r, posted, c->field)) != NULL)
+        v = wf_cond_normal(r->pool, c->field, v);
     if (v == NULL)
         v = wf_demand_field(r->pool, d, c->field_name);
-    if (v == NULL)
-        v = "";
-    for (line = v; line != NULL && !match; line = nl ? nl + 1 : NULL) {
-        size_t n;
-
-        nl = strchr(line, '\n');
-        n = nl ? (size_t) (nl - line) : strlen(line);
-        for (i = 0; i < c->n_values && !match; i++)
-            if (strlen(c->values[i]) == n && !strncmp(c->values[i], line, n))
-                match = 1;
-        if (*v == '\0')
-            break;
-    }
-    return c->negate ? !match : match;
+    return wf_cond_match(c, v);
 }
 
 int

@@ -58,6 +58,11 @@ field_result_t field_validate(pool_t *p, field_type_t t,
 field_result_t field_validate_file(pool_t *p, const field_rules_t *rules,
                                    const unsigned char *data, size_t len);
 
+/* Whether s is valid UTF-8 (RFC 3629: no overlong forms, surrogates or
+ * truncated sequences); 0 for NULL.  Every text a person sends passes
+ * here or is refused, never dropped. */
+int field_utf8_ok(const char *s);
+
 /* The check-digit algorithms, exposed for reuse and tests. */
 int field_avs13_ok(const char *digits13);    /* 13 digits, EAN-13 */
 int field_ide_ok(const char *digits9);       /* 9 digits, mod 11 */

@@ -11,9 +11,10 @@
  *      demand, role) for each role of the transition's by= list; the
  *      system only where by= names "system" (EN_FORBIDDEN otherwise);
  *   3. the guards (EN_FORBIDDEN with the guard's message key);
- *   4. the input: every field of the transition's form pages through
- *      field_validate / field_validate_file, the comment and attachments
- *      (EN_BADINPUT with one message key per field in result->errors);
+ *   4. the input (wf_input.c): every field of the transition's form pages
+ *      through field_validate / field_validate_file, the comment and
+ *      attachments, every text valid UTF-8 (EN_BADINPUT with one message
+ *      key per field in result->errors);
  * then applies it in ONE round trip (SELECT wf_apply($1::jsonb, $2::bytea[]),
  * one transaction): the demand updated WHERE its version still matches,
  * the event appended, uploaded files stored, the side effects run, the old
@@ -29,21 +30,7 @@
 #include "req.h"
 #include "wf_def.h"
 #include "wf_demand.h"
-
-/* What the actor submitted with the transition. */
-typedef struct {
-    const kv_t     *form;              /* field name -> typed value */
-    const upload_t *uploads;           /* file fields and attachments */
-    const char     *comment;           /* NULL or text */
-    int             expected_version;  /* the version the user saw; 0: any */
-} wf_input_t;
-
-/* One refused field: show msg_key (with arg) next to field. */
-typedef struct {
-    const char *field;      /* field name, attachment name or "comment" */
-    const char *key;        /* catalogue key, e.g. "field.required" */
-    const char *arg;        /* argument of the message, or NULL */
-} wf_field_error_t;
+#include "wf_input.h"   /* wf_input_t, wf_field_error_t */
 
 typedef struct {
     /* on EN_OK */
