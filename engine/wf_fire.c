@@ -49,24 +49,6 @@
  * is written. */
 static const char *const implemented_effects[] = { NULL };
 
-/* --- time ------------------------------------------------------------------- */
-
-const char *
-wf_time_iso(pool_t *p, time_t t)
-{
-    struct tm tm;
-
-    gmtime_r(&t, &tm);
-    return pool_printf(p, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
-                       tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-}
-
-const char *
-wf_due_iso(pool_t *p, time_t now, const wf_duration_t *d)
-{
-    return wf_time_iso(p, wf_duration_add(now, d));
-}
-
 static void
 jdecref(void *j)
 {

@@ -78,11 +78,7 @@ const char *wf_people_roles(pool_t *p, const wf_transition_t *t);
 
 /* --- pure parts, unit-tested ------------------------------------------- */
 
-/* now + d (wf_duration_add: calendar months and days in local civil time,
- * then seconds) as "2026-11-23T08:53:48Z", what timers.due_at stores. */
-const char *wf_due_iso(pool_t *p, time_t now, const wf_duration_t *d);
-/* "2026-11-23T08:53:48Z" */
-const char *wf_time_iso(pool_t *p, time_t t);
+/* wf_due_iso() and wf_time_iso() are wf_time.h's. */
 
 /* The definition's timers running in state s, as the JSON array wf_apply
  * and wf_create take ([{name, action, transition, due}]), due from now. */
