@@ -12,6 +12,7 @@
 
 #include <string.h>
 
+#include "en_assert.h"
 #include "field.h"
 
 int
@@ -21,7 +22,7 @@ wf_cond_match(const wf_cond_t *c, const char *value)
     size_t      i;
     int         match = 0;
 
-    if (c == NULL || c->text == NULL || c->field_name == NULL)
+    if (c == NULL || c->text == NULL || NEVER(c->field_name == NULL))
         return 1;
     if (value == NULL)
         value = "";

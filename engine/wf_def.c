@@ -28,6 +28,7 @@
 #include <libxml/parser.h>
 
 #include "authz.h"
+#include "en_assert.h"
 #include "en_err.h"
 #include "wf_check.h"
 #include "xml_safe.h"
@@ -94,7 +95,7 @@ static const char *const wf_bucket_names[WF_BUCKET__COUNT] = {
 const char *
 wf_bucket_name(wf_bucket_t b)
 {
-    return (int) b >= 0 && b < WF_BUCKET__COUNT ? wf_bucket_names[b] : NULL;
+    return ALWAYS((int) b >= 0 && b < WF_BUCKET__COUNT) ? wf_bucket_names[b] : NULL;
 }
 
 int
@@ -1639,6 +1640,8 @@ wf_load_memory(pool_t *p, const char *data, size_t len, const char *name,
         return EN_INTERNAL;
     if (diags->errors > errors0)
         return EN_BADINPUT;
+    /* loaded without an error: every promise of wf_def.h holds */
+    assert(wf_def_sound(def));
     *out = def;
     return EN_OK;
 }
@@ -1781,4 +1784,82 @@ wf_transition_allows(const wf_transition_t *t, wf_actor_kind_t k,
             return 1;
     }
     return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* the promises of a loaded definition                                 */
+/* ------------------------------------------------------------------ */
+
+static int
+wf_cond_sound(const wf_cond_t *c)
+{
+    return c->text == NULL || (c->field_name != NULL && c->field != NULL);
+}
+
+static int
+wf_pages_sound(wf_page_t *const *pages, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (pages == NULL || pages[i] == NULL)
+            return 0;
+    return 1;
+}
+
+int
+wf_def_sound(const wf_def_t *d)
+{
+    size_t i, j, k;
+
+    if (d == NULL || d->initial == NULL)
+        return 0;
+    for (i = 0; i < d->n_forms; i++)
+        for (j = 0; j < d->forms[i].n_pages; j++) {
+            const wf_page_t *pg = &d->forms[i].pages[j];
+
+            if (pg->form != &d->forms[i] || !wf_cond_sound(&pg->shown_when))
+                return 0;
+            for (k = 0; k < pg->n_fields; k++) {
+                const wf_field_t *f = &pg->fields[k];
+
+                if (f->type < 0 || f->type >= FIELD__COUNT || f->page != pg
+                    || !wf_cond_sound(&f->shown_when) || !wf_cond_sound(&f->required_when))
+                    return 0;
+            }
+        }
+    for (i = 0; i < d->n_states; i++) {
+        const wf_state_t *s = &d->states[i];
+
+        if (s->id == NULL || (int) s->bucket < 0 || s->bucket >= WF_BUCKET__COUNT
+            || (s->form_id != NULL && s->form == NULL)
+            || !wf_pages_sound(s->pages, s->n_pages))
+            return 0;
+        for (j = 0; j < s->n_out; j++)
+            if (s->out[j] == NULL)
+                return 0;
+        for (j = 0; j < s->n_timers; j++)
+            if (s->timers[j] == NULL)
+                return 0;
+    }
+    for (i = 0; i < d->n_transitions; i++) {
+        const wf_transition_t *t = &d->transitions[i];
+
+        if (t->id == NULL || t->to == NULL || (t->form_id != NULL && t->form == NULL)
+            || !wf_pages_sound(t->pages, t->n_pages))
+            return 0;
+        for (j = 0; j < t->n_from_states; j++)
+            if (t->from == NULL || t->from[j] == NULL)
+                return 0;
+        for (j = 0; j < t->n_guards; j++)
+            if (t->guards[j].kind == WF_GUARD_FIELD && t->guards[j].field == NULL)
+                return 0;
+    }
+    for (i = 0; i < d->n_timers; i++) {
+        const wf_timer_t *tm = &d->timers[i];
+
+        if (tm->in == NULL || (!tm->purge && tm->fire == NULL))
+            return 0;
+    }
+    return 1;
 }

@@ -376,6 +376,15 @@ int              wf_transition_leaves(const wf_transition_t *t,
 /* The transition with id leaving s, or NULL: what a handler asks when a
  * user posts "fire transition X" on a demand in state s. */
 wf_transition_t *wf_transition_from(const wf_state_t *s, const char *id);
+/* Whether d keeps the promises of a definition that loaded without
+ * errors (the header's "never NULL where the language requires it"): an
+ * initial state; every state's bucket set and its form, pages, outgoing
+ * transitions and timers resolved; every transition's from and to states,
+ * form and pages; every field's type known and every condition's field
+ * resolved; every timer's state and, unless a purge, its transition.  1
+ * when they hold.  The loaders assert it (en_assert.h); the runtime relies
+ * on it where it reads those pointers. */
+int              wf_def_sound(const wf_def_t *d);
 /* Whether actor kind k (with group, for agents and third parties) may
  * fire t according to its by list. */
 int              wf_transition_allows(const wf_transition_t *t,

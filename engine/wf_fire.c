@@ -35,6 +35,7 @@
 
 #include "authz.h"
 #include "db.h"
+#include "en_assert.h"
 #include "field.h"
 #include "log.h"
 #include "metrics.h"
@@ -67,7 +68,7 @@ timers_array(pool_t *p, const wf_state_t *s, time_t now)
 
         json_object_set_new(o, "name", json_string(t->id ? t->id : ""));
         json_object_set_new(o, "action", json_string(t->purge ? "purge" : "fire"));
-        json_object_set_new(o, "transition", t->purge || t->fire_id == NULL
+        json_object_set_new(o, "transition", t->purge || NEVER(t->fire_id == NULL)
                                              ? json_null() : json_string(t->fire_id));
         json_object_set_new(o, "due", json_string(wf_due_iso(p, now, &t->after)));
         json_array_append_new(a, o);
@@ -462,6 +463,8 @@ wf_fire_loaded(pool_t *p, en_err_t *err, const wf_who_t *who, const wf_demand_t 
             return rc;
         return en_set(err, EN_NOTFOUND, "wf.transition.unknown", "no such step: %s", tid);
     }
+    if (NEVER(t->to == NULL))           /* linked by wf_check_def */
+        return en_set(err, EN_INTERNAL, "err.internal", "step %s leads nowhere", tid);
     if ((s = wf_state_find(def, d->state)) == NULL)
         return en_set(err, EN_INTERNAL, "err.internal", "demand %s in unknown state %s",
                       d->reference, d->state);

@@ -15,6 +15,7 @@
 
 #include <string.h>
 
+#include "en_assert.h"
 #include "field.h"
 #include "wf_cond.h"
 
@@ -227,7 +228,7 @@ check_field(wf_input_check_t *c, const wf_field_t *f, int shown, int full)
             add_error(c, f->name, "field.required", NULL);
         return;
     }
-    if (f->type < 0) {
+    if (NEVER(f->type < 0)) {      /* a loaded definition knows every type */
         add_error(c, f->name, "wf.field.unknown_type", f->type_name);
         return;
     }
