@@ -444,6 +444,17 @@ def test_carla_completes_agnes_decides_carla_reads(stack, agnes, carla):
     assert r.status == 422, r
     assert "obligatoire" in error_next_to(r.text, "t-decide-decision")
     assert re.search(r'value="granted" checked', r.text)
+    # the letter's name and the amount must be UTF-8: refused by each, not a
+    # 500 and not a decision without its letter (regression)
+    before = fingerprint(stack)
+    r = multipart(agnes, f"/demands/{demand}/fire/decide",
+                  {"csrf": agnes.token, "version": str(v), "outcome": "granted",
+                   "amount-granted": b"4000\xff"},
+                  {"decision": (b"d\xe9cision.pdf", PDF, "application/pdf")})
+    assert r.status == 422, r
+    assert "caractères illisibles" in error_next_to(r.text, "t-decide-decision")
+    assert "caractères illisibles" in error_next_to(r.text, "t-decide-amount-granted")
+    assert fingerprint(stack) == before and state_of(stack, demand) == "in-review"
     r = fire(agnes, demand, "decide", {"outcome": "granted", "amount-granted": "4000"},
              files={"decision": ("décision.pdf", PDF, "application/pdf")}, version=v)
     assert r.status == 303, r
