@@ -48,7 +48,9 @@ wf_cond_normal(pool_t *p, const wf_field_t *f, const char *text)
     field_rules_t  rules;
     field_result_t res;
 
-    if (f == NULL || text == NULL || f->type < 0 || f->type == FIELD_FILE)
+    if (text == NULL || !field_utf8_ok(text))
+        return NULL;
+    if (f == NULL || f->type < 0 || f->type == FIELD_FILE)
         return text;
     rules = f->rules;
     rules.required = 0;

@@ -24,7 +24,9 @@ int wf_cond_match(const wf_cond_t *c, const char *value);
 
 /* What a condition compares for field f when the user sent text: the
  * value field_validate normalises it to (required-ness aside: "Oui" is
- * "yes"), or text itself when it is not valid.  Lives in p or is text. */
+ * "yes"), or text itself when it is not valid for the field.  NULL when
+ * text is NULL or not UTF-8: the condition then looks at what is stored
+ * (the field itself is refused, "field.utf8").  Lives in p or is text. */
 const char *wf_cond_normal(pool_t *p, const wf_field_t *f, const char *text);
 
 #endif

@@ -120,9 +120,9 @@ wf_input_normalise(wf_input_check_t *c, const wf_form_t *form)
                 continue;
             /* a value that is not UTF-8 is refused by its field's check
              * (wf_input_pages); conditions then see the stored one */
-            if (!field_utf8_ok(t))
+            if ((t = wf_cond_normal(c->p, f, t)) == NULL)
                 continue;
-            if (wf_json_set(c->norm, f->name, json_string(wf_cond_normal(c->p, f, t))) != 0)
+            if (wf_json_set(c->norm, f->name, json_string(t)) != 0)
                 c->json_failed = 1;
         }
 }

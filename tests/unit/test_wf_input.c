@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "demand_view.h"
 #include "pool.h"
 #include "req.h"
 #include "wf_cond.h"
@@ -135,8 +136,10 @@ test_cond_normal_and_subsidy_conditions(void **state)
     assert_true(wf_cond_match(&amount->shown_when,
                               wf_cond_normal(fx->p, outcome, " partly-granted")));
     assert_false(wf_cond_match(&amount->shown_when, wf_cond_normal(fx->p, outcome, "refused")));
-    /* what does not validate is compared as sent */
+    /* what does not validate is compared as sent; what is not UTF-8 is
+     * not compared at all (the stored value is) */
     assert_string_equal(wf_cond_normal(fx->p, outcome, "peut-être"), "peut-être");
+    assert_null(wf_cond_normal(fx->p, outcome, "granted\xff"));
     assert_string_equal(wf_cond_normal(fx->p, amount, "1'200.50"), "120050");
     assert_null(wf_cond_normal(fx->p, amount, NULL));
 }
@@ -298,6 +301,55 @@ test_page_save_values(void **state)
     assert_false(wf_input_cond(&c, &wf_def_field_find(fx->def, "discipline-other")->shown_when));
 }
 
+/* The page (demand_view.c) and the runtime (wf_input.c) judge a
+ * shown-when alike on the same posted and stored values: a page never
+ * hides a field the server requires, nor shows one it ignores. */
+static void
+test_page_and_runtime_agree(void **state)
+{
+    fx_t             *fx = *state;
+    const wf_state_t *s = wf_state_find(fx->def, "draft");
+    const wf_cond_t  *c = &wf_def_field_find(fx->def, "discipline-other")->shown_when;
+    static const char *const stored[] = {
+        "{}", "{\"discipline\":\"other\"}", "{\"discipline\":\"music\"}", NULL
+    };
+    /* NULL: not posted */
+    static const char *const posted[] = {
+        NULL, "other", " other ", "music", "", "Other", "autre", "\xff", NULL
+    };
+    req_t            *r = pool_calloc(fx->p, sizeof(*r));
+    size_t            i, j;
+    int               shown = 0, hidden = 0;
+
+    r->pool = fx->p;
+    r->lang = "fr";
+    for (i = 0; stored[i] != NULL; i++)
+        for (j = 0; j < sizeof(posted) / sizeof(posted[0]); j++) {
+            wf_demand_t      *d = demand(fx->p, "draft", stored[i]);
+            kv_t             *form = NULL;
+            wf_input_t        in;
+            wf_input_check_t  ck;
+            int               page, runtime;
+
+            if (j > 0 && posted[j] == NULL)
+                break;
+            if (posted[j] != NULL)
+                kv_add(fx->p, &form, "discipline", posted[j]);
+            memset(&in, 0, sizeof(in));
+            in.form = form;
+            wf_input_init(&ck, fx->p, d, &in);
+            wf_input_normalise(&ck, s->form);
+            runtime = wf_input_cond(&ck, c);
+            page = dv_cond_holds(r, c, d, form);
+            if (page != runtime)
+                fail_msg("stored %s, posted \"%s\": page %d, runtime %d", stored[i],
+                         posted[j] ? posted[j] : "(none)", page, runtime);
+            shown += runtime;
+            hidden += !runtime;
+        }
+    assert_true(shown > 0 && hidden > 0);
+}
+
 int
 main(void)
 {
@@ -308,6 +360,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_decision_input, setup, teardown),
         cmocka_unit_test_setup_teardown(test_comment, setup, teardown),
         cmocka_unit_test_setup_teardown(test_page_save_values, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_page_and_runtime_agree, setup, teardown),
     };
 
     xml_safe_init();
