@@ -51,6 +51,20 @@ add_error(wf_input_check_t *c, const char *field, const char *key, const char *a
     c->nerrors++;
 }
 
+/* Whether field was already refused: a form-complete guard and the
+ * transition's own pages both validate it, and the page should say once
+ * what to correct. */
+static int
+has_error(const wf_input_check_t *c, const char *field)
+{
+    int i;
+
+    for (i = 0; i < c->nerrors; i++)
+        if (!strcmp(c->errors[i].field, field))
+            return 1;
+    return 0;
+}
+
 /* The submitted text of a field: its one value, or for a multiple choice
  * every value sent under that name, one a line (field.c's convention).
  * NULL when the field was not sent at all. */
@@ -206,7 +220,7 @@ check_field(wf_input_check_t *c, const wf_field_t *f, int shown, int full)
     field_result_t res;
     const char    *t;
 
-    if (json_object_get(c->set, f->name) != NULL)
+    if (json_object_get(c->set, f->name) != NULL || has_error(c, f->name))
         return;                       /* on two validated pages: once */
     if (!shown) {
         /* a hidden field keeps no stale value */

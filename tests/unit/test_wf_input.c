@@ -172,6 +172,8 @@ test_decision_input(void **state)
     wf_input_pages(&c, t->form, t->pages, t->n_pages, 1);
     assert_null(wf_input_comment(&c, t->comment, NULL));
     wf_input_attachments(&c, t);
+    /* checked twice (a form-complete guard, then the step's pages): said once */
+    wf_input_pages(&c, t->form, t->pages, t->n_pages, 1);
     assert_int_equal(wf_input_verdict(&c, &err, &errs, &n), EN_BADINPUT);
     assert_int_equal(n, 2);
     assert_string_equal(error_key(errs, n, "amount-granted"), "field.money.decimals");
