@@ -15,6 +15,7 @@
 
 #include "cfg.h"
 #include "en_err.h"
+#include "kv.h"
 #include "pool.h"
 
 /* Bounds on what a client may send; past them the request is refused. */
@@ -23,22 +24,6 @@
 #define REQ_MAX_NAME       256
 #define REQ_MAX_FIELD      (1024 * 1024)   /* one non-file form value */
 #define REQ_MAX_PARTS      64
-
-typedef struct kv {
-    const char *name;
-    const char *value;        /* NUL-terminated; no NUL inside */
-    size_t      len;
-    struct kv  *next;
-} kv_t;
-
-typedef struct upload {
-    const char          *field;
-    const char          *filename;      /* as sent; never trusted */
-    const char          *content_type;  /* as sent; never trusted */
-    const unsigned char *data;
-    size_t               len;
-    struct upload       *next;
-} upload_t;
 
 struct session;    /* session.h */
 struct route;      /* route.h */
@@ -120,11 +105,6 @@ const char *req_pick_lang(const char *accept_language, const char *dflt);
 /* Percent-encodes s for a URL query or path (RFC 3986 unreserved kept,
  * and '/' too when keep_slash); lives in p. */
 const char *req_url_encode(pool_t *p, const char *s, int keep_slash);
-
-/* First value of name in a list, or NULL. */
-const char *kv_get(const kv_t *list, const char *name);
-/* Appends (name, value) to the list whose head is *head (O(n)). */
-void kv_add(pool_t *p, kv_t **head, const char *name, const char *value);
 
 /* --- request accessors ---------------------------------------------- */
 

@@ -29,8 +29,8 @@
 #include <jansson.h>
 
 #include "en_err.h"
+#include "kv.h"
 #include "pool.h"
-#include "req.h"
 #include "wf_def.h"
 #include "wf_demand.h"
 
