@@ -36,11 +36,9 @@
 #include "authz.h"
 #include "db.h"
 #include "en_assert.h"
-#include "field.h"
 #include "log.h"
 #include "metrics.h"
 #include "session.h"
-#include "wf_cond.h"
 #include "wf_input.h"
 #include "wf_store.h"
 
