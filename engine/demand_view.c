@@ -4,17 +4,17 @@
  * demand_view.h).
  *
  * Owns: how a field of a workflow form becomes the <field> element the
- * stylesheets (xslt/form.xsl) turn into a labelled, described input; how
- * stored, normalised values (money in cents, ISO dates) are shown back the
- * way people type them in Switzerland; the shown-when conditions as the
- * pages judge them (the same rule as engine/wf_fire.c: what was posted,
- * normalised, else what is stored); and the one batched authz_may() call a
- * page makes to know which buttons to show.  Does not write anything, and
- * decides no access: actions are checked again where they happen.
+ * stylesheets (xslt/form.xsl) turn into a labelled, described input; the
+ * labels of stored choices and yes/no (how money, dates and identifiers
+ * are written back is field_display's, engine/field_display.c); which value a shown-when condition
+ * looks at on a page (what was posted, normalised, else what is stored;
+ * the matching itself is engine/wf_cond.c's, the runtime's own); and the
+ * one batched authz_may() call a page makes to know which buttons to
+ * show.  Does not write anything, and decides no access: actions are
+ * checked again where they happen.
  */
 #include "demand_view.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +25,7 @@
 #include "pool_json.h"
 #include "render.h"
 #include "session.h"
+#include "wf_cond.h"
 #include "wf_store.h"
 
 /* --- small things --------------------------------------------------------- */
@@ -105,72 +106,12 @@ dv_posted(req_t *r, const kv_t *form, const wf_field_t *f)
     return found ? b.data : NULL;
 }
 
-static int
-all_digits(const char *s)
-{
-    if (s == NULL || *s == '\0')
-        return 0;
-    for (; *s; s++)
-        if (!isdigit((unsigned char) *s))
-            return 0;
-    return 1;
-}
-
-static int
-iso_date(const char *s)
-{
-    return s != NULL && strlen(s) == 10 && s[4] == '-' && s[7] == '-'
-           && isdigit((unsigned char) s[0]) && isdigit((unsigned char) s[5])
-           && isdigit((unsigned char) s[8]);
-}
-
-/* cents -> units and cents; grouped with ' when group is set */
-static const char *
-money_text(pool_t *p, const char *cents, int group)
-{
-    int         neg = *cents == '-';
-    const char *digits = neg ? cents + 1 : cents;
-    size_t      n = strlen(digits), units_len, i;
-    char        units[64], cc[4];
-    buf_t       b;
-
-    if (!all_digits(digits) || n > 40)
-        return cents;
-    if (n < 3) {
-        units_len = 1;
-        memcpy(units, "0", 2);
-        cc[0] = n == 1 ? '0' : digits[0];
-        cc[1] = digits[n - 1];
-        cc[2] = '\0';
-    } else {
-        units_len = n - 2;
-        memcpy(units, digits, units_len);
-        units[units_len] = '\0';
-        memcpy(cc, digits + units_len, 2);
-        cc[2] = '\0';
-    }
-    buf_init(&b, p);
-    if (neg)
-        buf_putc(&b, '-');
-    for (i = 0; i < units_len; i++) {
-        if (group && i > 0 && (units_len - i) % 3 == 0)
-            buf_putc(&b, '\'');
-        buf_putc(&b, units[i]);
-    }
-    buf_printf(&b, ".%s", cc);
-    return b.data;
-}
-
 const char *
 dv_input_value(pool_t *p, const wf_field_t *f, const char *stored)
 {
-    if (stored == NULL)
-        return NULL;
-    if (f->type == FIELD_MONEY)
-        return money_text(p, stored, 0);
-    if (f->type == FIELD_DATE && iso_date(stored))
-        return pool_printf(p, "%.2s.%.2s.%.4s", stored + 8, stored + 5, stored);
-    return stored;
+    if (stored == NULL || f->type < 0)
+        return stored;
+    return field_display(p, (field_type_t) f->type, stored, FIELD_SHOW_INPUT);
 }
 
 static const char *
@@ -193,11 +134,6 @@ dv_display_value(req_t *r, const wf_field_t *f, const char *stored)
     if (stored == NULL)
         return NULL;
     switch (f->type) {
-    case FIELD_MONEY:
-        return all_digits(*stored == '-' ? stored + 1 : stored)
-               ? pool_printf(r->pool, "%s CHF", money_text(r->pool, stored, 1)) : stored;
-    case FIELD_DATE:
-        return dv_input_value(r->pool, f, stored);
     case FIELD_YESNO:
         return !strcmp(stored, "yes") ? i18n_get(lang, "demand.yes")
                : !strcmp(stored, "no") ? i18n_get(lang, "demand.no") : stored;
@@ -223,26 +159,10 @@ dv_display_value(req_t *r, const wf_field_t *f, const char *stored)
         }
         return b.data;
     }
-    case FIELD_PHONE:
-        /* +41213161111 -> +41 21 316 11 11, as Swiss numbers are written */
-        if (!strncmp(stored, "+41", 3) && strlen(stored) == 12 && all_digits(stored + 1))
-            return pool_printf(r->pool, "+41 %.2s %.3s %.2s %.2s", stored + 3, stored + 5,
-                               stored + 8, stored + 10);
-        return stored;
-    case FIELD_IBAN: {
-        buf_t  b;
-        size_t i;
-
-        buf_init(&b, r->pool);
-        for (i = 0; stored[i]; i++) {
-            if (i > 0 && i % 4 == 0)
-                buf_putc(&b, ' ');
-            buf_putc(&b, stored[i]);
-        }
-        return b.data;
-    }
     default:
-        return stored;
+        /* money, dates, phone numbers, IBANs...: the field module's */
+        return f->type < 0 ? stored
+               : field_display(r->pool, (field_type_t) f->type, stored, FIELD_SHOW_TEXT);
     }
 }
 
@@ -273,39 +193,17 @@ form_field(const wf_form_t *form, const char *name)
 int
 dv_cond_holds(req_t *r, const wf_cond_t *c, const wf_demand_t *d, const kv_t *posted)
 {
-    const char *v = NULL, *line, *nl;
-    size_t      i;
-    int         match = 0;
+    const char *v = NULL;
 
     if (c == NULL || c->text == NULL || c->field_name == NULL)
         return 1;
-    if (c->field != NULL && posted != NULL
-        && (v = dv_posted(r, posted, c->field)) != NULL && c->field->type >= 0
-        && c->field->type != FIELD_FILE) {
-        field_rules_t  rules = c->field->rules;
-        field_result_t res;
-
-        rules.required = 0;
-        res = field_validate(r->pool, (field_type_t) c->field->type, &rules, v);
-        if (res.key == NULL)
-            v = res.value;
-    }
+    /* what was posted, normalised as the engine does (wf_input.c), else
+     * what is stored; the match itself is wf_cond.c's, the engine's */
+    if (c->field != NULL && posted != NULL && (v = dv_posted(r, posted, c->field)) != NULL)
+        v = wf_cond_normal(r->pool, c->field, v);
     if (v == NULL)
         v = wf_demand_field(r->pool, d, c->field_name);
-    if (v == NULL)
-        v = "";
-    for (line = v; line != NULL && !match; line = nl ? nl + 1 : NULL) {
-        size_t n;
-
-        nl = strchr(line, '\n');
-        n = nl ? (size_t) (nl - line) : strlen(line);
-        for (i = 0; i < c->n_values && !match; i++)
-            if (strlen(c->values[i]) == n && !strncmp(c->values[i], line, n))
-                match = 1;
-        if (*v == '\0')
-            break;
-    }
-    return c->negate ? !match : match;
+    return wf_cond_match(c, v);
 }
 
 int

@@ -3,8 +3,8 @@
  * demand_view.h -- what the demand pages (h_demand.c, h_agent.c) share:
  * turning a workflow definition and a demand's stored data into the XML
  * of a page (fields with their values and messages, stored values shown
- * the Swiss way, texts in the reader's language), the conditions that
- * hide a field or a page, and a batched form of the authorization
+ * the Swiss way through field_display, texts in the reader's language),
+ * the conditions that hide a field or a page (matched by wf_cond.c), and a batched form of the authorization
  * question for pages that must know, for several objects at once, what
  * the reader may do (which buttons to show).
  *
@@ -46,11 +46,12 @@ const char *dv_posted(req_t *r, const kv_t *form, const wf_field_t *f);
 
 /* A stored (normalised) value as it goes back into an input: money in
  * cents "150050" -> "1500.50", an ISO date -> "31.12.2026"; others as
- * stored.  Lives in p. */
+ * stored (field_display FIELD_SHOW_INPUT).  Lives in p. */
 const char *dv_input_value(pool_t *p, const wf_field_t *f, const char *stored);
 
-/* A stored value as a reader sees it: "1'500.50 CHF", "31.12.2026", an
- * option's label, "Oui"/"Non", an IBAN in groups of four.  Lives in p. */
+/* A stored value as a reader sees it: an option's label, "Oui"/"Non";
+ * else field_display FIELD_SHOW_TEXT ("1'500.50 CHF", "31.12.2026", an
+ * IBAN in groups of four).  Lives in p. */
 const char *dv_display_value(req_t *r, const wf_field_t *f, const char *stored);
 
 /* The document stored for a file field: its JSON {document, filename,

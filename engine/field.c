@@ -102,6 +102,12 @@ field_utf8_valid(const char *s)
     return 1;
 }
 
+int
+field_utf8_ok(const char *s)
+{
+    return s != NULL && field_utf8_valid(s);
+}
+
 size_t
 field_blank_len(const char *s)
 {

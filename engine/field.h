@@ -5,7 +5,8 @@
  * Pure functions, no I/O, no database: a value as typed by a user goes in,
  * either a normalised value comes out (stored form: money in cents, dates
  * ISO yyyy-mm-dd, AVS13 as 756.xxxx.xxxx.xx, ...) or a message key for the
- * catalogue (xslt/i18n/field.xml has its fr/de/en text).
+ * catalogue (xslt/i18n/field.xml has its fr/de/en text); and back, a
+ * stored value written for a person (field_display).
  */
 #ifndef GUICHET_FIELD_H
 #define GUICHET_FIELD_H
@@ -57,6 +58,23 @@ field_result_t field_validate(pool_t *p, field_type_t t,
  * from the content, size capped.  On success value is the MIME type. */
 field_result_t field_validate_file(pool_t *p, const field_rules_t *rules,
                                    const unsigned char *data, size_t len);
+
+/* How field_display() writes a value: back into an input, or to read. */
+typedef enum { FIELD_SHOW_INPUT = 0, FIELD_SHOW_TEXT } field_show_t;
+
+/* The inverse of field_validate(): a stored (normalised) value written the
+ * Swiss way, FIELD_SHOW_INPUT for an input ("1500.50", "31.12.2026") or
+ * FIELD_SHOW_TEXT to read ("1'500.50 CHF", "+41 21 316 11 11", an IBAN in
+ * groups of four).  For every value field_validate produced,
+ * field_validate(field_display(x)) gives x back.  A value not in the stored
+ * form is returned unchanged; NULL gives NULL.  Lives in p (or is stored).
+ * Choices and yes/no are shown with their labels by the pages. */
+const char *field_display(pool_t *p, field_type_t t, const char *stored, field_show_t how);
+
+/* Whether s is valid UTF-8 (RFC 3629: no overlong forms, surrogates or
+ * truncated sequences); 0 for NULL.  Every text a person sends passes
+ * here or is refused, never dropped. */
+int field_utf8_ok(const char *s);
 
 /* The check-digit algorithms, exposed for reuse and tests. */
 int field_avs13_ok(const char *digits13);    /* 13 digits, EAN-13 */

@@ -55,6 +55,14 @@ field_result_t field_check_ofs(pool_t *p, const field_rules_t *r,
 field_result_t field_check_iban(pool_t *p, const field_rules_t *r,
                                 const char *s);
 
+/* The Swiss way of writing numbers, shared by the messages' arguments
+ * (field_num.c) and field_display() (field_display.c):
+ * 1234567 -> "1'234'567" ('-' in front when neg), 50000000 cents ->
+ * "500'000.00 CHF", 20261231 -> "31.12.2026".  In p. */
+char *field_fmt_grouped(pool_t *p, int neg, uint64_t u);
+char *field_fmt_cents(pool_t *p, int64_t cents);
+char *field_fmt_ymd(pool_t *p, int64_t ymd);
+
 /* s without the blanks, line ends and no-break spaces around it, in p. */
 char  *field_trim(pool_t *p, const char *s);
 

@@ -7,8 +7,9 @@
  * cents with no floating point anywhere (1'200.50 is 120050, overflow is an
  * input error), and dates written jj.mm.aaaa or yyyy-mm-dd, checked against
  * the real calendar and stored as ISO.  Limits handed back as message
- * arguments are written the Swiss way: 500'000, 500'000.00 CHF, 01.01.2020.
- * Called only through field_validate() (field.c).
+ * arguments are written the Swiss way: 500'000, 500'000.00 CHF, 01.01.2020
+ * (the same writers serve field_display(), field_display.c).  Called only
+ * through field_validate() (field.c).
  */
 #include "field_int.h"
 
@@ -80,7 +81,7 @@ field_read_grouped(const char *s, int64_t *acc)
 }
 
 /* 1234567 -> "1'234'567", with a '-' in front when neg. */
-static char *
+char *
 field_fmt_grouped(pool_t *p, int neg, uint64_t u)
 {
     char   digits[24], out[40];
@@ -112,7 +113,7 @@ field_fmt_units(pool_t *p, int64_t v)
 }
 
 /* 50000000 cents -> "500'000.00 CHF". */
-static char *
+char *
 field_fmt_cents(pool_t *p, int64_t cents)
 {
     uint64_t u = field_abs(cents);
@@ -282,7 +283,8 @@ field_read_swiss(const char *s, int *y, int *m, int *d)
     return field_read_digits(s, 4, 4, y) == 4 && s[4] == '\0';
 }
 
-static char *
+/* 20261231 -> "31.12.2026". */
+char *
 field_fmt_ymd(pool_t *p, int64_t ymd)
 {
     return pool_printf(p, "%02d.%02d.%04d", (int) (ymd % 100),

@@ -3,7 +3,9 @@
  * wf_def.c -- the workflow model: parsing a definition's XML into the
  * structures of wf_def.h, and the closed vocabularies of the language (the
  * effect actions with their arguments, the guards, entity kinds, prefill
- * sources and upload types), durations, sizes, diagnostics and lookups.
+ * sources and upload types), sizes and lookups.  Diagnostics and the
+ * did-you-mean hints are wf_diag.c's; ISO-8601 durations and time
+ * arithmetic wf_time.c's.
  *
  * Owns the conversion of every attribute into its typed form, and reports
  * the values that cannot be converted (a bad duration, an unknown guard or
@@ -26,195 +28,13 @@
 #include <libxml/parser.h>
 
 #include "authz.h"
+#include "en_assert.h"
 #include "en_err.h"
 #include "util_file.h"
 #include "wf_check.h"
 #include "xml_safe.h"
 
 #define WF_MAX_FILE (64u << 20)   /* one definition file, read whole */
-
-/* ------------------------------------------------------------------ */
-/* diagnostics                                                         */
-/* ------------------------------------------------------------------ */
-
-void
-wf_diag_init(wf_diag_t *d, pool_t *p)
-{
-    memset(d, 0, sizeof(*d));
-    d->pool = p;
-}
-
-static void
-wf_diag_append(wf_diag_t *d, wf_diag_item_t *it)
-{
-    if (d->last != NULL)
-        d->last->next = it;
-    else
-        d->first = it;
-    d->last = it;
-    if (it->severity == WF_ERROR)
-        d->errors++;
-    else
-        d->warnings++;
-}
-
-void
-wf_diag_add(wf_diag_t *d, wf_severity_t sev, int from_schema,
-            const char *file, int line, const char *msg)
-{
-    wf_diag_item_t *it;
-
-    if (d == NULL)
-        return;
-    it = pool_calloc(d->pool, sizeof(*it));
-    it->file = pool_strdup(d->pool, file != NULL ? file : "input");
-    it->line = line;
-    it->severity = sev;
-    it->from_schema = from_schema;
-    it->msg = pool_strdup(d->pool, msg);
-    wf_diag_append(d, it);
-}
-
-static void
-wf_diag_vadd(wf_diag_t *d, wf_severity_t sev, const char *file, int line,
-             const char *fmt, va_list ap)
-{
-    if (d == NULL)
-        return;
-    wf_diag_add(d, sev, 0, file, line, pool_vprintf(d->pool, fmt, ap));
-}
-
-void
-wf_diag_error(wf_diag_t *d, const char *file, int line, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    wf_diag_vadd(d, WF_ERROR, file, line, fmt, ap);
-    va_end(ap);
-}
-
-void
-wf_diag_warn(wf_diag_t *d, const char *file, int line, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    wf_diag_vadd(d, WF_WARNING, file, line, fmt, ap);
-    va_end(ap);
-}
-
-static int
-wf_diag_cmp(const void *a, const void *b)
-{
-    const wf_diag_item_t *x = *(wf_diag_item_t *const *) a;
-    const wf_diag_item_t *y = *(wf_diag_item_t *const *) b;
-    int                   c = strcmp(x->file, y->file);
-
-    if (c != 0)
-        return c;
-    return (x->line > y->line) - (x->line < y->line);
-}
-
-/* The attribute a validator message "Invalid attribute NAME for ..." is
- * about, in the pool, or NULL. */
-static const char *
-wf_diag_attr(pool_t *p, const char *msg)
-{
-    const char *a = strstr(msg, "Invalid attribute ");
-
-    if (a == NULL)
-        return NULL;
-    a += strlen("Invalid attribute ");
-    return pool_strndup(p, a, strcspn(a, " "));
-}
-
-/*
- * Whether the validator's item it says less than an engine error: libxml2
- * reports a bad value as "Element state failed to validate attributes" or
- * "Invalid attribute bucket for element state", where the engine says
- * which value is wrong and what would be right.  A vague item without a
- * line goes as soon as anything more precise was said.
- */
-static int
-wf_diag_redundant(pool_t *p, wf_diag_item_t **v, size_t n,
-                  const wf_diag_item_t *it)
-{
-    const char *attr = wf_diag_attr(p, it->msg);
-    int         vague = strstr(it->msg, "failed to validate") != NULL;
-    size_t      i;
-
-    if (!it->from_schema || (!vague && attr == NULL))
-        return 0;
-    for (i = 0; i < n; i++) {
-        if (v[i]->from_schema || v[i]->severity != WF_ERROR
-            || strcmp(v[i]->file, it->file) != 0)
-            continue;
-        if (vague && (it->line == 0 || v[i]->line == it->line))
-            return 1;
-        if (attr != NULL && v[i]->line == it->line
-            && strstr(v[i]->msg, attr) != NULL)
-            return 1;
-    }
-    return 0;
-}
-
-static int
-wf_diag_repeated(wf_diag_item_t **v, size_t i)
-{
-    return i > 0 && v[i - 1]->line == v[i]->line
-        && strcmp(v[i - 1]->file, v[i]->file) == 0
-        && strcmp(v[i - 1]->msg, v[i]->msg) == 0;
-}
-
-void
-wf_diag_settle(wf_diag_t *d)
-{
-    wf_diag_item_t **v, *it;
-    size_t           n = 0, i, j;
-
-    for (it = d->first; it != NULL; it = it->next)
-        n++;
-    if (n == 0)
-        return;
-    v = pool_alloc(d->pool, n * sizeof(*v));
-    for (it = d->first, i = 0; it != NULL; it = it->next)
-        v[i++] = it;
-    /* insertion sort: stable, and lists are short */
-    for (i = 1; i < n; i++)
-        for (j = i; j > 0 && wf_diag_cmp(&v[j - 1], &v[j]) > 0; j--) {
-            it = v[j];
-            v[j] = v[j - 1];
-            v[j - 1] = it;
-        }
-    d->first = d->last = NULL;
-    d->errors = d->warnings = 0;
-    for (i = 0; i < n; i++) {
-        if (wf_diag_redundant(d->pool, v, n, v[i]) || wf_diag_repeated(v, i))
-            continue;
-        v[i]->next = NULL;
-        wf_diag_append(d, v[i]);
-    }
-}
-
-const char *
-wf_diag_text(pool_t *p, const wf_diag_item_t *it)
-{
-    const char *sev = it->severity == WF_WARNING ? "warning: " : "";
-
-    if (it->line <= 0)
-        return pool_printf(p, "%s: %s%s", it->file, sev, it->msg);
-    return pool_printf(p, "%s:%d: %s%s", it->file, it->line, sev, it->msg);
-}
-
-void
-wf_diag_print(const wf_diag_t *d, FILE *out)
-{
-    const wf_diag_item_t *it;
-
-    for (it = d->first; it != NULL; it = it->next)
-        fprintf(out, "%s\n", wf_diag_text(d->pool, it));
-}
 
 /* ------------------------------------------------------------------ */
 /* texts                                                               */
@@ -237,159 +57,8 @@ wf_i18n_get(const wf_i18n_t *t, const char *lang)
 }
 
 /* ------------------------------------------------------------------ */
-/* durations and sizes                                                 */
+/* sizes                                                               */
 /* ------------------------------------------------------------------ */
-
-/* Position of a duration unit in the order Y M W D (T) H M S, or -1. */
-static int
-wf_duration_unit(char c, int in_time)
-{
-    const char *order = in_time ? "HMS" : "YMWD";
-    const char *hit = strchr(order, c);
-
-    if (c == '\0' || hit == NULL)
-        return -1;
-    return (int) (hit - order) + (in_time ? 4 : 0);
-}
-
-/* Reads the digits at *pp into *v (at most 9 of them). */
-static const char *
-wf_duration_number(const char **pp, int64_t *v)
-{
-    const char *p = *pp;
-    int         n = 0;
-
-    if (*p == '-' || *p == '+')
-        return "a duration cannot be signed";
-    if (!isdigit((unsigned char) *p))
-        return "expected a number (the form is PnYnMnWnDTnHnMnS)";
-    *v = 0;
-    for (; isdigit((unsigned char) *p); p++, n++) {
-        if (n == 9)
-            return "number too large";
-        *v = *v * 10 + (*p - '0');
-    }
-    if (*p == '.' || *p == ',')
-        return "fractions are not allowed";
-    *pp = p;
-    return NULL;
-}
-
-static const char *
-wf_duration_parts(const char *p, int64_t part[7])
-{
-    int  in_time = 0, last = -1, pos, time_parts = 0;
-
-    if (*p == '\0')
-        return "has no parts (e.g. P30D)";
-    while (*p != '\0') {
-        const char *why;
-        int64_t     v;
-
-        if (*p == 'T') {
-            if (in_time)
-                return "\"T\" appears twice";
-            in_time = 1;
-            p++;
-            continue;
-        }
-        if ((why = wf_duration_number(&p, &v)) != NULL)
-            return why;
-        if ((pos = wf_duration_unit(*p, in_time)) < 0)
-            return in_time ? "unknown unit after T (use H, M or S)"
-                           : "unknown unit (use Y, M, W or D, and H, M, S "
-                             "after T)";
-        if (pos <= last)
-            return "parts must come once each, in the order Y M W D T H M S";
-        last = pos;
-        part[pos] = v;
-        time_parts += in_time;
-        p++;
-    }
-    if (in_time && time_parts == 0)
-        return "nothing follows \"T\"";
-    return NULL;
-}
-
-int
-wf_duration_parse(const char *s, wf_duration_t *d, const char **why)
-{
-    int64_t     part[7] = { 0, 0, 0, 0, 0, 0, 0 };
-    int64_t     months, days, secs;
-    const char *w;
-
-    if (s == NULL || s[0] != 'P') {
-        *why = "must start with P (e.g. P30D, P3M, PT12H)";
-        return -1;
-    }
-    if ((w = wf_duration_parts(s + 1, part)) != NULL) {
-        *why = w;
-        return -1;
-    }
-    months = part[0] * 12 + part[1];
-    days = part[2] * 7 + part[3];
-    secs = part[4] * 3600 + part[5] * 60 + part[6];
-    if (months > 1200 || days > 36525 || secs > (int64_t) 36525 * 86400
-        || months * 30 + days + secs / 86400 > 36525) {
-        *why = "is longer than 100 years";
-        return -1;
-    }
-    if (months == 0 && days == 0 && secs == 0) {
-        *why = "is zero";
-        return -1;
-    }
-    d->months = (int) months;
-    d->days = (int) days;
-    d->seconds = secs;
-    d->text = s;
-    return 0;
-}
-
-char *
-wf_duration_iso(pool_t *p, const wf_duration_t *d)
-{
-    buf_t b;
-
-    buf_init(&b, p);
-    buf_putc(&b, 'P');
-    if (d->months > 0)
-        buf_printf(&b, "%dM", d->months);
-    if (d->days > 0)
-        buf_printf(&b, "%dD", d->days);
-    if (d->seconds > 0)
-        buf_printf(&b, "T%lldS", (long long) d->seconds);
-    if (b.len == 1)
-        buf_puts(&b, "T0S");
-    return b.data;
-}
-
-static int
-wf_days_in_month(int year, int mon0)
-{
-    static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
-                                  30, 31 };
-    int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-
-    return days[mon0] + (mon0 == 1 && leap);
-}
-
-time_t
-wf_duration_add(time_t from, const wf_duration_t *d)
-{
-    struct tm tm;
-    int       mon, last;
-
-    localtime_r(&from, &tm);
-    mon = tm.tm_mon + d->months;
-    tm.tm_year += mon / 12;
-    tm.tm_mon = mon % 12;
-    last = wf_days_in_month(tm.tm_year + 1900, tm.tm_mon);
-    if (tm.tm_mday > last)
-        tm.tm_mday = last;
-    tm.tm_mday += d->days;
-    tm.tm_isdst = -1;
-    return mktime(&tm) + (time_t) d->seconds;
-}
 
 int
 wf_size_parse(const char *s, size_t *out)
@@ -429,7 +98,7 @@ static const char *const wf_bucket_names[WF_BUCKET__COUNT] = {
 const char *
 wf_bucket_name(wf_bucket_t b)
 {
-    return (int) b >= 0 && b < WF_BUCKET__COUNT ? wf_bucket_names[b] : NULL;
+    return ALWAYS((int) b >= 0 && b < WF_BUCKET__COUNT) ? wf_bucket_names[b] : NULL;
 }
 
 int
@@ -635,75 +304,6 @@ wf_effect_arg(const wf_effect_t *e, const char *name)
         if (strcmp(e->args[i].name, name) == 0)
             return e->args[i].value;
     return NULL;
-}
-
-/* ------------------------------------------------------------------ */
-/* near misses                                                         */
-/* ------------------------------------------------------------------ */
-
-/* Edit distance with adjacent transpositions ("agnet" is one edit from
- * "agent"), capped at 9: we only care about small ones. */
-static size_t
-wf_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b), i, j;
-    size_t d[3][65], *prev2, *prev, *cur;
-
-    if (la > 64 || lb > 64)
-        return 9;
-    prev2 = d[0];
-    prev = d[1];
-    cur = d[2];
-    for (j = 0; j <= lb; j++)
-        prev[j] = j;
-    for (i = 1; i <= la; i++) {
-        size_t *t;
-
-        cur[0] = i;
-        for (j = 1; j <= lb; j++) {
-            size_t best = prev[j - 1] + (a[i - 1] != b[j - 1]);
-
-            if (prev[j] + 1 < best)
-                best = prev[j] + 1;
-            if (cur[j - 1] + 1 < best)
-                best = cur[j - 1] + 1;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]
-                && prev2[j - 2] + 1 < best)
-                best = prev2[j - 2] + 1;
-            cur[j] = best;
-        }
-        t = prev2;
-        prev2 = prev;
-        prev = cur;
-        cur = t;
-    }
-    return prev[lb] > 9 ? 9 : prev[lb];
-}
-
-const char *
-wf_did_you_mean(pool_t *p, const char *word, const char *const *cands,
-                size_t n)
-{
-    const char *best = NULL;
-    size_t      i, bd = 99, d, limit;
-
-    if (word == NULL || *word == '\0')
-        return "";
-    for (i = 0; i < n; i++) {
-        if (cands[i] == NULL || strcmp(cands[i], word) == 0)
-            continue;
-        d = wf_distance(word, cands[i]);
-        limit = strlen(cands[i]) / 3;
-        if (limit < 1)
-            limit = 1;
-        if (limit > 3)
-            limit = 3;
-        if (d <= limit && d < bd) {
-            bd = d;
-            best = cands[i];
-        }
-    }
-    return best != NULL ? pool_printf(p, " (did you mean \"%s\"?)", best) : "";
 }
 
 /* ------------------------------------------------------------------ */
@@ -2048,6 +1648,8 @@ wf_load_memory(pool_t *p, const char *data, size_t len, const char *name,
         return EN_INTERNAL;
     if (diags->errors > errors0)
         return EN_BADINPUT;
+    /* loaded without an error: every promise of wf_def.h holds */
+    assert(wf_def_sound(def));
     *out = def;
     return EN_OK;
 }
@@ -2191,4 +1793,82 @@ wf_transition_allows(const wf_transition_t *t, wf_actor_kind_t k,
             return 1;
     }
     return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* the promises of a loaded definition                                 */
+/* ------------------------------------------------------------------ */
+
+static int
+wf_cond_sound(const wf_cond_t *c)
+{
+    return c->text == NULL || (c->field_name != NULL && c->field != NULL);
+}
+
+static int
+wf_pages_sound(wf_page_t *const *pages, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (pages == NULL || pages[i] == NULL)
+            return 0;
+    return 1;
+}
+
+int
+wf_def_sound(const wf_def_t *d)
+{
+    size_t i, j, k;
+
+    if (d == NULL || d->initial == NULL)
+        return 0;
+    for (i = 0; i < d->n_forms; i++)
+        for (j = 0; j < d->forms[i].n_pages; j++) {
+            const wf_page_t *pg = &d->forms[i].pages[j];
+
+            if (pg->form != &d->forms[i] || !wf_cond_sound(&pg->shown_when))
+                return 0;
+            for (k = 0; k < pg->n_fields; k++) {
+                const wf_field_t *f = &pg->fields[k];
+
+                if (f->type < 0 || f->type >= FIELD__COUNT || f->page != pg
+                    || !wf_cond_sound(&f->shown_when) || !wf_cond_sound(&f->required_when))
+                    return 0;
+            }
+        }
+    for (i = 0; i < d->n_states; i++) {
+        const wf_state_t *s = &d->states[i];
+
+        if (s->id == NULL || (int) s->bucket < 0 || s->bucket >= WF_BUCKET__COUNT
+            || (s->form_id != NULL && s->form == NULL)
+            || !wf_pages_sound(s->pages, s->n_pages))
+            return 0;
+        for (j = 0; j < s->n_out; j++)
+            if (s->out[j] == NULL)
+                return 0;
+        for (j = 0; j < s->n_timers; j++)
+            if (s->timers[j] == NULL)
+                return 0;
+    }
+    for (i = 0; i < d->n_transitions; i++) {
+        const wf_transition_t *t = &d->transitions[i];
+
+        if (t->id == NULL || t->to == NULL || (t->form_id != NULL && t->form == NULL)
+            || !wf_pages_sound(t->pages, t->n_pages))
+            return 0;
+        for (j = 0; j < t->n_from_states; j++)
+            if (t->from == NULL || t->from[j] == NULL)
+                return 0;
+        for (j = 0; j < t->n_guards; j++)
+            if (t->guards[j].kind == WF_GUARD_FIELD && t->guards[j].field == NULL)
+                return 0;
+    }
+    for (i = 0; i < d->n_timers; i++) {
+        const wf_timer_t *tm = &d->timers[i];
+
+        if (tm->in == NULL || (!tm->purge && tm->fire == NULL))
+            return 0;
+    }
+    return 1;
 }

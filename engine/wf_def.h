@@ -30,48 +30,10 @@
 
 #include "field.h"
 #include "pool.h"
+#include "wf_diag.h"    /* wf_diag_t, wf_did_you_mean */
+#include "wf_time.h"    /* wf_duration_t */
 
 #define WF_NAMESPACE "urn:guichet:workflow:1"
-
-/* ------------------------------------------------------------------ */
-/* diagnostics: every problem of a file, not just the first            */
-/* ------------------------------------------------------------------ */
-
-typedef enum { WF_ERROR = 0, WF_WARNING = 1 } wf_severity_t;
-
-typedef struct wf_diag_item {
-    struct wf_diag_item *next;
-    const char          *file;
-    int                  line;       /* 0 when unknown */
-    wf_severity_t        severity;
-    int                  from_schema; /* reported by the RELAX NG validator */
-    const char          *msg;        /* without the "file:line: " prefix */
-} wf_diag_item_t;
-
-typedef struct {
-    pool_t         *pool;
-    wf_diag_item_t *first, *last;
-    int             errors, warnings;
-} wf_diag_t;
-
-void wf_diag_init(wf_diag_t *d, pool_t *p);
-/* Adds one item; msg is copied into d's pool. */
-void wf_diag_add(wf_diag_t *d, wf_severity_t sev, int from_schema,
-                 const char *file, int line, const char *msg);
-void wf_diag_error(wf_diag_t *d, const char *file, int line,
-                   const char *fmt, ...)
-        __attribute__((format(printf, 4, 5)));
-void wf_diag_warn(wf_diag_t *d, const char *file, int line,
-                  const char *fmt, ...)
-        __attribute__((format(printf, 4, 5)));
-/* Sorts by line (stable) and drops the RELAX NG validator's vague
- * "failed to validate ..." lines where the engine said something precise
- * about the same line.  The loaders call it; callers need not. */
-void wf_diag_settle(wf_diag_t *d);
-/* "file:line: message" or "file:line: warning: message"; lives in p. */
-const char *wf_diag_text(pool_t *p, const wf_diag_item_t *it);
-/* Prints every item, one a line, to out. */
-void wf_diag_print(const wf_diag_t *d, FILE *out);
 
 /* ------------------------------------------------------------------ */
 /* small value types                                                   */
@@ -91,27 +53,6 @@ typedef struct {
 
 /* The text in lang, else French, else the first one, else NULL. */
 const char *wf_i18n_get(const wf_i18n_t *t, const char *lang);
-
-/* An ISO-8601 duration PnYnMnWnDTnHnMnS.  Calendar parts are kept apart
- * because a month is not a fixed number of days: years fold into months,
- * weeks into days, hours and minutes into seconds. */
-typedef struct {
-    int         months;
-    int         days;
-    int64_t     seconds;
-    const char *text;     /* as written */
-} wf_duration_t;
-
-/* Parses s; 0 on success, -1 with *why (a static string) otherwise.
- * Refuses fractions, signs, repeated or out-of-order parts, an empty "T"
- * part, zero and anything longer than 100 years. */
-int wf_duration_parse(const char *s, wf_duration_t *d, const char **why);
-/* The canonical form ("P1M3DT7200S"), which PostgreSQL takes as an
- * interval; lives in p. */
-char *wf_duration_iso(pool_t *p, const wf_duration_t *d);
-/* from + d in local civil time: months then days are added on the
- * calendar (Jan 31 + P1M = Feb 28/29, as PostgreSQL does), then seconds. */
-time_t wf_duration_add(time_t from, const wf_duration_t *d);
 
 /* Sizes as written in max-size: "10M", "512K", "2G", "300000" (bytes;
  * K/M/G are binary).  0 on success. */
@@ -435,6 +376,15 @@ int              wf_transition_leaves(const wf_transition_t *t,
 /* The transition with id leaving s, or NULL: what a handler asks when a
  * user posts "fire transition X" on a demand in state s. */
 wf_transition_t *wf_transition_from(const wf_state_t *s, const char *id);
+/* Whether d keeps the promises of a definition that loaded without
+ * errors (the header's "never NULL where the language requires it"): an
+ * initial state; every state's bucket set and its form, pages, outgoing
+ * transitions and timers resolved; every transition's from and to states,
+ * form and pages; every field's type known and every condition's field
+ * resolved; every timer's state and, unless a purge, its transition.  1
+ * when they hold.  The loaders assert it (en_assert.h); the runtime relies
+ * on it where it reads those pointers. */
+int              wf_def_sound(const wf_def_t *d);
 /* Whether actor kind k (with group, for agents and third parties) may
  * fire t according to its by list. */
 int              wf_transition_allows(const wf_transition_t *t,
@@ -475,10 +425,5 @@ typedef struct {
  * count.  The i-th spec of action is wf_action_arg_at(action, i). */
 const wf_arg_spec_t *wf_action_arg(const char *action, const char *arg);
 const wf_arg_spec_t *wf_action_arg_at(const char *action, size_t i);
-
-/* " (did you mean \"x\"?)" when word is a near miss of one of the n
- * candidates, else "".  Lives in p (or is a literal). */
-const char *wf_did_you_mean(pool_t *p, const char *word,
-                            const char *const *cands, size_t n);
 
 #endif

@@ -2,8 +2,8 @@
 /*
  * wf_fire.c -- firing a transition (see wf_fire.h for the contract).
  *
- * Owns the checks that come before a write (state, actor, guards, form
- * input) and the one statement that writes: SELECT wf_apply(change, files)
+ * Owns the checks that come before a write (state, actor, guards; the
+ * input is checked by wf_input.c) and the one statement that writes: SELECT wf_apply(change, files)
  * (sql/0004_workflow.sql).  Everything the transaction needs is computed
  * here first and sent as one jsonb document, plus the uploaded bytes as a
  * binary bytea[] parameter, so a transition costs one round trip and one
@@ -35,38 +35,18 @@
 
 #include "authz.h"
 #include "db.h"
-#include "field.h"
+#include "en_assert.h"
 #include "log.h"
 #include "metrics.h"
 #include "pool_json.h"
+#include "wf_input.h"
 #include "wf_store.h"
-
-#define WF_COMMENT_MAX 5000         /* characters */
-#define WF_MAX_FILES   32
 
 /* The side effects this runtime implements; SQL wf_effect() has the same
  * list.  The checker knows the whole closed list (wf_action_name); an
  * action it accepts but that is not here yet is refused before anything
  * is written. */
 static const char *const implemented_effects[] = { NULL };
-
-/* --- time ------------------------------------------------------------------- */
-
-const char *
-wf_time_iso(pool_t *p, time_t t)
-{
-    struct tm tm;
-
-    gmtime_r(&t, &tm);
-    return pool_printf(p, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
-                       tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-}
-
-const char *
-wf_due_iso(pool_t *p, time_t now, const wf_duration_t *d)
-{
-    return wf_time_iso(p, wf_duration_add(now, d));
-}
 
 static json_t *
 timers_array(pool_t *p, const wf_state_t *s, time_t now)
@@ -80,7 +60,7 @@ timers_array(pool_t *p, const wf_state_t *s, time_t now)
 
         json_object_set_new(o, "name", json_string(t->id ? t->id : ""));
         json_object_set_new(o, "action", json_string(t->purge ? "purge" : "fire"));
-        json_object_set_new(o, "transition", t->purge || t->fire_id == NULL
+        json_object_set_new(o, "transition", t->purge || NEVER(t->fire_id == NULL)
                                              ? json_null() : json_string(t->fire_id));
         json_object_set_new(o, "due", json_string(wf_due_iso(p, now, &t->after)));
         json_array_append_new(a, o);
@@ -95,288 +75,6 @@ wf_timers_json(pool_t *p, const wf_state_t *s, time_t now)
                                        JSON_COMPACT);
 
     return text ? text : "[]";
-}
-
-/* --- input ------------------------------------------------------------------- */
-
-typedef struct {
-    pool_t             *p;
-    const wf_demand_t  *d;
-    const wf_input_t   *in;
-    json_t             *set;        /* field -> normalised value */
-    json_t             *unset;      /* [field] */
-    json_t             *files;      /* [{field, index, filename, mime, kind}] */
-    const upload_t     *file_list[WF_MAX_FILES];
-    int                 nfiles;
-    wf_field_error_t   *errors;
-    int                 nerrors, cap;
-    json_t             *norm;       /* input values normalised, for conditions */
-} check_t;
-
-static void
-add_error(check_t *c, const char *field, const char *key, const char *arg)
-{
-    if (c->nerrors == c->cap) {
-        wf_field_error_t *n;
-
-        c->cap = c->cap ? c->cap * 2 : 8;
-        n = pool_alloc(c->p, sizeof(*n) * (size_t) c->cap);
-        if (c->nerrors > 0)
-            memcpy(n, c->errors, sizeof(*n) * (size_t) c->nerrors);
-        c->errors = n;
-    }
-    c->errors[c->nerrors].field = field;
-    c->errors[c->nerrors].key = key;
-    c->errors[c->nerrors].arg = arg;
-    c->nerrors++;
-}
-
-/* Whether field was already refused: a form-complete guard and the
- * transition's own pages both validate it, and the page should say once
- * what to correct. */
-static int
-has_error(const check_t *c, const char *field)
-{
-    int i;
-
-    for (i = 0; i < c->nerrors; i++)
-        if (!strcmp(c->errors[i].field, field))
-            return 1;
-    return 0;
-}
-
-/* The submitted text of a field: its one value, or for a multiple choice
- * every value sent under that name, one a line (field.c's convention).
- * NULL when the field was not sent at all. */
-static const char *
-input_text(check_t *c, const wf_field_t *f)
-{
-    const kv_t *kv;
-    buf_t       b;
-    int         found = 0;
-
-    if (c->in == NULL)
-        return NULL;
-    buf_init(&b, c->p);
-    buf_add(&b, "", 0);
-    for (kv = c->in->form; kv != NULL; kv = kv->next) {
-        if (strcmp(kv->name, f->name) != 0)
-            continue;
-        if (!f->rules.multiple)
-            return kv->value;
-        if (found)
-            buf_putc(&b, '\n');
-        buf_puts(&b, kv->value);
-        found = 1;
-    }
-    return found ? b.data : NULL;
-}
-
-static const upload_t *
-input_file(check_t *c, const char *name)
-{
-    const upload_t *u;
-
-    for (u = c->in ? c->in->uploads : NULL; u != NULL; u = u->next)
-        if (!strcmp(u->field, name) && u->len > 0)
-            return u;
-    return NULL;
-}
-
-/* The value a condition sees: what was sent (normalised when it is
- * valid), else what is stored, else "". */
-static const char *
-cond_value(check_t *c, const char *name)
-{
-    json_t     *v = json_object_get(c->norm, name);
-    const char *s;
-
-    if (json_is_string(v))
-        return json_string_value(v);
-    s = wf_demand_field(c->p, c->d, name);
-    return s ? s : "";
-}
-
-static int
-cond_holds(check_t *c, const wf_cond_t *cond)
-{
-    const char *v, *line, *nl;
-    size_t      i;
-    int         match = 0;
-
-    if (cond == NULL || cond->text == NULL || cond->field_name == NULL)
-        return 1;
-    v = cond_value(c, cond->field_name);
-    /* a multiple choice matches when any of its lines does */
-    for (line = v; line != NULL && !match; line = nl ? nl + 1 : NULL) {
-        size_t n;
-
-        nl = strchr(line, '\n');
-        n = nl ? (size_t) (nl - line) : strlen(line);
-        for (i = 0; i < cond->n_values && !match; i++)
-            if (strlen(cond->values[i]) == n && !strncmp(cond->values[i], line, n))
-                match = 1;
-        if (*v == '\0')
-            break;
-    }
-    return cond->negate ? !match : match;
-}
-
-/* First pass: every sent value of the form normalised (required-ness
- * aside), so that conditions compare "yes" with "yes" whatever the user
- * typed ("oui", "Ja"). */
-static void
-normalise_all(check_t *c, const wf_form_t *form)
-{
-    size_t i, j;
-
-    for (i = 0; form != NULL && i < form->n_pages; i++)
-        for (j = 0; j < form->pages[i].n_fields; j++) {
-            const wf_field_t *f = &form->pages[i].fields[j];
-            const char       *t;
-            field_rules_t     r;
-            field_result_t    res;
-
-            if (f->type == FIELD_FILE || f->type < 0 || (t = input_text(c, f)) == NULL)
-                continue;
-            r = f->rules;
-            r.required = 0;
-            res = field_validate(c->p, (field_type_t) f->type, &r, t);
-            json_object_set_new(c->norm, f->name, json_string(res.key ? t : res.value));
-        }
-}
-
-static int
-stored_document(check_t *c, const char *name)
-{
-    json_t *v = c->d->form_json ? json_object_get((json_t *) c->d->form_json, name) : NULL;
-
-    return json_is_object(v) && json_object_get(v, "document") != NULL;
-}
-
-static void
-add_file(check_t *c, const upload_t *u, const char *field, const char *mime,
-         const char *kind)
-{
-    json_t *o;
-
-    if (c->nfiles == WF_MAX_FILES) {
-        add_error(c, field, "wf.too_many_files", NULL);
-        return;
-    }
-    c->file_list[c->nfiles++] = u;
-    o = json_object();
-    json_object_set_new(o, "field", json_string(field));
-    json_object_set_new(o, "index", json_integer(c->nfiles));
-    json_object_set_new(o, "filename", json_string(u->filename && *u->filename
-                                                   ? u->filename : field));
-    json_object_set_new(o, "mime", json_string(mime));
-    json_object_set_new(o, "kind", json_string(kind));
-    json_array_append_new(c->files, o);
-}
-
-/* Validates one field.  full: required-ness applies and an absent value
- * falls back on the stored one; else (saving a draft) only what was sent
- * is checked. */
-static void
-check_field(check_t *c, const wf_field_t *f, int shown, int full)
-{
-    field_rules_t  r = f->rules;
-    field_result_t res;
-    const char    *t;
-
-    if (json_object_get(c->set, f->name) != NULL || has_error(c, f->name))
-        return;                       /* on two validated pages: once */
-    if (!shown) {
-        /* a hidden field keeps no stale value */
-        if (wf_demand_field(c->p, c->d, f->name) != NULL)
-            json_array_append_new(c->unset, json_string(f->name));
-        return;
-    }
-    if (full && f->required_when.text != NULL && cond_holds(c, &f->required_when))
-        r.required = 1;
-    if (!full)
-        r.required = 0;
-    if (f->type == FIELD_FILE) {
-        const upload_t *u = input_file(c, f->name);
-
-        if (u != NULL) {
-            res = field_validate_file(c->p, &r, u->data, u->len);
-            if (res.key != NULL)
-                add_error(c, f->name, res.key, res.arg);
-            else
-                add_file(c, u, f->name, res.value, "field");
-        } else if (r.required && !stored_document(c, f->name)) {
-            add_error(c, f->name, "field.required", NULL);
-        }
-        return;
-    }
-    if (f->type < 0) {
-        add_error(c, f->name, "wf.field.unknown_type", f->type_name);
-        return;
-    }
-    t = input_text(c, f);
-    if (t == NULL) {
-        const char *stored;
-
-        if (!full)
-            return;
-        stored = wf_demand_field(c->p, c->d, f->name);
-        /* what was saved earlier was valid then; required-ness is now */
-        if (r.required && (stored == NULL || *stored == '\0'))
-            add_error(c, f->name, "field.required", NULL);
-        return;
-    }
-    res = field_validate(c->p, (field_type_t) f->type, &r, t);
-    if (res.key != NULL)
-        add_error(c, f->name, res.key, res.arg);
-    else
-        json_object_set_new(c->set, f->name, json_string(res.value));
-}
-
-static void
-check_page(check_t *c, const wf_page_t *pg, int full)
-{
-    int    shown = cond_holds(c, &pg->shown_when);
-    size_t j;
-
-    for (j = 0; j < pg->n_fields; j++) {
-        const wf_field_t *f = &pg->fields[j];
-
-        check_field(c, f, shown && cond_holds(c, &f->shown_when), full);
-    }
-}
-
-/* The pages a transition validates: its pages= list, else its whole form. */
-static void
-check_pages(check_t *c, const wf_form_t *form, wf_page_t *const *pages, size_t n,
-            int full)
-{
-    size_t i;
-
-    if (form == NULL)
-        return;
-    if (n == 0)
-        for (i = 0; i < form->n_pages; i++)
-            check_page(c, &form->pages[i], full);
-    else
-        for (i = 0; i < n; i++)
-            if (pages[i] != NULL)
-                check_page(c, pages[i], full);
-}
-
-static void
-check_init(check_t *c, pool_t *p, const wf_demand_t *d, const wf_input_t *in)
-{
-    memset(c, 0, sizeof(*c));
-    c->p = p;
-    c->d = d;
-    c->in = in;
-    c->set = json_object();
-    c->unset = json_array();
-    c->files = json_array();
-    c->norm = json_object();
-    pool_json(p, c->norm);
 }
 
 /* --- guards ------------------------------------------------------------------- */
@@ -410,7 +108,7 @@ entity_kind(const char *legal_form)
 }
 
 static int
-guards_hold(pool_t *p, en_err_t *err, check_t *c, const principal_t *who,
+guards_hold(pool_t *p, en_err_t *err, wf_input_check_t *c, const principal_t *who,
             const wf_def_t *def, const wf_transition_t *t, const wf_state_t *s)
 {
     size_t i;
@@ -420,7 +118,7 @@ guards_hold(pool_t *p, en_err_t *err, check_t *c, const principal_t *who,
 
         switch (g->kind) {
         case WF_GUARD_FORM_COMPLETE:
-            check_pages(c, demand_form(def, t, s), NULL, 0, 1);
+            wf_input_pages(c, demand_form(def, t, s), NULL, 0, 1);
             break;
         case WF_GUARD_ASSURANCE:
             if (who->kind == PRINCIPAL_PERSON && who->assurance < g->level)
@@ -442,7 +140,7 @@ guards_hold(pool_t *p, en_err_t *err, check_t *c, const principal_t *who,
             cond.values = g->values;
             cond.n_values = g->n_values;
             cond.negate = g->negate;
-            if (!cond_holds(c, &cond))
+            if (!wf_input_cond(c, &cond))
                 return en_set(err, EN_FORBIDDEN, "wf.guard.field",
                               "this step does not apply to this demand");
             break;
@@ -622,8 +320,14 @@ mails_json(const principal_t *who, const wf_def_t *def, const wf_demand_t *d,
         json_object_set_new(data, "workflow", i18n_json(&def->title));
         json_object_set_new(data, "state", i18n_json(&t->to->label));
         json_object_set_new(data, "transition", i18n_json(&t->label));
-        if (comment != NULL && *comment)
-            json_object_set_new(data, "comment", json_string(comment));
+        /* a mail never goes out without the comment it should quote */
+        if (comment != NULL && *comment
+            && wf_json_set(data, "comment", json_string(comment)) != 0) {
+            json_decref(data);
+            json_decref(o);
+            json_decref(a);
+            return NULL;
+        }
         json_object_set_new(o, "data", data);
         json_array_append_new(a, o);
     }
@@ -690,32 +394,6 @@ bytea_array(pool_t *p, const upload_t *const *files, int n, int *len)
     return b;
 }
 
-static const char *
-trimmed(pool_t *p, const char *s)
-{
-    const char *e;
-
-    if (s == NULL)
-        return NULL;
-    while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
-        s++;
-    e = s + strlen(s);
-    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n'))
-        e--;
-    return pool_strndup(p, s, (size_t) (e - s));
-}
-
-static size_t
-utf8_chars(const char *s)
-{
-    size_t n = 0;
-
-    for (; *s; s++)
-        if (((unsigned char) *s & 0xc0) != 0x80)
-            n++;
-    return n;
-}
-
 static void
 count(int conflict)
 {
@@ -751,11 +429,10 @@ wf_fire_loaded(pool_t *p, en_err_t *err, const principal_t *who, const wf_demand
     const wf_transition_t *t;
     const char            *role = NULL, *comment = NULL, *params[2];
     wf_result_t            dummy;
-    check_t                c;
+    wf_input_check_t       c;
     json_t                *change, *effects, *answer;
     json_error_t           je;
-    int                    lengths[2] = { 0, 0 }, formats[2] = { 0, 1 }, rc;
-    size_t                 i;
+    int                    lengths[2] = { 0, 0 }, formats[2] = { 0, 1 }, rc, bad = 0;
     PGresult              *res;
     const char            *status;
 
@@ -770,6 +447,8 @@ wf_fire_loaded(pool_t *p, en_err_t *err, const principal_t *who, const wf_demand
             return rc;
         return en_set(err, EN_NOTFOUND, "wf.transition.unknown", "no such step: %s", tid);
     }
+    if (NEVER(t->to == NULL))           /* linked by wf_check_def */
+        return en_set(err, EN_INTERNAL, "err.internal", "step %s leads nowhere", tid);
     if ((s = wf_state_find(def, d->state)) == NULL)
         return en_set(err, EN_INTERNAL, "err.internal", "demand %s in unknown state %s",
                       d->reference, d->state);
@@ -789,72 +468,49 @@ wf_fire_loaded(pool_t *p, en_err_t *err, const principal_t *who, const wf_demand
     /* 2. who */
     if ((rc = may_fire(p, err, who, d, t, &role)) != EN_OK)
         return rc;
-    /* 3. guards, 4. input */
-    check_init(&c, p, d, in);
-    pool_json(p, c.set);
-    pool_json(p, c.unset);
-    pool_json(p, c.files);
-    normalise_all(&c, demand_form(def, t, s));
+    /* 3. guards, 4. input (wf_input.c) */
+    wf_input_init(&c, p, d, in);
+    wf_input_normalise(&c, demand_form(def, t, s));
     if ((rc = guards_hold(p, err, &c, who, def, t, s)) != EN_OK)
         return rc;
-    check_pages(&c, t->form, t->pages, t->n_pages, 1);
-    if (t->comment != WF_COMMENT_NONE && in != NULL)
-        comment = trimmed(p, in->comment);
-    if (t->comment == WF_COMMENT_REQUIRED && (comment == NULL || *comment == '\0'))
-        add_error(&c, "comment", "wf.comment.required", NULL);
-    else if (comment != NULL && utf8_chars(comment) > WF_COMMENT_MAX)
-        add_error(&c, "comment", "wf.comment.too_long", "5000");
-    for (i = 0; i < t->n_attach; i++) {
-        const wf_attach_t *a = &t->attach[i];
-        const upload_t    *u = input_file(&c, a->name);
-
-        if (u != NULL) {
-            field_result_t fr = field_validate_file(p, &a->rules, u->data, u->len);
-
-            if (fr.key != NULL)
-                add_error(&c, a->name, fr.key, fr.arg);
-            else
-                add_file(&c, u, a->name, fr.value, "attachment");
-        } else if (a->rules.required) {
-            add_error(&c, a->name, "field.required", NULL);
-        }
-    }
-    if (c.nerrors > 0) {
-        result->errors = c.errors;
-        result->nerrors = c.nerrors;
-        return en_set(err, EN_BADINPUT, "wf.input.invalid",
-                      "%d field(s) to correct", c.nerrors);
-    }
+    wf_input_pages(&c, t->form, t->pages, t->n_pages, 1);
+    comment = wf_input_comment(&c, t->comment, in != NULL ? in->comment : NULL);
+    wf_input_attachments(&c, t);
+    if ((rc = wf_input_verdict(&c, err, &result->errors, &result->nerrors)) != EN_OK)
+        return rc;
     if ((rc = effects_ok(err, t, &effects)) != EN_OK)
         return rc;
 
     /* the change, as one document */
     change = json_object();
     pool_json(p, change);
-    json_object_set_new(change, "demand", json_string(d->id));
-    json_object_set_new(change, "version", json_integer(d->version));
-    json_object_set_new(change, "from", json_string(d->state));
-    json_object_set_new(change, "to", json_string(t->to->id));
-    json_object_set_new(change, "transition", json_string(t->id));
-    json_object_set_new(change, "bucket", json_string(wf_bucket_name(t->to->bucket)));
-    json_object_set_new(change, "progress", json_integer(t->to->progress));
-    json_object_set_new(change, "final", json_boolean(t->to->final));
-    json_object_set(change, "set", c.set);
-    json_object_set(change, "unset", c.unset);
-    json_object_set(change, "files", c.files);
-    json_object_set_new(change, "actor", actor_json(who, role));
-    json_object_set_new(change, "comment", comment && *comment ? json_string(comment)
+    bad |= wf_json_set(change, "demand", json_string(d->id));
+    bad |= wf_json_set(change, "version", json_integer(d->version));
+    bad |= wf_json_set(change, "from", json_string(d->state));
+    bad |= wf_json_set(change, "to", json_string(t->to->id));
+    bad |= wf_json_set(change, "transition", json_string(t->id));
+    bad |= wf_json_set(change, "bucket", json_string(wf_bucket_name(t->to->bucket)));
+    bad |= wf_json_set(change, "progress", json_integer(t->to->progress));
+    bad |= wf_json_set(change, "final", json_boolean(t->to->final));
+    bad |= wf_json_set(change, "set", json_incref(c.set));
+    bad |= wf_json_set(change, "unset", json_incref(c.unset));
+    bad |= wf_json_set(change, "files", json_incref(c.files));
+    bad |= wf_json_set(change, "actor", actor_json(who, role));
+    bad |= wf_json_set(change, "comment", comment && *comment ? json_string(comment)
                                                                : json_null());
-    json_object_set_new(change, "request_id", who->request_id
+    bad |= wf_json_set(change, "request_id", who->request_id
                                               ? json_string(who->request_id) : json_null());
     if (timer_id != NULL)
-        json_object_set_new(change, "timer", json_string(timer_id));
+        bad |= wf_json_set(change, "timer", json_string(timer_id));
     /* arriving in another state: its timers start now; a transition that
      * stays in its state (a message, a save) keeps the running ones */
     if (t->to != s)
-        json_object_set_new(change, "timers", timers_array(p, t->to, time(NULL)));
-    json_object_set_new(change, "mails", mails_json(who, def, d, t, comment));
-    json_object_set_new(change, "effects", effects);
+        bad |= wf_json_set(change, "timers", timers_array(p, t->to, time(NULL)));
+    bad |= wf_json_set(change, "mails", mails_json(who, def, d, t, comment));
+    bad |= wf_json_set(change, "effects", effects);
+    if (bad)
+        return en_set(err, EN_INTERNAL, "err.internal",
+                      "the transition could not be put into JSON");
     params[0] = pool_json_dumps(p, change, JSON_COMPACT);
     params[1] = NULL;
     if (c.nfiles > 0)
@@ -924,11 +580,11 @@ wf_save(pool_t *p, en_err_t *err, const principal_t *who, const char *demand_id,
     wf_demand_t      *d;
     const wf_def_t   *def;
     const wf_state_t *s;
-    check_t           c;
+    wf_input_check_t  c;
     json_t           *change, *answer;
     json_error_t      je;
     const char       *params[2], *status;
-    int               lengths[2] = { 0, 0 }, formats[2] = { 0, 1 }, rc;
+    int               lengths[2] = { 0, 0 }, formats[2] = { 0, 1 }, rc, bad = 0;
     size_t            i;
     PGresult         *res;
     wf_result_t       dummy;
@@ -956,30 +612,25 @@ wf_save(pool_t *p, en_err_t *err, const principal_t *who, const char *demand_id,
     }
     if ((rc = authz_check(p, err, who, AZ_FIRE_TRANSITION, d->id, "owner")) != EN_OK)
         return rc;
-    check_init(&c, p, d, in);
-    pool_json(p, c.set);
-    pool_json(p, c.unset);
-    pool_json(p, c.files);
-    normalise_all(&c, s->form);
-    check_pages(&c, s->form, s->pages, s->n_pages, 0);
-    if (c.nerrors > 0) {
-        result->errors = c.errors;
-        result->nerrors = c.nerrors;
-        return en_set(err, EN_BADINPUT, "wf.input.invalid",
-                      "%d field(s) to correct", c.nerrors);
-    }
+    wf_input_init(&c, p, d, in);
+    wf_input_normalise(&c, s->form);
+    wf_input_pages(&c, s->form, s->pages, s->n_pages, 0);
+    if ((rc = wf_input_verdict(&c, err, &result->errors, &result->nerrors)) != EN_OK)
+        return rc;
     change = json_object();
     pool_json(p, change);
-    json_object_set_new(change, "demand", json_string(d->id));
-    json_object_set_new(change, "version", json_integer(d->version));
-    json_object_set(change, "set", c.set);
-    json_object_set(change, "unset", c.unset);
-    json_object_set(change, "files", c.files);
-    json_object_set_new(change, "actor", actor_json(who, "owner"));
+    bad |= wf_json_set(change, "demand", json_string(d->id));
+    bad |= wf_json_set(change, "version", json_integer(d->version));
+    bad |= wf_json_set(change, "set", json_incref(c.set));
+    bad |= wf_json_set(change, "unset", json_incref(c.unset));
+    bad |= wf_json_set(change, "files", json_incref(c.files));
+    bad |= wf_json_set(change, "actor", actor_json(who, "owner"));
     for (i = 0; i < s->n_timers; i++)
         if (s->timers[i]->purge)
-            json_object_set_new(change, "purge_due", json_string(
+            bad |= wf_json_set(change, "purge_due", json_string(
                 wf_due_iso(p, time(NULL), &s->timers[i]->after)));
+    if (bad)
+        return en_set(err, EN_INTERNAL, "err.internal", "the save could not be put into JSON");
     params[0] = pool_json_dumps(p, change, JSON_COMPACT);
     params[1] = c.nfiles > 0 ? bytea_array(p, c.file_list, c.nfiles, &lengths[1]) : NULL;
     res = db_exec_bin(p, err, "SELECT wf_save($1::jsonb, $2::bytea[])::text", 2, params,

@@ -12,9 +12,10 @@
  *      demand, roles) for the transition's parsed by= roles; the system
  *      only where by= names "system" (EN_FORBIDDEN otherwise);
  *   3. the guards (EN_FORBIDDEN with the guard's message key);
- *   4. the input: every field of the transition's form pages through
- *      field_validate / field_validate_file, the comment and attachments
- *      (EN_BADINPUT with one message key per field in result->errors);
+ *   4. the input (wf_input.c): every field of the transition's form pages
+ *      through field_validate / field_validate_file, the comment and
+ *      attachments, every text valid UTF-8 (EN_BADINPUT with one message
+ *      key per field in result->errors);
  * then applies it in ONE round trip (SELECT wf_apply($1::jsonb, $2::bytea[]),
  * one transaction): the demand updated WHERE its version still matches,
  * the event appended, uploaded files stored, the side effects run, the old
@@ -31,21 +32,7 @@
 #include "principal.h"
 #include "wf_def.h"
 #include "wf_demand.h"
-
-/* What the actor submitted with the transition. */
-typedef struct {
-    const kv_t     *form;              /* field name -> typed value */
-    const upload_t *uploads;           /* file fields and attachments */
-    const char     *comment;           /* NULL or text */
-    int             expected_version;  /* the version the user saw; 0: any */
-} wf_input_t;
-
-/* One refused field: show msg_key (with arg) next to field. */
-typedef struct {
-    const char *field;      /* field name, attachment name or "comment" */
-    const char *key;        /* catalogue key, e.g. "field.required" */
-    const char *arg;        /* argument of the message, or NULL */
-} wf_field_error_t;
+#include "wf_input.h"   /* wf_input_t, wf_field_error_t */
 
 typedef struct {
     /* on EN_OK */
@@ -105,11 +92,7 @@ const char *wf_people_roles(pool_t *p, const wf_transition_t *t);
 
 /* --- pure parts, unit-tested ------------------------------------------- */
 
-/* now + d (wf_duration_add: calendar months and days in local civil time,
- * then seconds) as "2026-11-23T08:53:48Z", what timers.due_at stores. */
-const char *wf_due_iso(pool_t *p, time_t now, const wf_duration_t *d);
-/* "2026-11-23T08:53:48Z" */
-const char *wf_time_iso(pool_t *p, time_t t);
+/* wf_due_iso() and wf_time_iso() are wf_time.h's. */
 
 /* The definition's timers running in state s, as the JSON array wf_apply
  * and wf_create take ([{name, action, transition, due}]), due from now. */

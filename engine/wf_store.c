@@ -9,6 +9,7 @@
  */
 #include "wf_store.h"
 
+#include <assert.h>
 #include <dirent.h>
 #include <errno.h>
 #include <openssl/evp.h>
@@ -380,6 +381,9 @@ wf_store_get(en_err_t *err, const char *key, int version)
         return NULL;
     }
     pool_free(tmp);
+    /* parsed and linked without an error: the runtime relies on wf_def.h's
+     * promises (en_assert.h) */
+    assert(wf_def_sound(def));
     e = pool_calloc(store_pool, sizeof(*e));
     e->key = pool_strdup(store_pool, key);
     e->version = version;

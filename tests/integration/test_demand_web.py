@@ -270,6 +270,51 @@ def test_files_are_judged_by_their_bytes_not_their_name(stack, carla):
     assert d.headers["content-disposition"].startswith("attachment;")
 
 
+def multipart(client, path, fields, files):
+    """A multipart POST written byte by byte: file names that are not UTF-8
+    cannot go through Client.post's f-strings."""
+    boundary = b"----guichetraw"
+    parts = []
+    for k, v in fields.items():
+        parts.append(b"--" + boundary + b'\r\nContent-Disposition: form-data; name="'
+                     + k.encode() + b'"\r\n\r\n' + (v if isinstance(v, bytes) else v.encode())
+                     + b"\r\n")
+    for k, (fname, content, ctype) in files.items():
+        parts.append(b"--" + boundary + b'\r\nContent-Disposition: form-data; name="'
+                     + k.encode() + b'"; filename="' + fname + b'"\r\nContent-Type: '
+                     + ctype.encode() + b"\r\n\r\n" + content + b"\r\n")
+    body = b"".join(parts) + b"--" + boundary + b"--\r\n"
+    return client.request("POST", path, body=body, headers={
+        "Content-Type": "multipart/form-data; boundary=" + boundary.decode()})
+
+
+def test_a_file_whose_name_is_not_utf8_is_refused_next_to_its_field(stack, carla):
+    """Regression: jansson dropped the filename key and the documents insert
+    hit NOT NULL: a 500.  Now: 422, the message by the field, nothing
+    stored, the file saved before still there."""
+    demand = STATE["id"]
+    before = fingerprint(stack)
+    stored = q1(stack, "SELECT form_data->'budget-file'->>'document' FROM demands"
+                       " WHERE id = :'p1'", demand)
+    r = multipart(carla, f"/demands/{demand}/page/documents",
+                  {"csrf": carla.token, "nav": "next"},
+                  {"budget-file": (b"\xff\xfe.pdf", PDF, "application/pdf")})
+    assert r.status == 422, r
+    assert "caractères illisibles" in error_next_to(r.text, "f-budget-file")
+    assert fingerprint(stack) == before, "nothing stored"
+    assert q1(stack, "SELECT form_data->'budget-file'->>'document' FROM demands"
+                     " WHERE id = :'p1'", demand) == stored
+
+    # a field value that is not UTF-8 is refused by its field, the rest kept
+    r = carla.post(f"/demands/{demand}/page/bank",
+                   data={"csrf": carla.token, "nav": "next",
+                         "account-holder": b"Kiosque \xff\xfe", "iban": BAD_IBAN})
+    assert r.status == 422, r
+    assert "caractères illisibles" in error_next_to(r.text, "f-account-holder")
+    assert input_value(r.text, "iban") == BAD_IBAN
+    assert fingerprint(stack) == before
+
+
 def test_a_bad_iban_and_a_missing_holder_are_refused_with_the_iban_kept(stack, carla):
     demand = STATE["id"]
     r = post_page(carla, demand, "bank", {"account-holder": "", "iban": BAD_IBAN})
@@ -318,6 +363,24 @@ def test_carla_submits_and_a_second_click_is_told_already_done(stack, carla):
     STATE["ref"] = ref
     assert ref in section(dash, "b-in-progress"), "submitted: en cours de traitement"
     assert ref not in section(dash, "b-draft")
+
+
+def test_a_required_comment_that_is_not_utf8_is_refused_not_dropped(stack, agnes):
+    """Regression: a comment of bytes that are not UTF-8 was dropped by
+    jansson, and ask-completion (comment="required") committed without it
+    and mailed carla without it.  Now: 422 with the message by the box, the
+    demand where it was, no event, no mail."""
+    demand = STATE["id"]
+    v = version_of(stack, demand)
+    before = fingerprint(stack)
+    r = fire(agnes, demand, "ask-completion", {"comment": b"\xff\xfe manque le budget"},
+             version=v)
+    assert r.status == 422, r
+    assert "caractères illisibles" in text_of(r.text)
+    assert 'id="t-ask-completion-comment-error"' in r.text
+    assert state_of(stack, demand) == "submitted"
+    assert events(stack, demand, "ask-completion") == 0
+    assert fingerprint(stack) == before, "no event, no mail, nothing written"
 
 
 def test_agnes_takes_it_from_her_queue_and_asks_for_more(stack, agnes, carla):
@@ -381,6 +444,17 @@ def test_carla_completes_agnes_decides_carla_reads(stack, agnes, carla):
     assert r.status == 422, r
     assert "obligatoire" in error_next_to(r.text, "t-decide-decision")
     assert re.search(r'value="granted" checked', r.text)
+    # the letter's name and the amount must be UTF-8: refused by each, not a
+    # 500 and not a decision without its letter (regression)
+    before = fingerprint(stack)
+    r = multipart(agnes, f"/demands/{demand}/fire/decide",
+                  {"csrf": agnes.token, "version": str(v), "outcome": "granted",
+                   "amount-granted": b"4000\xff"},
+                  {"decision": (b"d\xe9cision.pdf", PDF, "application/pdf")})
+    assert r.status == 422, r
+    assert "caractères illisibles" in error_next_to(r.text, "t-decide-decision")
+    assert "caractères illisibles" in error_next_to(r.text, "t-decide-amount-granted")
+    assert fingerprint(stack) == before and state_of(stack, demand) == "in-review"
     r = fire(agnes, demand, "decide", {"outcome": "granted", "amount-granted": "4000"},
              files={"decision": ("décision.pdf", PDF, "application/pdf")}, version=v)
     assert r.status == 303, r

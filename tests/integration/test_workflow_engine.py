@@ -263,6 +263,28 @@ def test_the_full_round_trip_with_completion_decision_and_read_receipt(rt):
                   " 'decision.pdf'", d["id"]) == "decision"
 
 
+def test_text_that_is_not_utf8_is_refused_not_dropped(rt):
+    """The command goes through the same wf_input.c as the pages: a comment
+    or an attachment's name that is not UTF-8 is refused with its message
+    (it used to be dropped, or to fail the insert), nothing written."""
+    d = submitted_demand(rt)
+    assert demand(rt, "fire", *as_agent(rt), d["id"], "take")[0] == 0
+    count = ("SELECT (SELECT count(*) FROM events WHERE demand_id = :'p1'),"
+             " (SELECT count(*) FROM outbox WHERE data->>'demand' = :'p1'),"
+             " (SELECT count(*) FROM documents WHERE demand_id = :'p1'),"
+             " (SELECT version FROM demands WHERE id = :'p1')")
+    before = rt.sql(count, d["id"])
+    rc, out = demand(rt, "fire", *as_agent(rt), "--comment", b"\xff\xfe manque le budget",
+                     d["id"], "ask-completion")
+    assert rc == 11 and out["errors"] == [{"field": "comment", "key": "field.utf8"}], out
+    rc, out = demand(rt, "fire", *as_agent(rt), "--file",
+                     b"decision=" + rt.fx["pdf"].encode() + b":d\xe9cision.pdf",
+                     d["id"], "decide", "outcome=refused")
+    assert rc == 11 and out["errors"] == [{"field": "decision", "key": "wf.file.name_utf8"}], out
+    assert rt.sql(count, d["id"]) == before
+    assert q1(rt, "SELECT state FROM demands WHERE id = :'p1'", d["id"]) == "in-review"
+
+
 def test_events_are_append_only(rt):
     with pytest.raises(RuntimeError, match="append-only"):
         rt.sql("UPDATE events SET comment = 'rewritten' WHERE id = (SELECT min(id) FROM events)")

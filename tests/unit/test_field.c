@@ -724,6 +724,81 @@ child_text(xmlNodePtr m, const char *lang)
     return NULL;
 }
 
+/* field_display() is the inverse of field_validate(): every value the
+ * tables above accept, once stored, is written back (for an input and to
+ * read) in a form field_validate() turns into the same stored value. */
+static void
+test_display_round_trips(void **state)
+{
+    pool_t *p = pool_new(0);
+    size_t  t, j;
+    int     how, checked = 0;
+
+    (void) state;
+    for (t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
+        for (j = 0; j < tables[t].n; j++) {
+            const field_case_t  *c = &tables[t].cases[j];
+            const field_rules_t *r = c->rules;
+            field_result_t       stored, again;
+
+            if (c->key != NULL)
+                continue;
+            stored = field_validate(p, c->type, r, c->input);
+            if (stored.key != NULL || *stored.value == '\0')
+                continue;
+            for (how = FIELD_SHOW_INPUT; how <= FIELD_SHOW_TEXT; how++) {
+                const char *shown = field_display(p, c->type, stored.value, (field_show_t) how);
+
+                again = field_validate(p, c->type, r, shown);
+                if (again.key != NULL || strcmp(again.value, stored.value) != 0)
+                    fail_msg("%s[%zu] %s: stored \"%s\", shown \"%s\", read back %s \"%s\"",
+                             tables[t].name, j, how ? "text" : "input", stored.value, shown,
+                             again.key ? again.key : "as", again.key ? "" : again.value);
+                checked++;
+            }
+        }
+    assert_true(checked > 100);
+    pool_free(p);
+}
+
+/* What field_display() writes, type by type. */
+static void
+test_display_swiss_way(void **state)
+{
+    pool_t *p = pool_new(0);
+
+    (void) state;
+    assert_string_equal(field_display(p, FIELD_MONEY, "150050", FIELD_SHOW_INPUT), "1500.50");
+    assert_string_equal(field_display(p, FIELD_MONEY, "150050", FIELD_SHOW_TEXT),
+                        "1'500.50 CHF");
+    assert_string_equal(field_display(p, FIELD_MONEY, "5", FIELD_SHOW_INPUT), "0.05");
+    assert_string_equal(field_display(p, FIELD_MONEY, "-50", FIELD_SHOW_TEXT), "-0.50 CHF");
+    assert_string_equal(field_display(p, FIELD_MONEY, "50000000", FIELD_SHOW_TEXT),
+                        "500'000.00 CHF");
+    assert_string_equal(field_display(p, FIELD_MONEY, "12.50", FIELD_SHOW_TEXT), "12.50");
+    assert_string_equal(field_display(p, FIELD_DATE, "2026-12-31", FIELD_SHOW_INPUT),
+                        "31.12.2026");
+    assert_string_equal(field_display(p, FIELD_DATE, "2026-12-31", FIELD_SHOW_TEXT),
+                        "31.12.2026");
+    assert_string_equal(field_display(p, FIELD_DATE, "31.12.2026", FIELD_SHOW_TEXT),
+                        "31.12.2026");
+    assert_string_equal(field_display(p, FIELD_PHONE, "+41213161111", FIELD_SHOW_TEXT),
+                        "+41 21 316 11 11");
+    assert_string_equal(field_display(p, FIELD_PHONE, "+41213161111", FIELD_SHOW_INPUT),
+                        "+41213161111");
+    assert_string_equal(field_display(p, FIELD_PHONE, "+33123456789", FIELD_SHOW_TEXT),
+                        "+33123456789");
+    assert_string_equal(field_display(p, FIELD_IBAN, "CH9300762011623852957", FIELD_SHOW_TEXT),
+                        "CH93 0076 2011 6238 5295 7");
+    assert_string_equal(field_display(p, FIELD_AVS13, "756.9217.0769.85", FIELD_SHOW_TEXT),
+                        "756.9217.0769.85");
+    assert_string_equal(field_display(p, FIELD_IDE, "CHE-116.281.710", FIELD_SHOW_TEXT),
+                        "CHE-116.281.710");
+    assert_string_equal(field_display(p, FIELD_NUMBER, "-1200", FIELD_SHOW_TEXT), "-1200");
+    assert_null(field_display(p, FIELD_MONEY, NULL, FIELD_SHOW_TEXT));
+    pool_free(p);
+}
+
 /* Every key has fr, de and en text, the catalogue has no key the module
  * does not use, and the tables above exercise every key. */
 static void
@@ -809,6 +884,8 @@ main(void)
         cmocka_unit_test(test_type_names),
         cmocka_unit_test(test_pattern_ok),
         cmocka_unit_test(test_values_live_in_pool),
+        cmocka_unit_test(test_display_round_trips),
+        cmocka_unit_test(test_display_swiss_way),
         cmocka_unit_test(test_catalogue),
     };
 

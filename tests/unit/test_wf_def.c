@@ -693,6 +693,43 @@ test_graph_escapes_and_renders(void **state)
     pool_free(p);
 }
 
+/* The promises of a loaded definition (wf_def_sound), which the loaders
+ * assert and the runtime relies on: they hold for subsidy.xml, and each
+ * broken link is seen. */
+static void
+test_def_sound(void **state)
+{
+    fx_t            *fx = *state;
+    wf_def_t        *d = fx->def;
+    wf_transition_t *t = wf_transition_find(d, "decide");
+    wf_state_t      *s = wf_state_find(d, "draft");
+    wf_field_t      *f = wf_def_field_find(d, "amount-granted");
+    wf_state_t      *to;
+    wf_bucket_t      b;
+    int              type;
+    wf_field_t      *cond;
+
+    assert_true(wf_def_sound(d));
+    assert_false(wf_def_sound(NULL));
+    to = t->to;
+    t->to = NULL;
+    assert_false(wf_def_sound(d));
+    t->to = to;
+    b = s->bucket;
+    s->bucket = WF_BUCKET__COUNT;
+    assert_false(wf_def_sound(d));
+    s->bucket = b;
+    type = f->type;
+    f->type = -1;
+    assert_false(wf_def_sound(d));
+    f->type = type;
+    cond = f->shown_when.field;
+    f->shown_when.field = NULL;
+    assert_false(wf_def_sound(d));
+    f->shown_when.field = cond;
+    assert_true(wf_def_sound(d));
+}
+
 int
 main(void)
 {
@@ -709,6 +746,7 @@ main(void)
                                         teardown_subsidy),
         cmocka_unit_test_setup_teardown(test_subsidy_form, setup_subsidy,
                                         teardown_subsidy),
+        cmocka_unit_test_setup_teardown(test_def_sound, setup_subsidy, teardown_subsidy),
         cmocka_unit_test(test_durations),
         cmocka_unit_test(test_duration_iso_and_add),
         cmocka_unit_test(test_sizes),
