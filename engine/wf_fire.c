@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "authz.h"
+#include "av.h"
 #include "db.h"
 #include "field.h"
 #include "log.h"
@@ -253,10 +254,17 @@ static void
 add_file(check_t *c, const upload_t *u, const char *field, const char *mime,
          const char *kind)
 {
-    json_t *o;
+    json_t  *o;
+    en_err_t av = { 0 };
 
     if (c->nfiles == WF_MAX_FILES) {
         add_error(c, field, "wf.too_many_files", NULL);
+        return;
+    }
+    /* every upload, form field or attachment, is scanned before it is
+     * queued for storage: infected or unscanned, the field says so */
+    if (av_scan(&av, field, u->data, u->len) != EN_OK) {
+        add_error(c, field, pool_strdup(c->p, av.key), NULL);
         return;
     }
     c->file_list[c->nfiles++] = u;
