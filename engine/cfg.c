@@ -66,6 +66,9 @@ static const cfg_key_t cfg_keys[] = {
     D("scheduler_interval", scheduler_interval, 1, 3600),
     I("max_body", max_body, 1024, 1024 * 1024 * 1024),
     I("max_upload", max_upload, 1024, 1024 * 1024 * 1024),
+    S("av", av),
+    S("clamd_socket", clamd_socket),
+    D("clamd_timeout", clamd_timeout, 1, 600),
 };
 
 #define NKEYS (sizeof(cfg_keys) / sizeof(cfg_keys[0]))
@@ -96,6 +99,9 @@ cfg_defaults(cfg_t *c)
     c->scheduler_interval = 2;
     c->max_body = 32 * 1024 * 1024;
     c->max_upload = 10 * 1024 * 1024;
+    c->av = "clamd";
+    c->clamd_socket = "";
+    c->clamd_timeout = 30;
 }
 
 long

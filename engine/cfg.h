@@ -61,6 +61,9 @@ typedef struct {
     int         scheduler_interval; /* seconds between polls */
     int         max_body;       /* bytes */
     int         max_upload;     /* bytes, one file */
+    const char *av;             /* clamd (default) or off: av.h */
+    const char *clamd_socket;   /* clamd's LocalSocket; empty: uploads refused */
+    int         clamd_timeout;  /* seconds, one whole scan */
     int         nidp;
     cfg_idp_t   idp[CFG_MAX_IDP];
 } cfg_t;

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "av.h"
 #include "cfg.h"
 #include "commands.h"
 #include "log.h"
@@ -111,6 +112,10 @@ main(int argc, char **argv)
         return 2;
     }
     log_set_level(cfg.log_level);
+    if (av_configure(&cfg, &err) != EN_OK) {
+        fprintf(stderr, "%s\n", err.msg);
+        return 2;
+    }
     if (!strcmp(cmd, "serve")) {
         commands_register(&cfg);
         rc = master_run(&cfg);

@@ -15,6 +15,7 @@
 
 #include <string.h>
 
+#include "av.h"
 #include "en_assert.h"
 #include "field.h"
 #include "wf_cond.h"
@@ -165,17 +166,24 @@ stored_document(wf_input_check_t *c, const char *name)
     return json_is_object(v) && json_object_get(v, "document") != NULL;
 }
 
-/* An upload that passed field_validate_file, queued for storage.  Its
- * filename was checked (valid UTF-8) by the caller. */
+/* An upload that passed field_validate_file, queued for storage once
+ * clamd finds it clean (av.h: infected, or no answer, is refused next to
+ * the field: nothing unscanned is stored).  Its filename was checked
+ * (valid UTF-8) by the caller. */
 static void
 add_file(wf_input_check_t *c, const upload_t *u, const char *field, const char *mime,
          const char *kind)
 {
-    json_t *o;
-    int     bad = 0;
+    json_t  *o;
+    en_err_t av = { 0 };
+    int      bad = 0;
 
     if (c->nfiles == WF_MAX_FILES) {
         add_error(c, field, "wf.too_many_files", NULL);
+        return;
+    }
+    if (av_scan(&av, field, u->data, u->len) != EN_OK) {
+        add_error(c, field, pool_strdup(c->p, av.key), NULL);
         return;
     }
     c->file_list[c->nfiles++] = u;

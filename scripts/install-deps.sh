@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 # install-deps.sh -- installs what Guichet needs on Debian 12 and is missing:
 # Debian packages (build libraries, PostgreSQL 15, nginx, the SMTP sink,
-# Chromium, test runners) and the npm packages of the development identity
-# provider and the browser tests (pinned by their package-lock.json).
+# ClamAV's daemon, Chromium, test runners) and the npm packages of the
+# development identity provider and the browser tests (pinned by their
+# package-lock.json).
 # Safe to run again: it only installs what is absent.  Needs root (or sudo)
 # only when something is missing.
 set -euo pipefail
@@ -15,7 +16,7 @@ PKGS=(
   libssl-dev liboauth2-dev libcmocka-dev libcurl4-openssl-dev
   libxlsxwriter-dev libgraphviz-dev graphviz
   postgresql-15 postgresql-client-15 nginx-light
-  python3 python3-pytest python3-aiosmtpd
+  python3 python3-pytest python3-aiosmtpd clamav-daemon
   nodejs npm chromium wrk
 )
 
@@ -38,8 +39,25 @@ if ((${#missing[@]})); then
     SUDO="sudo -n"
   fi
   export DEBIAN_FRONTEND=noninteractive
+  # clamav-daemon would start a system clamd (which finds no database) and
+  # freshclam (which downloads the real ones, ~200 MB): the stack runs its
+  # own clamd on the project's test signature, so while installing, a
+  # policy-rc.d of ours says no to those two (and defers to no policy for
+  # the rest); one already there (a container's) is left alone
+  policy=/usr/sbin/policy-rc.d
+  if [[ " ${missing[*]} " == *" clamav-daemon "* ]] && [ ! -e "$policy" ]; then
+    printf '%s\n' '#!/bin/sh' '# Guichet install-deps.sh, for one apt-get run' \
+      'for a; do case "$a" in clamav-daemon|clamav-freshclam) exit 101 ;; esac; done' \
+      'exit 104' | $SUDO tee "$policy" >/dev/null
+    $SUDO chmod 755 "$policy"
+    trap '$SUDO rm -f "$policy"' EXIT
+  fi
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null
+  if [[ " ${missing[*]} " == *" clamav-daemon "* ]]; then
+    echo "install-deps: clamav-daemon installed, its system clamd and freshclam not started;"
+    echo "  the stack runs its own clamd.  A server scanning for real enables them (docs/runtime.md)."
+  fi
 fi
 
 # nginx-light's package starts a system nginx on port 80; ours runs on its

@@ -4,6 +4,8 @@
 #   a private PostgreSQL 15 cluster   (GUICHET_PG_PORT,   default 5433)
 #   the SMTP sink (aiosmtpd, Maildir) (GUICHET_SMTP_PORT, default 2525)
 #   the OpenID Connect provider       (GUICHET_IDP_PORT,  default 9400)
+#   ClamAV's clamd                    (unix socket under the state folder,
+#                                      the test signature only: see clamd_start)
 #   the engine (guichet serve)        (unix socket under the state folder)
 #   nginx                             (GUICHET_HTTP_PORT, default 8080)
 # State lives in GUICHET_VAR (default ./var), so tests can run a second
@@ -12,7 +14,7 @@
 # the engine's home page list the demo accounts (config key demo).
 #
 # usage: stack.sh start|stop|restart|status|env [component...]
-#        components: pg smtp idp engine nginx (default: all)
+#        components: pg smtp idp clamd engine nginx (default: all)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 VAR="${GUICHET_VAR:-$ROOT/var}"
@@ -46,6 +48,7 @@ engine_env() {
   export GUICHET_BASE_URL="http://127.0.0.1:$HTTP_PORT"
   export GUICHET_SMTP_URL="smtp://127.0.0.1:$SMTP_PORT"
   export GUICHET_SECRET="$(secret_file engine-secret)"
+  export GUICHET_CLAMD_SOCKET="$VAR/run/clamd.sock"
   if [ -f "$ROOT/scripts/idp/idp.mjs" ]; then
     export GUICHET_IDP_DEV_ISSUER="http://127.0.0.1:$IDP_PORT"
     export GUICHET_IDP_DEV_CLIENT_ID="guichet-dev"
@@ -157,6 +160,42 @@ idp_start() {
   echo "identity provider: http://127.0.0.1:$IDP_PORT"
 }
 
+clamd_start() {
+  # Debian's clamd on its own socket and configuration, with the database
+  # the project ships for tests (tests/fixtures/clamav: the EICAR test
+  # signature, nothing else), never freshclam: no download, a start in a
+  # second.  Production uses the system clamd and freshclam's databases
+  # (docs/runtime.md).  GUICHET_AV=off (development without clamd) skips it.
+  [ "${GUICHET_AV:-clamd}" = off ] && return 0
+  mkdir -p "$VAR/clamav/db" "$VAR/clamav/tmp" "$VAR/run" "$VAR/log"
+  pidfile_alive "$VAR/run/clamd.pid" && return 0
+  [ -x /usr/sbin/clamd ] || { echo "clamd missing: run scripts/install-deps.sh (clamav-daemon)" >&2; return 1; }
+  rm -f "$VAR/clamav/db/"* "$VAR/run/clamd.sock"
+  cp "$ROOT/tests/fixtures/clamav/"*.ndb "$VAR/clamav/db/"
+  # StreamMaxLength and MaxFileSize above the engine's max_upload (10 MiB):
+  # a file clamd would only partly read is refused, never passed
+  cat > "$VAR/clamav/clamd.conf" <<CONF
+Foreground yes
+LocalSocket $VAR/run/clamd.sock
+LocalSocketMode 660
+DatabaseDirectory $VAR/clamav/db
+TemporaryDirectory $VAR/clamav/tmp
+StreamMaxLength 11M
+MaxFileSize 11M
+MaxThreads 2
+MaxQueue 20
+SelfCheck 0
+Bytecode no
+CONF
+  detach /usr/sbin/clamd -c "$VAR/clamav/clamd.conf" >>"$VAR/log/clamd.log" 2>&1
+  echo "$LAST_PID" > "$VAR/run/clamd.pid"
+  wait_for 60 /usr/bin/python3 -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.sendall(b"zPING\0")
+sys.exit(s.recv(8) != b"PONG\0")' "$VAR/run/clamd.sock" \
+    || { echo "clamd did not start (see $VAR/log/clamd.log)" >&2; return 1; }
+  echo "clamd: $VAR/run/clamd.sock"
+}
+
 engine_start() {
   mkdir -p "$VAR/run" "$VAR/log"
   [ -x "$GUICHET" ] || { echo "build/guichet missing: run make" >&2; return 1; }
@@ -201,7 +240,7 @@ demo_world_load() {   # the demo world (data/demo/world.json), idempotently
     || { echo "demo world not loaded (see above)" >&2; return 1; }
 }
 
-ALL=(pg smtp idp engine nginx)
+ALL=(pg smtp idp clamd engine nginx)
 cmd="${1:-status}"; shift || true
 comps=("$@"); [ ${#comps[@]} -gt 0 ] || comps=("${ALL[@]}")
 
@@ -221,6 +260,7 @@ case "$cmd" in
       case "${comps[$i]}" in
         pg) pg_stop ;; smtp) stop_pidfile "$VAR/run/smtp.pid" ;;
         idp) stop_pidfile "$VAR/run/idp.pid" ;; engine) engine_stop ;; nginx) nginx_stop ;;
+        clamd) stop_pidfile "$VAR/run/clamd.pid" ;;
       esac
     done ;;
   restart) "$0" stop "${comps[@]}"; "$0" start "${comps[@]}" ;;
@@ -228,6 +268,7 @@ case "$cmd" in
   status)
     pidfile_alive "$VAR/nginx/nginx.pid" && echo "nginx: up" || echo "nginx: down"
     engine_env; pidfile_alive "$GUICHET_PID_FILE" && echo "engine: up" || echo "engine: down"
+    pidfile_alive "$VAR/run/clamd.pid" && echo "clamd: up" || echo "clamd: down"
     as_pg "$PGBIN/pg_ctl" -D "$VAR/pg/data" status >/dev/null 2>&1 && echo "postgresql: up" || echo "postgresql: down" ;;
-  *) echo "usage: $0 start|stop|restart|status|env [pg smtp idp engine nginx]" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|restart|status|env [pg smtp idp clamd engine nginx]" >&2; exit 2 ;;
 esac
