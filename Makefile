@@ -75,3 +75,29 @@ bench: all
 
 clean:
 	rm -rf build
+
+# ---- installing: make install, make deb (docs/operations.md) --------------
+# The binary finds its data (schema, stylesheets, catalogues, migrations,
+# nginx templates, assets) under DATADIR and reads SYSCONFDIR/guichet.conf
+# when no --config is given; both are compiled into cfg.o through
+# build/paths.h, rewritten (and cfg.o rebuilt) only when PREFIX changes.
+#   make install [PREFIX=/usr/local] [DESTDIR=/tmp/stage]
+PREFIX        ?= /usr/local
+DATADIR       ?= $(PREFIX)/share/guichet
+SYSCONFDIR    ?= $(if $(filter /usr,$(PREFIX)),,$(PREFIX))/etc/guichet
+LOCALSTATEDIR ?= $(if $(filter /usr,$(PREFIX)),,$(PREFIX))/var/lib/guichet
+export PREFIX DATADIR SYSCONFDIR LOCALSTATEDIR DESTDIR
+
+.PHONY: install FORCE
+FORCE:
+
+build/paths.h: FORCE | build/obj
+	@printf '#define GUICHET_DATADIR "%s"\n#define GUICHET_SYSCONFDIR "%s"\n' \
+	    '$(DATADIR)' '$(SYSCONFDIR)' > $@.new
+	@if cmp -s $@.new $@; then rm -f $@.new; else mv $@.new $@; fi
+
+build/obj/cfg.o: build/paths.h
+build/obj/cfg.o: CFLAGS += -include build/paths.h
+
+install: all
+	@bash scripts/install.sh

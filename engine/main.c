@@ -15,6 +15,7 @@
 #include "log.h"
 #include "master.h"
 #include "migrate.h"
+#include "wf_check.h"
 #include "xml_safe.h"
 
 static void
@@ -41,9 +42,10 @@ usage(FILE *out)
         "                   act on demands as a given person (operators, tests)\n"
         "\n"
         "options:\n"
-        "  --config FILE    configuration file (default: $GUICHET_CONFIG)\n"
+        "  --config FILE    configuration file (default: $GUICHET_CONFIG, else\n"
+        "                   %s when it exists)\n"
         "  --help           this text\n"
-        "  --version        the version\n");
+        "  --version        the version\n", cfg_default_path());
 }
 
 static int
@@ -104,12 +106,16 @@ main(int argc, char **argv)
         return cmd_check(argc - i, argv + i);
     if (!strcmp(cmd, "graph"))
         return cmd_graph(argc - i, argv + i);
+    if (config == NULL && access(cfg_default_path(), R_OK) == 0)
+        config = cfg_default_path();
     p = pool_new(0);
     en_clear(&err);
     if (cfg_load(p, config, &cfg, &err) != EN_OK) {
         fprintf(stderr, "%s\n", err.msg);
         return 2;
     }
+    /* the schema that comes with the data this configuration names */
+    wf_schema_set_path(pool_printf(p, "%s/workflows/workflow.rng", cfg.root));
     log_set_level(cfg.log_level);
     if (!strcmp(cmd, "serve")) {
         commands_register(&cfg);
