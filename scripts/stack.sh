@@ -10,6 +10,8 @@
 # stack side by side on other ports.  GUICHET_ENGINES=2 starts a second
 # engine (its own socket, pid file and log, same database) and puts both
 # sockets in nginx's upstream, as two engine hosts would be.
+# GUICHET_PG_STANDBY_PORT names a streaming standby (the failover test
+# builds it): the engine's connection string then lists both servers.
 #
 # usage: stack.sh start|stop|restart|status|env [component...]
 #        components: pg smtp idp engine nginx (default: all)
@@ -44,7 +46,9 @@ engine_env() {   # engine_env [N]: the environment of engine N (default 1)
   export GUICHET_ROOT="$ROOT"
   export GUICHET_LISTEN="$VAR/run/guichet$n.sock"
   export GUICHET_PID_FILE="$VAR/run/guichet$n.pid"
-  export GUICHET_DATABASE="host=127.0.0.1 port=$PG_PORT dbname=guichet user=guichet password=$pw"
+  # GUICHET_PG_STANDBY_PORT: a streaming standby there too; libpq finds the primary
+  local sb="${GUICHET_PG_STANDBY_PORT:-}"
+  export GUICHET_DATABASE="host=127.0.0.1${sb:+,127.0.0.1} port=$PG_PORT${sb:+,$sb} dbname=guichet user=guichet password=$pw${sb:+ target_session_attrs=read-write connect_timeout=3}"
   export GUICHET_BASE_URL="http://127.0.0.1:$HTTP_PORT"
   export GUICHET_SMTP_URL="smtp://127.0.0.1:$SMTP_PORT"
   export GUICHET_SECRET="$(secret_file engine-secret)"
