@@ -40,6 +40,9 @@ usage(FILE *out)
         "  mailer [--once]  send the queued mail (--once: what is due, then exit)\n"
         "  demand create|show|list|fire|save ...\n"
         "                   act on demands as a given person (operators, tests)\n"
+        "  backup DIR       dump the database and save the configuration in DIR\n"
+        "  restore [--clean] DIR\n"
+        "                   load a backup's database dump\n"
         "\n"
         "options:\n"
         "  --config FILE    configuration file (default: $GUICHET_CONFIG, else\n"
@@ -132,6 +135,10 @@ main(int argc, char **argv)
         rc = cmd_mailer(&cfg, argc - i, argv + i);
     } else if (!strcmp(cmd, "demand")) {
         rc = cmd_demand(&cfg, argc - i, argv + i);
+    } else if (!strcmp(cmd, "backup")) {
+        rc = cmd_backup(&cfg, argc - i, argv + i);
+    } else if (!strcmp(cmd, "restore")) {
+        rc = cmd_restore(&cfg, argc - i, argv + i);
     } else {
         fprintf(stderr, "guichet: unknown command \"%s\"\n", cmd);
         usage(stderr);
