@@ -9,6 +9,7 @@
 #   DATADIR/sql/                               migrations
 #   DATADIR/nginx/, DATADIR/assets/            nginx templates, static files
 #   PREFIX/share/man/man5, man8                guichet-workflow(5), guichet(8)
+#   PREFIX/lib/systemd/system/guichet.service  the unit
 #   SYSCONFDIR/guichet.conf                    configuration (kept if present)
 #   SYSCONFDIR/workflows/*.xml                 the procedures (kept if present)
 #   LOCALSTATEDIR                              state (an empty folder)
@@ -38,6 +39,12 @@ for m in man/*.[0-9]; do
   [ -f "$m" ] || continue
   install -D -m 0644 "$m" "$D$PREFIX/share/man/man${m##*.}/$(basename "$m")"
 done
+
+# the systemd unit, pointed at this layout
+sed -e "s|/usr/bin/guichet|$PREFIX/bin/guichet|g" -e "s|/etc/guichet|$SYSCONFDIR|g" \
+    systemd/guichet.service > build/guichet.service
+install -D -m 0644 build/guichet.service "$D$PREFIX/lib/systemd/system/guichet.service"
+rm -f build/guichet.service
 
 install -d "$D$SYSCONFDIR/workflows" "$D$LOCALSTATEDIR"
 if [ ! -e "$D$SYSCONFDIR/guichet.conf" ]; then

@@ -59,6 +59,9 @@ def test_install_lays_out_the_files(installed):
         conf = f.read()
     assert f"root = {data}\n" in conf and "@" not in conf.replace("noreply@", "")
     assert os.path.isdir(os.path.join(installed, "var", "lib", "guichet"))
+    with open(os.path.join(installed, "lib", "systemd", "system", "guichet.service")) as f:
+        unit = f.read()
+    assert f"ExecStart={installed}/bin/guichet --config {etc}/guichet.conf serve" in unit
 
 
 def test_check_works_from_any_directory(installed, tmp_path):
