@@ -59,6 +59,8 @@ def test_install_lays_out_the_files(installed):
         conf = f.read()
     assert f"root = {data}\n" in conf and "@" not in conf.replace("noreply@", "")
     assert os.path.isdir(os.path.join(installed, "var", "lib", "guichet"))
+    for page in ["man8/guichet.8", "man5/guichet-workflow.5"]:
+        assert os.path.isfile(os.path.join(installed, "share", "man", page)), page
     with open(os.path.join(installed, "lib", "systemd", "system", "guichet.service")) as f:
         unit = f.read()
     assert f"ExecStart={installed}/bin/guichet --config {etc}/guichet.conf serve" in unit
