@@ -82,13 +82,14 @@ clean:
 # when no --config is given; both are compiled into cfg.o through
 # build/paths.h, rewritten (and cfg.o rebuilt) only when PREFIX changes.
 #   make install [PREFIX=/usr/local] [DESTDIR=/tmp/stage]
+#   make deb      build/deb/guichet_VERSION_ARCH.deb (debhelper), checked by lintian
 PREFIX        ?= /usr/local
 DATADIR       ?= $(PREFIX)/share/guichet
 SYSCONFDIR    ?= $(if $(filter /usr,$(PREFIX)),,$(PREFIX))/etc/guichet
 LOCALSTATEDIR ?= $(if $(filter /usr,$(PREFIX)),,$(PREFIX))/var/lib/guichet
-export PREFIX DATADIR SYSCONFDIR LOCALSTATEDIR DESTDIR
+UNITDIR       ?= $(PREFIX)/lib/systemd/system
 
-.PHONY: install FORCE
+.PHONY: install deb FORCE
 FORCE:
 
 build/paths.h: FORCE | build/obj
@@ -100,4 +101,9 @@ build/obj/cfg.o: build/paths.h
 build/obj/cfg.o: CFLAGS += -include build/paths.h
 
 install: all
-	@bash scripts/install.sh
+	@PREFIX='$(PREFIX)' DATADIR='$(DATADIR)' SYSCONFDIR='$(SYSCONFDIR)' \
+	    LOCALSTATEDIR='$(LOCALSTATEDIR)' UNITDIR='$(UNITDIR)' DESTDIR='$(DESTDIR)' \
+	    bash scripts/install.sh
+
+deb: deps
+	@bash scripts/make-deb.sh

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: AGPL-3.0-or-later
 # install.sh -- `make install`: puts the built engine and its files in an
-# FHS layout under DESTDIR (the Makefile exports PREFIX, DATADIR,
-# SYSCONFDIR, LOCALSTATEDIR and DESTDIR):
+# FHS layout under DESTDIR (the Makefile passes PREFIX, DATADIR,
+# SYSCONFDIR, LOCALSTATEDIR, UNITDIR and DESTDIR):
 #   PREFIX/bin/guichet                         the command
 #   DATADIR/workflows/workflow.rng             the schema
 #   DATADIR/xslt/ (i18n/, pages/, mail/)       stylesheets and catalogues
@@ -43,7 +43,7 @@ done
 # the systemd unit, pointed at this layout
 sed -e "s|/usr/bin/guichet|$PREFIX/bin/guichet|g" -e "s|/etc/guichet|$SYSCONFDIR|g" \
     systemd/guichet.service > build/guichet.service
-install -D -m 0644 build/guichet.service "$D$PREFIX/lib/systemd/system/guichet.service"
+install -D -m 0644 build/guichet.service "$D${UNITDIR:-$PREFIX/lib/systemd/system}/guichet.service"
 rm -f build/guichet.service
 
 install -d "$D$SYSCONFDIR/workflows" "$D$LOCALSTATEDIR"
