@@ -123,6 +123,10 @@ def test_installed_package_serves_reloads_and_stops(installed, stack, tmp_path):
     assert st.st_gid == pwd.getpwnam("guichet").pw_gid
     assert len(unit_env()["GUICHET_SECRET"]) == 64
 
+    # the installed unit, as installed: its binary, its man page (Documentation=)
+    r = run("systemd-analyze", "verify", "/lib/systemd/system/guichet.service")
+    assert r.returncode == 0 and r.stderr.strip() == "", r.stderr
+
     # guichet check from anywhere, as anyone
     r = run("runuser", "-u", "nobody", "--", "/usr/bin/guichet", "check",
             "/etc/guichet/workflows/subsidy.xml", cwd="/")
