@@ -105,6 +105,7 @@ cmd_backup(const cfg_t *cfg, int argc, char **argv)
         return argc == 2 && !strcmp(argv[1], "--help") ? 0 : 2;
     }
     dir = argv[1];
+    umask(077);                 /* personal data and secrets: owner only */
     if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
         fprintf(stderr, "guichet: %s: %s\n", dir, strerror(errno));
         return 1;
@@ -123,14 +124,24 @@ cmd_backup(const cfg_t *cfg, int argc, char **argv)
     }
     conf = strcmp(cfg->path, "(defaults)") ? cmd_backup_rel(cfg->path, c1) : NULL;
     wf = cmd_backup_rel(cfg->workflows_dir, c2);
+    if (wf == NULL && conf == NULL) {
+        fprintf(stderr, "guichet: no configuration file or procedures folder to save\n");
+        return 1;
+    }
     {
-        char *const tar[] = { "tar", "-cf", tarf, "-C", "/",
-                              (char *) (wf ? wf : "--"), (char *) conf, NULL };
+        char *tar[8];
+        int   n = 0;
 
-        if (wf == NULL && conf == NULL) {
-            fprintf(stderr, "guichet: no configuration file or procedures folder to save\n");
-            return 1;
-        }
+        tar[n++] = "tar";
+        tar[n++] = "-cf";
+        tar[n++] = tarf;
+        tar[n++] = "-C";
+        tar[n++] = "/";
+        if (wf != NULL)
+            tar[n++] = (char *) wf;
+        if (conf != NULL)
+            tar[n++] = (char *) conf;
+        tar[n] = NULL;
         if (cmd_backup_run(tar) != 0)
             return 1;
     }
@@ -173,11 +184,21 @@ cmd_restore(const cfg_t *cfg, int argc, char **argv)
         return 1;
     {
         const char *db = getenv("PGDATABASE");
-        char *const restore[] = { "pg_restore", "--single-transaction", "--exit-on-error",
-                                  "--no-owner", "--dbname", (char *) (db ? db : "guichet"),
-                                  clean ? "--clean" : dump, clean ? "--if-exists" : NULL,
-                                  clean ? dump : NULL, NULL };
+        char       *restore[10];
+        int         n = 0;
 
+        restore[n++] = "pg_restore";
+        restore[n++] = "--single-transaction";
+        restore[n++] = "--exit-on-error";
+        restore[n++] = "--no-owner";
+        restore[n++] = "--dbname";
+        restore[n++] = (char *) (db != NULL ? db : "guichet");
+        if (clean) {
+            restore[n++] = "--clean";
+            restore[n++] = "--if-exists";
+        }
+        restore[n++] = dump;
+        restore[n] = NULL;
         if (cmd_backup_run(restore) != 0)
             return 1;
     }
