@@ -118,3 +118,35 @@ bench: all
 
 clean:
 	rm -rf build $(ASAN_BUILD)
+
+# ---- installing: make install, make deb (docs/operations.md) --------------
+# The binary finds its data (schema, stylesheets, catalogues, migrations,
+# nginx templates, assets) under DATADIR and reads SYSCONFDIR/guichet.conf
+# when no --config is given; both are compiled into cfg.o through
+# build/paths.h, rewritten (and cfg.o rebuilt) only when PREFIX changes.
+#   make install [PREFIX=/usr/local] [DESTDIR=/tmp/stage]
+#   make deb      build/deb/guichet_VERSION_ARCH.deb (debhelper), checked by lintian
+PREFIX        ?= /usr/local
+DATADIR       ?= $(PREFIX)/share/guichet
+SYSCONFDIR    ?= $(if $(filter /usr,$(PREFIX)),,$(PREFIX))/etc/guichet
+LOCALSTATEDIR ?= $(if $(filter /usr,$(PREFIX)),,$(PREFIX))/var/lib/guichet
+UNITDIR       ?= $(PREFIX)/lib/systemd/system
+
+.PHONY: install deb FORCE
+FORCE:
+
+$(BUILD)/paths.h: FORCE | $(BUILD)/obj
+	@printf '#define GUICHET_DATADIR "%s"\n#define GUICHET_SYSCONFDIR "%s"\n' \
+	    '$(DATADIR)' '$(SYSCONFDIR)' > $@.new
+	@if cmp -s $@.new $@; then rm -f $@.new; else mv $@.new $@; fi
+
+$(BUILD)/obj/cfg.o: $(BUILD)/paths.h
+$(BUILD)/obj/cfg.o: override CFLAGS += -include $(BUILD)/paths.h
+
+install: all
+	@PREFIX='$(PREFIX)' DATADIR='$(DATADIR)' SYSCONFDIR='$(SYSCONFDIR)' \
+	    LOCALSTATEDIR='$(LOCALSTATEDIR)' UNITDIR='$(UNITDIR)' DESTDIR='$(DESTDIR)' \
+	    bash scripts/install.sh
+
+deb: deps
+	@bash scripts/make-deb.sh

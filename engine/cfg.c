@@ -5,6 +5,12 @@
  * The known keys are one table (name, type, offset, bounds) in the manner
  * of nginx's directive slots, so adding a key is one line.  Owns no global
  * state: the result lives in the caller's pool.
+ *
+ * Also owns where an installed engine finds its files: GUICHET_DATADIR
+ * (schema, stylesheets, migrations, nginx templates, assets) and
+ * GUICHET_SYSCONFDIR (guichet.conf, the procedures), compiled in by the
+ * Makefile (build/paths.h, from PREFIX) and overridable by `root`,
+ * `workflows_dir`, ... and --config.
  */
 #include "cfg.h"
 
@@ -20,6 +26,25 @@
 #include "util_file.h"
 
 extern char **environ;
+
+#ifndef GUICHET_DATADIR
+#define GUICHET_DATADIR "/usr/local/share/guichet"
+#endif
+#ifndef GUICHET_SYSCONFDIR
+#define GUICHET_SYSCONFDIR "/usr/local/etc/guichet"
+#endif
+
+const char *
+cfg_datadir(void)
+{
+    return GUICHET_DATADIR;
+}
+
+const char *
+cfg_default_path(void)
+{
+    return GUICHET_SYSCONFDIR "/guichet.conf";
+}
 
 typedef enum { CT_STR, CT_INT, CT_BOOL, CT_DURATION } cfg_type_t;
 
@@ -84,7 +109,7 @@ cfg_defaults(cfg_t *c)
     c->shutdown_timeout = 10;
     c->database = "host=127.0.0.1 port=5432 dbname=guichet user=guichet";
     c->base_url = "http://127.0.0.1:8080";
-    c->root = ".";
+    c->root = GUICHET_DATADIR;
     c->metrics_allow = "127.0.0.0/8,::1/128";
     c->log_level = "info";
     c->default_lang = "fr";

@@ -38,7 +38,8 @@ typedef struct {
     int         shutdown_timeout;       /* seconds */
     const char *database;       /* libpq conninfo */
     const char *base_url;       /* public scheme://host[:port], no slash */
-    const char *root;           /* where xslt/, workflows/, sql/ live */
+    const char *root;           /* where xslt/, workflows/, sql/ live
+                                 * (default: cfg_datadir()) */
     const char *xslt_dir;
     const char *workflows_dir;
     const char *sql_dir;
@@ -77,6 +78,15 @@ int cfg_load(pool_t *p, const char *path, cfg_t *c, en_err_t *err);
  * list) instead of environ: for tests. */
 int cfg_load_env(pool_t *p, const char *path, char *const *envp, cfg_t *c,
                  en_err_t *err);
+
+/* Where the installed data lives (compiled in from the Makefile's
+ * DATADIR): the default `root`, and where `guichet check` finds the schema
+ * outside a checkout. */
+const char *cfg_datadir(void);
+
+/* The configuration file read when neither --config nor $GUICHET_CONFIG
+ * names one and it exists (SYSCONFDIR/guichet.conf). */
+const char *cfg_default_path(void);
 
 /* Parses "30", "30s", "15m", "12h", "2d" into seconds; -1 if bad. */
 long cfg_parse_duration(const char *s);

@@ -16,6 +16,7 @@
 #include "log.h"
 #include "master.h"
 #include "migrate.h"
+#include "wf_check.h"
 #include "xml_safe.h"
 
 static void
@@ -40,11 +41,15 @@ usage(FILE *out)
         "  mailer [--once]  send the queued mail (--once: what is due, then exit)\n"
         "  demand create|show|list|fire|save ...\n"
         "                   act on demands as a given person (operators, tests)\n"
+        "  backup DIR       dump the database and save the configuration in DIR\n"
+        "  restore [--clean] DIR\n"
+        "                   load a backup's database dump\n"
         "\n"
         "options:\n"
-        "  --config FILE    configuration file (default: $GUICHET_CONFIG)\n"
+        "  --config FILE    configuration file (default: $GUICHET_CONFIG, else\n"
+        "                   %s when it exists)\n"
         "  --help           this text\n"
-        "  --version        the version\n");
+        "  --version        the version\n", cfg_default_path());
 }
 
 static int
@@ -105,12 +110,16 @@ main(int argc, char **argv)
         return cmd_check(argc - i, argv + i);
     if (!strcmp(cmd, "graph"))
         return cmd_graph(argc - i, argv + i);
+    if (config == NULL && access(cfg_default_path(), R_OK) == 0)
+        config = cfg_default_path();
     p = pool_new(0);
     en_clear(&err);
     if (cfg_load(p, config, &cfg, &err) != EN_OK) {
         fprintf(stderr, "%s\n", err.msg);
         return 2;
     }
+    /* the schema that comes with the data this configuration names */
+    wf_schema_set_path(pool_printf(p, "%s/workflows/workflow.rng", cfg.root));
     log_set_level(cfg.log_level);
     if (av_configure(&cfg, &err) != EN_OK) {
         fprintf(stderr, "%s\n", err.msg);
@@ -131,6 +140,10 @@ main(int argc, char **argv)
         rc = cmd_mailer(&cfg, argc - i, argv + i);
     } else if (!strcmp(cmd, "demand")) {
         rc = cmd_demand(&cfg, argc - i, argv + i);
+    } else if (!strcmp(cmd, "backup")) {
+        rc = cmd_backup(&cfg, argc - i, argv + i);
+    } else if (!strcmp(cmd, "restore")) {
+        rc = cmd_restore(&cfg, argc - i, argv + i);
     } else {
         fprintf(stderr, "guichet: unknown command \"%s\"\n", cmd);
         usage(stderr);

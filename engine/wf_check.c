@@ -19,13 +19,16 @@
 #include "wf_check.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libxml/relaxng.h>
 #include <libxml/xmlerror.h>
 
 #include "authz.h"
+#include "cfg.h"
 #include "en_err.h"
 #include "xml_safe.h"
 
@@ -50,12 +53,19 @@ typedef struct {
 const char *
 wf_schema_path(void)
 {
-    const char *env = getenv("GUICHET_SCHEMA");
+    static char  installed[4096];
+    const char  *env = getenv("GUICHET_SCHEMA");
 
     if (env != NULL && *env != '\0')
         return env;
-    return wf_schema_fallback != NULL ? wf_schema_fallback
-                                      : "workflows/workflow.rng";
+    if (wf_schema_fallback != NULL)
+        return wf_schema_fallback;
+    /* a checkout's own schema first, then the installed one */
+    if (access("workflows/workflow.rng", R_OK) == 0)
+        return "workflows/workflow.rng";
+    snprintf(installed, sizeof(installed), "%s/workflows/workflow.rng",
+             cfg_datadir());
+    return installed;
 }
 
 void
@@ -114,7 +124,7 @@ wf_schema_load(wf_diag_t *d)
     en_clear(&err);
     if ((doc = xml_safe_read_file(tmp, path, &err)) == NULL) {
         wf_diag_error(d, path, 0, "cannot load the workflow schema (set "
-                      "GUICHET_SCHEMA or run from the repository): %s",
+                      "GUICHET_SCHEMA or root in the configuration): %s",
                       err.msg);
         pool_free(tmp);
         return NULL;

@@ -13,8 +13,10 @@
 #include "wf_def.h"
 
 /* The schema file: $GUICHET_SCHEMA, else the path given to
- * wf_schema_set_path(), else workflows/workflow.rng relative to the
- * working directory. */
+ * wf_schema_set_path() (the commands that read a configuration give
+ * <root>/workflows/workflow.rng), else workflows/workflow.rng in the
+ * working directory when it is there (a checkout), else the installed
+ * one under cfg_datadir(). */
 const char *wf_schema_path(void);
 /* Sets the fallback path (e.g. cfg->workflows_dir + "/workflow.rng"), so
  * that a server started elsewhere finds the schema; copied; NULL resets. */

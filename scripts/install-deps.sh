@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 # install-deps.sh -- installs what Guichet needs on Debian 12 and is missing:
 # Debian packages (build libraries, PostgreSQL 15, nginx, the SMTP sink,
-# ClamAV's daemon, Chromium, test runners) and the npm packages of the
-# development identity provider and the browser tests (pinned by their
-# package-lock.json).
+# ClamAV's daemon, Chromium, test runners, systemd-analyze and the Debian
+# packaging tools for `make deb`) and the npm packages of the development
+# identity provider and the browser tests (pinned by their package-lock.json).
 # Safe to run again: it only installs what is absent.  Needs root (or sudo)
 # only when something is missing.
 set -euo pipefail
@@ -18,6 +18,7 @@ PKGS=(
   postgresql-15 postgresql-client-15 nginx-light
   python3 python3-pytest python3-aiosmtpd clamav-daemon
   nodejs npm chromium wrk
+  systemd debhelper dpkg-dev fakeroot lintian man-db
 )
 
 missing=()

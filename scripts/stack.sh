@@ -12,6 +12,11 @@
 # stack side by side on other ports.  GUICHET_DEMO=yes (make demo) loads
 # the demo world after the engine starts (scripts/demo_world.py) and lets
 # the engine's home page list the demo accounts (config key demo).
+# GUICHET_ENGINES=2 starts a second engine (its own socket, pid file and
+# log, same database) and puts both sockets in nginx's upstream, as two
+# engine hosts would be.
+# GUICHET_PG_STANDBY_PORT names a streaming standby (the failover test
+# builds it): the engine's connection string then lists both servers.
 #
 # usage: stack.sh start|stop|restart|status|env [component...]
 #        components: pg smtp idp clamd engine nginx (default: all)
@@ -26,6 +31,7 @@ IDP_PORT="${GUICHET_IDP_PORT:-9400}"
 SMTP_PORT="${GUICHET_SMTP_PORT:-2525}"
 PGBIN=/usr/lib/postgresql/15/bin
 GUICHET="${GUICHET_BIN:-$ROOT/build/guichet}"
+ENGINES="${GUICHET_ENGINES:-1}"; unset GUICHET_ENGINES   # not an engine setting
 
 as_pg() {   # PostgreSQL refuses to run as root: use its system user then
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
@@ -37,14 +43,17 @@ secret_file() {   # a random secret kept in the state folder
   cat "$f"
 }
 
-engine_env() {
-  local pw; pw="$(cat "$VAR/pg/guichet-password" 2>/dev/null || true)"
+engine_env() {   # engine_env [N]: the environment of engine N (default 1)
+  local pw n="${1:-1}"; [ "$n" -gt 1 ] || n=""
+  pw="$(cat "$VAR/pg/guichet-password" 2>/dev/null || true)"
   export GUICHET_CONFIG="$ROOT/etc/guichet.dev.conf"
   export TZ="${TZ:-Europe/Zurich}"     # durations are civil days and months
   export GUICHET_ROOT="$ROOT"
-  export GUICHET_LISTEN="$VAR/run/guichet.sock"
-  export GUICHET_PID_FILE="$VAR/run/guichet.pid"
-  export GUICHET_DATABASE="host=127.0.0.1 port=$PG_PORT dbname=guichet user=guichet password=$pw"
+  export GUICHET_LISTEN="$VAR/run/guichet$n.sock"
+  export GUICHET_PID_FILE="$VAR/run/guichet$n.pid"
+  # GUICHET_PG_STANDBY_PORT: a streaming standby there too; libpq finds the primary
+  local sb="${GUICHET_PG_STANDBY_PORT:-}"
+  export GUICHET_DATABASE="host=127.0.0.1${sb:+,127.0.0.1} port=$PG_PORT${sb:+,$sb} dbname=guichet user=guichet password=$pw${sb:+ target_session_attrs=read-write connect_timeout=3}"
   export GUICHET_BASE_URL="http://127.0.0.1:$HTTP_PORT"
   export GUICHET_SMTP_URL="smtp://127.0.0.1:$SMTP_PORT"
   export GUICHET_SECRET="$(secret_file engine-secret)"
@@ -199,17 +208,22 @@ sys.exit(s.recv(8) != b"PONG\0")' "$VAR/run/clamd.sock" \
 engine_start() {
   mkdir -p "$VAR/run" "$VAR/log"
   [ -x "$GUICHET" ] || { echo "build/guichet missing: run make" >&2; return 1; }
-  engine_env
-  pidfile_alive "$GUICHET_PID_FILE" && return 0
-  "$GUICHET" migrate >>"$VAR/log/migrate.log" 2>&1 || { cat "$VAR/log/migrate.log" >&2; return 1; }
-  (cd "$ROOT" && detach "$GUICHET" serve >>"$VAR/log/guichet.log" 2>&1)
-  wait_for 20 test -S "$GUICHET_LISTEN" || { echo "engine did not start (see $VAR/log/guichet.log)" >&2; return 1; }
-  echo "engine: $GUICHET_LISTEN"
+  local i log
+  for ((i = 1; i <= ENGINES; i++)); do
+    engine_env "$i"
+    log="$VAR/log/$(basename "$GUICHET_LISTEN" .sock).log"
+    pidfile_alive "$GUICHET_PID_FILE" && continue
+    "$GUICHET" migrate >>"$VAR/log/migrate.log" 2>&1 || { cat "$VAR/log/migrate.log" >&2; return 1; }
+    (cd "$ROOT" && detach "$GUICHET" serve >>"$log" 2>&1)
+    wait_for 20 test -S "$GUICHET_LISTEN" || { echo "engine did not start (see $log)" >&2; return 1; }
+    echo "engine: $GUICHET_LISTEN"
+  done
 }
 
 engine_stop() {
-  engine_env
-  stop_pidfile "$GUICHET_PID_FILE"
+  local f
+  for f in "$VAR"/run/guichet*.pid; do [ -e "$f" ] && stop_pidfile "$f"; done
+  return 0
 }
 
 nginx_start() {
@@ -217,6 +231,11 @@ nginx_start() {
   sed -e "s|@VAR@|$VAR|g" -e "s|@ROOT@|$ROOT|g" -e "s|@HTTP_PORT@|$HTTP_PORT|g" \
       -e "s|@SOCKET@|$VAR/run/guichet.sock|g" "$ROOT/nginx/guichet-dev.conf.in" > "$VAR/nginx/nginx.conf"
   if [ "$(id -u)" -eq 0 ]; then sed -i '1i user www-data;' "$VAR/nginx/nginx.conf"; fi
+  local i
+  for ((i = ENGINES; i >= 2; i--)); do   # the other engines join the upstream
+    sed -i "s|^\( *\)server unix:$VAR/run/guichet.sock;|&\n\1server unix:$VAR/run/guichet$i.sock;|" \
+      "$VAR/nginx/nginx.conf"
+  done
   if pidfile_alive "$VAR/nginx/nginx.pid"; then
     nginx -p "$VAR/nginx" -c "$VAR/nginx/nginx.conf" -s reload
   else

@@ -114,10 +114,12 @@ test_defaults(void **state)
     assert_int_equal(c.shutdown_timeout, 10);
     assert_string_equal(c.database, "host=127.0.0.1 port=5432 dbname=guichet user=guichet");
     assert_string_equal(c.base_url, "http://127.0.0.1:8080");
-    assert_string_equal(c.root, ".");
-    assert_string_equal(c.xslt_dir, "./xslt");
-    assert_string_equal(c.workflows_dir, "./workflows");
-    assert_string_equal(c.sql_dir, "./sql");
+    /* the installed data folder, compiled in (make install PREFIX=...) */
+    assert_string_equal(c.root, cfg_datadir());
+    assert_true(c.root[0] == '/');
+    assert_string_equal(c.xslt_dir, pool_printf(p, "%s/xslt", cfg_datadir()));
+    assert_string_equal(c.workflows_dir, pool_printf(p, "%s/workflows", cfg_datadir()));
+    assert_string_equal(c.sql_dir, pool_printf(p, "%s/sql", cfg_datadir()));
     assert_string_equal(c.metrics_allow, "127.0.0.0/8,::1/128");
     assert_string_equal(c.log_level, "info");
     assert_string_equal(c.default_lang, "fr");
