@@ -58,7 +58,9 @@ def test_two_masters_with_their_own_sockets(pair):
             pids.add(int(f.read()))
     assert len(pids) == 2
     for n in (1, 2):
-        assert '"msg":"scheduler ready"' in log_text(pair, n)
+        log = log_text(pair, n)
+        assert '"msg":"background job ready","job":"scheduler"' in log
+        assert '"msg":"background job ready","job":"mailer"' in log
 
 
 def test_requests_spread_over_both_engines(pair):
