@@ -812,11 +812,12 @@ mailer_one(const cfg_t *cfg)
             rc = smtp_send(cfg, from, mail_addr_spec(p, to), msg, len, &serr);
     }
     if (rc == EN_OK) {
-        const char *v[1] = { id };
+        const char *v[2] = { id, to };
 
+        /* recipient: the address it really went to (a contact's, maybe) */
         if (db_exec(p, &err, "UPDATE outbox SET status = 'sent', sent_at = now(),"
-                             " attempts = attempts + 1, last_error = NULL WHERE id = $1",
-                    1, v) == NULL || db_commit(p, &err) != EN_OK)
+                             " attempts = attempts + 1, last_error = NULL, recipient = $2"
+                             " WHERE id = $1", 2, v) == NULL || db_commit(p, &err) != EN_OK)
             goto db_fail;
         count(pick_sent);
         log_event(LOG_INFO, "mail sent", "outbox_id", id, "template", tmpl,
