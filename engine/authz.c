@@ -35,6 +35,8 @@ static const char *const action_names[AZ__COUNT] = {
     [AZ_THIRD_PARTY] = "third-party",
     [AZ_SWITCH_CONTEXT] = "switch-context",
     [AZ_ADMIN] = "admin",
+    [AZ_MANAGE_ACCOUNT] = "manage-account",
+    [AZ_MANAGE_RELATION] = "manage-relation",
 };
 
 const char *

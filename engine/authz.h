@@ -35,6 +35,8 @@ typedef enum {
     AZ_THIRD_PARTY,        /* object: third-party group id */
     AZ_SWITCH_CONTEXT,     /* object: space id (NULL = personal) */
     AZ_ADMIN,              /* object: NULL */
+    AZ_MANAGE_ACCOUNT,     /* object: NULL (one's own account) */
+    AZ_MANAGE_RELATION,    /* object: relation id */
     AZ__COUNT
 } az_action_t;
 

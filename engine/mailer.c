@@ -16,6 +16,7 @@
  *   BEGIN
  *   SELECT ... FROM outbox WHERE status = 'pending' AND due
  *          LIMIT 1 FOR UPDATE SKIP LOCKED      -- a second mailer skips it
+ *   account_mail_route: turned off by the recipient -> status 'skipped'
  *   render, send over SMTP
  *   UPDATE outbox SET status = 'sent' | attempts + 1, next_attempt_at ...
  *   COMMIT
@@ -36,6 +37,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "account.h"
 #include "db.h"
 #include "i18n.h"
 #include "log.h"
@@ -767,6 +769,28 @@ mailer_one(const cfg_t *cfg)
     created = db_val(res, 0, 7);
     reference = db_val(res, 0, 8);
     from = mail_addr_spec(p, cfg->smtp_from);
+    {
+        /* the recipient's choices (account.c): a kind of mail turned off
+         * is recorded as skipped, never sent; the address may be their
+         * contact for the demand's context */
+        const char *reason;
+        int         deliver;
+
+        if (account_mail_route(p, &err, id, &deliver, &to, &reason) != EN_OK)
+            goto db_fail;
+        if (!deliver) {
+            const char *v[2] = { id, reason };
+
+            if (db_exec(p, &err, "UPDATE outbox SET status = 'skipped', last_error = $2"
+                                 " WHERE id = $1", 2, v) == NULL
+                || db_commit(p, &err) != EN_OK)
+                goto db_fail;
+            log_event(LOG_INFO, "mail skipped", "outbox_id", id, "template", tmpl,
+                      "reason", reason, NULL);
+            pool_free(p);
+            return BGJOB_DONE;
+        }
+    }
 
     rc = render_mail(p, cfg, tmpl, lang, to_name, data, &mail, &serr);
     if (rc == EN_OK) {
@@ -788,11 +812,12 @@ mailer_one(const cfg_t *cfg)
             rc = smtp_send(cfg, from, mail_addr_spec(p, to), msg, len, &serr);
     }
     if (rc == EN_OK) {
-        const char *v[1] = { id };
+        const char *v[2] = { id, to };
 
+        /* recipient: the address it really went to (a contact's, maybe) */
         if (db_exec(p, &err, "UPDATE outbox SET status = 'sent', sent_at = now(),"
-                             " attempts = attempts + 1, last_error = NULL WHERE id = $1",
-                    1, v) == NULL || db_commit(p, &err) != EN_OK)
+                             " attempts = attempts + 1, last_error = NULL, recipient = $2"
+                             " WHERE id = $1", 2, v) == NULL || db_commit(p, &err) != EN_OK)
             goto db_fail;
         count(pick_sent);
         log_event(LOG_INFO, "mail sent", "outbox_id", id, "template", tmpl,

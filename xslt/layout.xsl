@@ -90,6 +90,7 @@
       <xsl:if test="../contexts/context[2]">
         <a href="/context"><xsl:value-of select="g:msg('ctx.switch')"/></a>
       </xsl:if>
+      <a href="/account"><xsl:value-of select="g:msg('account.nav')"/></a>
     </div>
   </xsl:template>
 

@@ -193,6 +193,27 @@ MATRIX = [
     Row("agent_queue", "GET", "/agent/serac", cells_logged_in(403, agent=200)),
     Row("agent_queue", "GET", "/agent/population", cells_logged_in(403, agent_other=200)),
     Row("agent_queue", "GET", "/agent/no-such-group", cells_logged_in(404)),
+
+    # --- account and relations (engine/h_account.c): one's own, in any context ----------
+    Row("account", "GET", "/account", cells_logged_in(200)),
+    Row("account", "GET", "/account?done=contacts", cells_logged_in(200)),
+    Row("account_contacts", "POST", "/account/contacts", cells_logged_in(422),
+        data={"contact-0": "not an address"}, note="refused next to the field"),
+    Row("account_prefs", "GET", "/account/preferences", cells_logged_in(200)),
+    Row("account_prefs_save", "POST", "/account/preferences", cells_logged_in(303),
+        data={"status": "on", "reminder": "on", "message": "on"}, note="all on: the default"),
+    Row("account_prefs_save", "POST", "/account/preferences", cells_logged_in(422),
+        data={"status": "yes please"}),
+    Row("account_export", "POST", "/account/export", cells_logged_in(200)),
+    Row("account_delete_page", "GET", "/account/delete", cells_logged_in(200)),
+    Row("account_delete", "POST", "/account/delete", cells_logged_in(422),
+        note="not confirmed; a confirmed deletion is test_account.py's"),
+    Row("relations", "GET", "/relations", cells_logged_in(200)),
+    Row("relation_add", "POST", "/relations", cells_logged_in(422),
+        data={"name": "Chœur", "street": "Rue 1", "postcode": "12", "locality": "Lausanne"}),
+    Row("relation_remove", "POST", "/relations/{missing}/remove", cells_logged_in(404),
+        note="someone else's relation reads alike: test_account.py"),
+    Row("relation_remove", "POST", "/relations/not-a-relation/remove", cells(404)),
 ]
 
 # Tables whose content must not change when a request is refused.  The
@@ -205,6 +226,8 @@ DOMAIN_TABLES = {
     "third_party_groups": "x", "third_party_members": "x", "administrators": "x",
     "space_events": "x", "identity_links": "x", "definitions": "x", "demands": "x",
     "events": "x", "codes": "x", "documents": "x",
+    "account_contacts": "x", "account_mail_prefs": "x", "account_mail_kinds": "x",
+    "relations": "x", "account_events": "x",
     "outbox": "row(x.id, x.demand_id, x.event_id, x.template, x.recipient, x.data)",
     "timers": "row(x.id, x.demand_id, x.state, x.name, x.action, x.transition, x.due_at)",
 }

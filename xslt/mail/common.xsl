@@ -18,7 +18,8 @@
   and <xsl:template match="mail" mode="body"> (a sequence of <p> and
   <quote> elements); this frame turns them into
     <message><subject/><text/><html><html>...</html></html></message>
-  which the mailer makes into a multipart/alternative mail.
+  which the mailer makes into a multipart/alternative mail.  The footer
+  links to the recipient's notification preferences (/account/preferences).
 -->
 <xsl:stylesheet version="1.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -108,6 +109,8 @@
         <xsl:value-of select="$nl"/>
         <xsl:value-of select="g:msg('mail.preferences')"/>
         <xsl:value-of select="$nl"/>
+        <xsl:value-of select="concat(@base, '/account/preferences')"/>
+        <xsl:value-of select="$nl"/>
       </text>
       <html>
         <html lang="{@lang}">
@@ -144,7 +147,7 @@
               <p style="font-size:13px;color:#555555;border-top:1px solid #dddddd;padding-top:12px;">
                 <xsl:value-of select="g:msg('mail.automatic')"/>
                 <xsl:text> </xsl:text>
-                <xsl:value-of select="g:msg('mail.preferences')"/>
+                <a href="{@base}/account/preferences" style="color:#0b5394;"><xsl:value-of select="g:msg('mail.preferences')"/></a>
               </p>
             </div>
           </body>
