@@ -245,6 +245,9 @@ BEGIN
 
     ELSE
         RAISE EXCEPTION 'authz_may: unknown action %', p_action
+            USING ERRCODE = 'invalid_parameter_value';
+    END CASE;
+END $$;
 
 -- --- the wallet's changes (engine/wallet.c) -------------------------------------------
 -- Each is one round trip; the caller asked authz first (the owner side is
