@@ -252,7 +252,7 @@ wallet_add(pool_t *p, en_err_t *err, const principal_t *who, const upload_t *u,
              && wf_input_upload_check(p, u, "wallet", &rules, &mime, &key, &arg) != EN_OK)
         add_error(p, &out->errors, &out->nerrors, "file", key, arg);
     if (out->nerrors > 0)
-        return en_set(err, EN_BADINPUT, "err.bad_input", "wallet: refused upload");
+        return en_set(err, EN_BADINPUT, "err.bad_request", "wallet: refused upload");
     params[0] = who->person_id;
     params[1] = who->space_id;
     params[2] = name;
@@ -287,7 +287,7 @@ wallet_update(pool_t *p, en_err_t *err, const principal_t *who, const char *id,
         return rc;
     check_meta(p, name, category, errors, nerrors);
     if (*nerrors > 0)
-        return en_set(err, EN_BADINPUT, "err.bad_input", "wallet: refused change");
+        return en_set(err, EN_BADINPUT, "err.bad_request", "wallet: refused change");
     params[0] = id;
     params[1] = name;
     params[2] = category;

@@ -187,3 +187,23 @@ def test_received_documents_are_listed_apart(stack, world):
     assert "décision-test.pdf" in received and f"/demands/{d}" in received
     mine = page.split('id="received-title"', 1)[0]
     assert "décision-test.pdf" not in mine
+
+
+def test_categories_are_one_list(stack, world):
+    """engine/wallet.c's list (guichet check, the page) and the table the
+    documents' category refers to are the same, in the same order, and
+    each has its label in fr, de and en."""
+    import os
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    with open(os.path.join(root, "engine", "wallet.c"), encoding="utf-8") as f:
+        src = f.read()
+    body = src.split("wallet_categories[WALLET_NCATEGORIES + 1] = {", 1)[1].split("};", 1)[0]
+    in_c = re.findall(r'"([a-z-]+)"', body)
+    in_sql = [r[0] for r in stack.sql("SELECT key FROM document_categories ORDER BY position")]
+    assert in_c == in_sql and len(in_c) == 8
+    with open(os.path.join(root, "xslt", "i18n", "wallet.xml"), encoding="utf-8") as f:
+        cat = f.read()
+    for k in in_c:
+        m = re.search(r'<m key="wallet\.cat\.%s"><fr>[^<]+</fr><de>[^<]+</de><en>[^<]+</en>' % k,
+                      cat)
+        assert m, k

@@ -10,7 +10,10 @@
 #include "test_util.h"
 
 #include <jansson.h>
+#include <string.h>
 
+#include "av.h"
+#include "cfg.h"
 #include "demand_view.h"
 #include "pool.h"
 #include "req.h"
@@ -36,6 +39,21 @@ setup(void **state)
     wf_diag_t diags;
 
     fx->p = pool_new(0);
+    /* the scan is av.c's (test_av.c): here uploads pass unscanned, as a
+     * development stack's do (av = off, dev = yes) */
+    {
+        cfg_t    c;
+        en_err_t err;
+
+        memset(&c, 0, sizeof(c));
+        c.path = "test_wf_input";
+        c.av = "off";
+        c.clamd_socket = "";
+        c.dev = 1;
+        c.clamd_timeout = 30;
+        if (av_configure(&c, &err) != EN_OK)
+            return -1;
+    }
     wf_diag_init(&diags, fx->p);
     if (wf_load_file(fx->p, "workflows/subsidy.xml", &fx->def, &diags) != EN_OK) {
         wf_diag_print(&diags, stderr);
