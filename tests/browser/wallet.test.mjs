@@ -75,15 +75,15 @@ for (const [locale, added, dup] of [
     assert.ok(await overflow(page) <= 0, 'the list overflows');
     // the same bytes again
     await page.setInputFiles('#up-file', file);
-    await page.locator('#up-file').evaluate((el) => el.form.requestSubmit());
-    await page.waitForLoadState();
+    await Promise.all([page.waitForNavigation(),
+                       page.locator('#up-file').evaluate((el) => el.form.requestSubmit())]);
     assert.match(await page.locator('[role=status]').innerText(), dup);
     // a blank name: the message next to the field, the summary first
     await page.locator('details summary').first().click();
     const name = page.locator('details input[name=name]').first();
     await name.fill(' ');
-    await name.evaluate((el) => el.form.requestSubmit());
-    await page.waitForLoadState();
+    await Promise.all([page.waitForNavigation(),
+                       name.evaluate((el) => el.form.requestSubmit())]);
     assert.equal(await page.locator('[role=alert]').count(), 1);
     assert.equal(await page.locator('details[open] input[aria-invalid=true]').count(), 1);
     checked.push(['refused', await axeViolations(page)]);
@@ -92,3 +92,36 @@ for (const [locale, added, dup] of [
     await ctx.close();
   });
 }
+
+test('a member picks the space budget from the wallet in a subsidy draft (375 px, axe)', async () => {
+  const ctx = await browser.newContext({ locale: 'fr-CH', bypassCSP: true,
+                                         viewport: { width: 375, height: 740 } });
+  const page = await ctx.newPage();
+  await logIn(page, 'carla');
+  await page.goto(BASE + '/context');
+  await page.getByLabel(/Kiosque du Marché/).check();
+  await Promise.all([page.waitForNavigation(),
+                     page.locator('form.context-choice button[type=submit]').click()]);
+  await page.goto(BASE + '/wallet');
+  await page.setInputFiles('#up-file', { name: 'budget.pdf', mimeType: 'application/pdf',
+                                         buffer: pdf(`kiosque-${Date.now()}`) });
+  await page.fill('#up-name', 'Budget du Kiosque (navigateur)');
+  await page.selectOption('#up-category', 'budget');
+  await Promise.all([page.waitForNavigation(),
+                     page.locator('#up-file').evaluate((el) => el.form.requestSubmit())]);
+  await page.goto(BASE + '/dashboard');
+  await Promise.all([page.waitForNavigation(),
+                     page.locator('form:has(input[name=workflow][value=subsidy]) button')
+                       .first().click()]);
+  const draft = page.url().match(/\/demands\/([0-9a-f-]{36})/)[1];
+  await page.goto(`${BASE}/demands/${draft}/page/documents`);
+  const pick = page.getByLabel('Ou choisir dans mon porte-documents').first();
+  await pick.selectOption({ label: 'Budget du Kiosque (navigateur)' });
+  assert.deepEqual(await axeViolations(page), []);
+  assert.ok(await overflow(page) <= 0, 'the form page overflows');
+  await Promise.all([page.waitForNavigation(),
+                     page.getByRole('button', { name: /Enregistrer le brouillon/ }).click()]);
+  await page.goto(`${BASE}/demands/${draft}/page/documents`);
+  assert.match(await page.locator('main').innerText(), /Budget du Kiosque \(navigateur\)/);
+  await ctx.close();
+});
