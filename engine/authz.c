@@ -37,6 +37,7 @@ static const char *const action_names[AZ__COUNT] = {
     [AZ_ADMIN] = "admin",
     [AZ_MANAGE_ACCOUNT] = "manage-account",
     [AZ_MANAGE_RELATION] = "manage-relation",
+    [AZ_MANAGE_DOCUMENT] = "manage-document",
 };
 
 const char *

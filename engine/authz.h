@@ -37,6 +37,7 @@ typedef enum {
     AZ_ADMIN,              /* object: NULL */
     AZ_MANAGE_ACCOUNT,     /* object: NULL (one's own account) */
     AZ_MANAGE_RELATION,    /* object: relation id */
+    AZ_MANAGE_DOCUMENT,    /* object: wallet document id (rename, delete, pick) */
     AZ__COUNT
 } az_action_t;
 

@@ -26,6 +26,7 @@
 #include "render.h"
 #include "route.h"
 #include "session.h"
+#include "wallet.h"
 #include "wf_demand.h"
 #include "wf_fire.h"
 
@@ -72,12 +73,73 @@ field_value(req_t *r, const wf_field_t *f, const wf_demand_t *d, const page_back
     return NULL;
 }
 
+static const upload_t *
+upload_for(const upload_t *list, const char *name)
+{
+    const upload_t *u;
+
+    for (u = list; u != NULL; u = u->next)
+        if (!strcmp(u->field, name) && u->len > 0)
+            return u;
+    return NULL;
+}
+
+/* A file field offers the documents of the context's wallet of its
+ * category (all when it has none) as an alternative to uploading. */
+static int
+wallet_offer(req_t *r, xmlNodePtr fn, const wf_field_t *f)
+{
+    wallet_doc_t *docs;
+    size_t        n, i;
+    int           rc;
+
+    if (fn == NULL)
+        return EN_OK;
+    if ((rc = wallet_list(r->pool, &r->err, principal_of(r), f->category, &docs, &n)) != EN_OK)
+        return rc;
+    for (i = 0; i < n; i++) {
+        xmlNodePtr w = render_node(fn, "wallet-doc");
+
+        render_attr(w, "id", docs[i].id);
+        render_attr(w, "name", docs[i].filename);
+    }
+    return EN_OK;
+}
+
+/* "wallet-<field>" = a document of the wallet chosen instead of an upload:
+ * wallet_pick (authz: the context's own wallet) gives its bytes as the
+ * field's upload, which the runtime then checks like any other. */
+static int
+wallet_picks(req_t *r, const wf_page_t *pg)
+{
+    size_t i;
+    int    rc;
+
+    for (i = 0; i < pg->n_fields; i++) {
+        const wf_field_t *f = &pg->fields[i];
+        const char       *id;
+        upload_t         *u;
+
+        if (f->type != FIELD_FILE || upload_for(r->uploads, f->name) != NULL)
+            continue;
+        id = req_param(r, pool_printf(r->pool, "wallet-%s", f->name));
+        if (id == NULL || *id == '\0')
+            continue;
+        if ((rc = wallet_pick(r->pool, &r->err, principal_of(r), id, f->name, &u)) != EN_OK)
+            return rc;
+        u->next = r->uploads;
+        r->uploads = u;
+    }
+    return EN_OK;
+}
+
 static int
 render_form_page(req_t *r, const wf_def_t *def, const wf_demand_t *d, wf_page_t **pages,
                  size_t np, size_t at, int status, const page_back_t *back)
 {
     const wf_page_t *pg = pages[at];
-    xmlNodePtr       root, steps, fp;
+    xmlNodePtr       root, steps, fp, fn;
+    int              rc;
     size_t           i;
     int              multipart = 0;
 
@@ -113,10 +175,13 @@ render_form_page(req_t *r, const wf_def_t *def, const wf_demand_t *d, wf_page_t 
         if (f->shown_when.text != NULL && f->shown_when.field != NULL
             && f->shown_when.field->page != pg && !dv_cond_holds(r, &f->shown_when, d, NULL))
             continue;
-        if (f->type == FIELD_FILE)
+        fn = dv_field(r, fp, f, "f-", field_value(r, f, d, back),
+                      back ? dv_error_for(back->errors, back->nerrors, f->name) : NULL, d);
+        if (f->type == FIELD_FILE) {
             multipart = 1;
-        dv_field(r, fp, f, "f-", field_value(r, f, d, back),
-                 back ? dv_error_for(back->errors, back->nerrors, f->name) : NULL, d);
+            if ((rc = wallet_offer(r, fn, f)) != EN_OK)
+                return rc;
+        }
     }
     if (multipart)
         render_attr(fp, "multipart", "yes");
@@ -191,16 +256,6 @@ is_blank(const char *s)
     return 1;
 }
 
-static const upload_t *
-upload_for(const upload_t *list, const char *name)
-{
-    const upload_t *u;
-
-    for (u = list; u != NULL; u = u->next)
-        if (!strcmp(u->field, name) && u->len > 0)
-            return u;
-    return NULL;
-}
 
 /* The input of this page only: its fields as sent (an absent one, such as
  * an unticked box, as ""), its files; without those named in skip. */
@@ -270,6 +325,8 @@ page_post(req_t *r, const char *id, const char *page_id)
         return rc;
     pg = pages[at];
     who = principal_of(r);
+    if ((rc = wallet_picks(r, pg)) != EN_OK)
+        return rc;
     memset(&in, 0, sizeof(in));
     page_input(r, pg, NULL, 0, &form, &files, &n);
     in.form = form;

@@ -26,6 +26,9 @@ typedef struct upload {
     const char          *content_type;  /* as sent; never trusted */
     const unsigned char *data;
     size_t               len;
+    const char          *source;        /* a wallet document's id when the
+                                           bytes were picked from the wallet
+                                           (wallet.h), else NULL */
     struct upload       *next;
 } upload_t;
 

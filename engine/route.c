@@ -24,6 +24,7 @@ extern const route_t demand_view_routes[];
 extern const route_t form_routes[];
 extern const route_t agent_routes[];
 extern const route_t account_routes[];
+extern const route_t wallet_routes[];
 
 static const route_t *const route_tables[] = {
     sys_routes,
@@ -34,6 +35,7 @@ static const route_t *const route_tables[] = {
     form_routes,
     agent_routes,
     account_routes,
+    wallet_routes,
 };
 
 #define NTABLES (sizeof(route_tables) / sizeof(route_tables[0]))

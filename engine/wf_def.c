@@ -31,6 +31,7 @@
 #include "en_assert.h"
 #include "en_err.h"
 #include "util_file.h"
+#include "wallet.h"
 #include "wf_check.h"
 #include "xml_safe.h"
 
@@ -831,6 +832,17 @@ wf_parse_field(wf_parse_t *ps, xmlNodePtr n, wf_page_t *pg, wf_field_t *f)
                     sizeof(wf_prefills) / sizeof(char *) - 1));
     else
         f->prefill = prefill;
+    if (xmlHasProp(n, BAD_CAST "category")
+        && wf_field_applies(ps, f, "category", T(FIELD_FILE), "file")) {
+        const char *cat = wf_attr(ps, n, "category");
+
+        if (cat == NULL || !wallet_category_ok(cat))
+            wf_perr(ps, f->line, "field \"%s\": unknown category \"%s\"%s",
+                    f->name, cat ? cat : "", wf_did_you_mean(ps->p, cat ? cat : "",
+                        wallet_categories, WALLET_NCATEGORIES));
+        else
+            f->category = cat;
+    }
     wf_parse_i18n(ps, n, "label", &f->label);
     wf_parse_i18n(ps, n, "help", &f->help);
     wf_field_options(ps, n, f);

@@ -116,6 +116,7 @@ typedef struct wf_field {
     size_t           n_options;
     wf_cond_t        shown_when, required_when;
     const char      *prefill;     /* "person.email", ... or NULL */
+    const char      *category;    /* file: wallet category (wallet.h) or NULL */
     struct wf_page  *page;
     int              line;
 } wf_field_t;

@@ -166,26 +166,45 @@ stored_document(wf_input_check_t *c, const char *name)
     return json_is_object(v) && json_object_get(v, "document") != NULL;
 }
 
-/* An upload that passed field_validate_file, queued for storage once
- * clamd finds it clean (av.h: infected, or no answer, is refused next to
- * the field: nothing unscanned is stored).  Its filename was checked
- * (valid UTF-8) by the caller. */
+int
+wf_input_upload_check(pool_t *p, const upload_t *u, const char *label,
+                      const field_rules_t *rules, const char **mime, const char **key,
+                      const char **arg)
+{
+    field_result_t res;
+    en_err_t       av = { 0 };
+
+    *mime = NULL;
+    *key = NULL;
+    *arg = NULL;
+    if (u->filename != NULL && !field_utf8_ok(u->filename)) {
+        /* jansson would drop it, and the row would have no name */
+        *key = "wf.file.name_utf8";
+        return EN_BADINPUT;
+    }
+    res = field_validate_file(p, rules, u->data, u->len);
+    if (res.key != NULL) {
+        *key = res.key;
+        *arg = res.arg;
+        return EN_BADINPUT;
+    }
+    /* nothing unscanned is stored: infected, or no answer, is refused */
+    if (av_scan(&av, label, u->data, u->len) != EN_OK) {
+        *key = pool_strdup(p, av.key);
+        return EN_BADINPUT;
+    }
+    *mime = res.value;
+    return EN_OK;
+}
+
+/* An upload that passed wf_input_upload_check, queued for storage. */
 static void
 add_file(wf_input_check_t *c, const upload_t *u, const char *field, const char *mime,
-         const char *kind)
+         const char *kind, const char *category)
 {
     json_t  *o;
-    en_err_t av = { 0 };
     int      bad = 0;
 
-    if (c->nfiles == WF_MAX_FILES) {
-        add_error(c, field, "wf.too_many_files", NULL);
-        return;
-    }
-    if (av_scan(&av, field, u->data, u->len) != EN_OK) {
-        add_error(c, field, pool_strdup(c->p, av.key), NULL);
-        return;
-    }
     c->file_list[c->nfiles++] = u;
     o = json_object();
     bad |= wf_json_set(o, "field", json_string(field));
@@ -194,6 +213,10 @@ add_file(wf_input_check_t *c, const upload_t *u, const char *field, const char *
                                                   ? u->filename : field));
     bad |= wf_json_set(o, "mime", json_string(mime));
     bad |= wf_json_set(o, "kind", json_string(kind));
+    if (u->source != NULL)
+        bad |= wf_json_set(o, "source", json_string(u->source));
+    if (category != NULL)
+        bad |= wf_json_set(o, "category", json_string(category));
     if (json_array_append_new(c->files, o) != 0 || bad)
         c->json_failed = 1;
 }
@@ -202,20 +225,18 @@ add_file(wf_input_check_t *c, const upload_t *u, const char *field, const char *
  * rules, and queues it when it passes. */
 static void
 check_upload(wf_input_check_t *c, const upload_t *u, const char *field,
-             const field_rules_t *rules, const char *kind)
+             const field_rules_t *rules, const char *kind, const char *category)
 {
-    field_result_t res;
+    const char *mime, *key, *arg;
 
-    if (u->filename != NULL && !field_utf8_ok(u->filename)) {
-        /* jansson would drop it, and the row would have no name */
-        add_error(c, field, "wf.file.name_utf8", NULL);
+    if (c->nfiles == WF_MAX_FILES) {
+        add_error(c, field, "wf.too_many_files", NULL);
         return;
     }
-    res = field_validate_file(c->p, rules, u->data, u->len);
-    if (res.key != NULL)
-        add_error(c, field, res.key, res.arg);
+    if (wf_input_upload_check(c->p, u, field, rules, &mime, &key, &arg) != EN_OK)
+        add_error(c, field, key, arg);
     else
-        add_file(c, u, field, res.value, kind);
+        add_file(c, u, field, mime, kind, category);
 }
 
 /* Validates one field.  full: required-ness applies and an absent value
@@ -245,7 +266,7 @@ check_field(wf_input_check_t *c, const wf_field_t *f, int shown, int full)
         const upload_t *u = input_file(c, f->name);
 
         if (u != NULL)
-            check_upload(c, u, f->name, &r, "field");
+            check_upload(c, u, f->name, &r, "field", f->category);
         else if (r.required && !stored_document(c, f->name))
             add_error(c, f->name, "field.required", NULL);
         return;
@@ -355,7 +376,7 @@ wf_input_attachments(wf_input_check_t *c, const wf_transition_t *t)
         const upload_t    *u = input_file(c, a->name);
 
         if (u != NULL)
-            check_upload(c, u, a->name, &a->rules, "attachment");
+            check_upload(c, u, a->name, &a->rules, "attachment", NULL);
         else if (a->rules.required)
             add_error(c, a->name, "field.required", NULL);
     }

@@ -101,6 +101,15 @@ void wf_input_attachments(wf_input_check_t *c, const wf_transition_t *t);
 int wf_input_verdict(wf_input_check_t *c, en_err_t *err, wf_field_error_t **errors,
                      int *nerrors);
 
+/* THE upload check, for a form field, an attachment or the wallet: the
+ * filename valid UTF-8 ("wf.file.name_utf8"), the bytes against rules
+ * (field_validate_file: type sniffed, size, a complete PDF), then clamd
+ * (av_scan: "av.infected", "av.unavailable").  label names the field in the
+ * log.  EN_OK with *mime (the sniffed type); EN_BADINPUT with *key, *arg. */
+int wf_input_upload_check(pool_t *p, const upload_t *u, const char *label,
+                          const field_rules_t *rules, const char **mime, const char **key,
+                          const char **arg);
+
 /* json_object_set_new that fails loudly: -1 (and v released) when v is
  * NULL (jansson refuses invalid UTF-8 that way) or o refuses it; 0 once
  * set.  What builds a document to store ORs the results and refuses to

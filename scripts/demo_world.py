@@ -299,6 +299,31 @@ def load_demands(world, sql, issuer, guichet, log=print):
     return count
 
 
+WALLET_SQL = r"""
+SELECT wallet_add(:'p1'::uuid, NULLIF(:'p2', '')::uuid, :'p3', 'application/pdf', :'p4',
+                  decode(:'p5', 'hex'))->>'status'
+"""
+
+
+def load_wallet(world, sql, issuer, log=print):
+    """Puts the world's wallet documents (data/demo PDFs, the project's own
+    files) in their owners' wallets; the same bytes are never stored twice
+    (wallet_add), so running it again adds nothing.  Returns how many it
+    added."""
+    entities = {e["key"]: e for e in world.get("entities", [])}
+    persons, spaces = {}, {}
+    for kind, key, value in sql(IDS_SQL, issuer):
+        (persons if kind == "person" else spaces)[key] = value
+    count = 0
+    for w in world.get("wallet", []):
+        space = spaces[entities[w["space"]]["ide"]] if w.get("space") else ""
+        with open(os.path.join(ROOT, "data", "demo", w["file"]), "rb") as f:
+            content = f.read().hex()
+        rows = sql(WALLET_SQL, persons[w["owner"]], space, w["name"], w["category"], content)
+        count += 1 if rows and rows[0][0] == "added" else 0
+    return count
+
+
 def _members(ent):
     return {m["login"] for m in (ent or {}).get("members", [])}
 
@@ -332,6 +357,7 @@ def main(argv):
     try:
         load_people(world, sql, issuer)
         n = load_demands(world, sql, issuer, guichet)
+        load_wallet(world, sql, issuer)
     except DemoError as e:
         print(f"demo_world.py: {e}", file=sys.stderr)
         return 1

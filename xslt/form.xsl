@@ -206,6 +206,15 @@
                 <xsl:call-template name="describedby"/>
                 <xsl:if test="@required = 'yes' and not(document)"><xsl:attribute name="aria-required">true</xsl:attribute></xsl:if>
               </input>
+              <xsl:if test="wallet-doc">
+                <label for="{@id}-wallet"><xsl:value-of select="g:msg('wallet.pick')"/></label>
+                <select id="{@id}-wallet" name="wallet-{@name}">
+                  <option value=""><xsl:value-of select="g:msg('wallet.pick.none')"/></option>
+                  <xsl:for-each select="wallet-doc">
+                    <option value="{@id}"><xsl:value-of select="@name"/></option>
+                  </xsl:for-each>
+                </select>
+              </xsl:if>
             </xsl:when>
             <xsl:otherwise>
               <input type="{@input}" id="{@id}" name="{@name}" value="{@value}">

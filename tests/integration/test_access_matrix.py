@@ -214,6 +214,19 @@ MATRIX = [
     Row("relation_remove", "POST", "/relations/{missing}/remove", cells_logged_in(404),
         note="someone else's relation reads alike: test_account.py"),
     Row("relation_remove", "POST", "/relations/not-a-relation/remove", cells(404)),
+    # --- document wallet (engine/h_wallet.c) -------------------------------------------
+    Row("wallet", "GET", "/wallet", cells_logged_in(200), note="the active context's own"),
+    Row("wallet_upload", "POST", "/wallet", cells_logged_in(422),
+        data={"name": "x", "category": "budget"}, note="no file: refused next to the field"),
+    Row("wallet_update", "POST", "/wallet/{doc_alice_wallet}",
+        cells_logged_in(404, citizen_a=303, admin=403),
+        data={"name": "fixture-alice_wallet.pdf", "category": "other"},
+        note="its owner acting for themself; administrators read only"),
+    Row("wallet_update", "POST", "/wallet/{doc_kiosque_probe_doc}", cells_logged_in(404),
+        data={"name": "x.pdf", "category": "other"}, note="a demand's document is no wallet's"),
+    Row("wallet_delete", "POST", "/wallet/{missing}/delete", cells_logged_in(404)),
+    Row("wallet_delete", "POST", "/wallet/{doc_kiosque_probe_doc}/delete", cells_logged_in(404)),
+    Row("wallet_delete", "POST", "/wallet/not-a-document/delete", cells(404)),
 ]
 
 # Tables whose content must not change when a request is refused.  The
@@ -582,6 +595,9 @@ AUTHZ = [
           referent_self="deny:authz.wrong_context", **VIEW_STAFF_PROBE)),
     ("view-document", "{doc_alice_wallet}", None, rule(N, citizen_a=A, admin=A)),
     ("view-document", "{missing}", None, rule(N)),
+    ("manage-document", "{doc_alice_wallet}", None,
+     rule(N, citizen_a=A, admin="deny:authz.read_only")),
+    ("manage-document", "{doc_kiosque_probe_doc}", None, rule(N)),
 
     # starting a demand: the audience, the entity kind, the grant
     ("start-demand", "guichet-test-probe", "professional",

@@ -6,14 +6,14 @@
  * (workflows/subsidy.xml) and demands built from the JSON of their row,
  * as the scheduler builds them.  The writing statement and the pages are
  * tested through the real stack (tests/integration/test_demand_web.py).
- * clamd is that stack's (tests/integration/test_av.py); here the scan is
- * faked clean so the checks around it are what is tested.
  */
-// LDFLAGS: -Wl,--wrap=av_scan
 #include "test_util.h"
 
 #include <jansson.h>
+#include <string.h>
 
+#include "av.h"
+#include "cfg.h"
 #include "demand_view.h"
 #include "pool.h"
 #include "req.h"
@@ -27,18 +27,6 @@ static const char PDF[] = "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\
                           "2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
                           "trailer<</Root 1 0 R>>\n%%EOF\n";
 
-int __wrap_av_scan(en_err_t *err, const char *label, const unsigned char *data, size_t len);
-
-int
-__wrap_av_scan(en_err_t *err, const char *label, const unsigned char *data, size_t len)
-{
-    (void) err;
-    (void) label;
-    (void) data;
-    (void) len;
-    return EN_OK;
-}
-
 typedef struct {
     pool_t   *p;
     wf_def_t *def;
@@ -51,6 +39,21 @@ setup(void **state)
     wf_diag_t diags;
 
     fx->p = pool_new(0);
+    /* the scan is av.c's (test_av.c): here uploads pass unscanned, as a
+     * development stack's do (av = off, dev = yes) */
+    {
+        cfg_t    c;
+        en_err_t err;
+
+        memset(&c, 0, sizeof(c));
+        c.path = "test_wf_input";
+        c.av = "off";
+        c.clamd_socket = "";
+        c.dev = 1;
+        c.clamd_timeout = 30;
+        if (av_configure(&c, &err) != EN_OK)
+            return -1;
+    }
     wf_diag_init(&diags, fx->p);
     if (wf_load_file(fx->p, "workflows/subsidy.xml", &fx->def, &diags) != EN_OK) {
         wf_diag_print(&diags, stderr);

@@ -31,6 +31,7 @@
         <xsl:otherwise><xsl:value-of select="g:msg('dashboard.for_self')"/></xsl:otherwise>
       </xsl:choose>
     </p>
+    <p><a href="/wallet"><xsl:value-of select="g:msg('wallet.link')"/></a></p>
 
     <nav aria-labelledby="summary-title">
       <h2 id="summary-title"><xsl:value-of select="g:msg('dashboard.summary')"/></h2>
