@@ -251,6 +251,17 @@ dv_error_for(const wf_field_error_t *errs, int n, const char *name)
     return NULL;
 }
 
+const char *
+dv_error_arg(req_t *r, const wf_form_t *form, const wf_field_error_t *err)
+{
+    const wf_field_t *o;
+
+    if (err->arg == NULL || err->key == NULL || strncmp(err->key, "wf.rule.", 8) != 0)
+        return err->arg;
+    o = wf_field_find(form, err->arg);
+    return o != NULL && o->label.n > 0 ? dv_text(r, &o->label) : err->arg;
+}
+
 /* --- page XML ------------------------------------------------------------------ */
 
 static const char *
@@ -415,7 +426,7 @@ dv_field(req_t *r, xmlNodePtr parent, const wf_field_t *f, const char *id_prefix
     if (err != NULL) {
         render_attr(node, "error", err->key ? err->key : "field.invalid");
         if (err->arg != NULL)
-            render_attr(node, "error-arg", err->arg);
+            render_attr(node, "error-arg", dv_error_arg(r, f->page ? f->page->form : NULL, err));
     }
     /* a condition on another field of the same page: said next to it, as
      * no script hides the field (one on another page hides it outright) */
@@ -491,8 +502,14 @@ dv_errors(req_t *r, xmlNodePtr parent, const wf_field_error_t *errs, int n,
         e = render_node(list, "error");
         render_attr(e, "field", errs[i].field ? errs[i].field : "");
         render_attr(e, "key", errs[i].key ? errs[i].key : "field.invalid");
-        if (errs[i].arg != NULL)
-            render_attr(e, "arg", errs[i].arg);
+        if (errs[i].arg != NULL) {
+            /* a rule across fields names the other field: its label */
+            const char *a = NULL;
+
+            if (errs[i].key != NULL && !strncmp(errs[i].key, "wf.rule.", 8) && label_of != NULL)
+                a = label_of(r, errs[i].arg, arg);
+            render_attr(e, "arg", a != NULL ? a : errs[i].arg);
+        }
         label = label_of != NULL ? label_of(r, errs[i].field, arg) : NULL;
         render_attr(e, "label", label != NULL ? label : errs[i].field);
         href = href_of != NULL ? href_of(r, errs[i].field, arg) : NULL;

@@ -41,11 +41,12 @@ static const char *
 page_label(req_t *r, const char *field, void *arg)
 {
     const wf_page_t  *pg = arg;
-    size_t            i;
 
-    for (i = 0; field != NULL && i < pg->n_fields; i++)
-        if (!strcmp(pg->fields[i].name, field))
-            return pg->fields[i].label.n ? dv_text(r, &pg->fields[i].label) : field;
+    const wf_field_t *f;
+
+    /* a rule's message names a field of an earlier page too */
+    if (field != NULL && (f = wf_field_find(pg->form, field)) != NULL)
+        return f->label.n ? dv_text(r, &f->label) : field;
     return field;
 }
 
