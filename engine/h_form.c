@@ -9,6 +9,8 @@
  *                                              prev or save); 422 with every
  *                                              message next to its field and
  *                                              everything typed kept
+ *   GET  /too-large                            nginx's error_page 413: the
+ *                                              portal's page, a way back
  *
  * Editing is the owner's step: authz_check(AZ_FIRE_TRANSITION, "owner")
  * before the demand is read; wf_save asks again.  The pages are those the
@@ -355,6 +357,53 @@ page_post(req_t *r, const char *id, const char *page_id)
     return EN_OK;
 }
 
+/* --- a body over the ceiling ------------------------------------------------------------ */
+
+/* Where a person refused by nginx's 413 goes back to: the form page or the
+ * demand she was sending to (REQUEST_URI, still the refused POST's), else
+ * NULL.  Only a path of those two shapes, made of [a-z0-9-] segments, is
+ * given back (never a URL of someone else's choosing). */
+static const char *
+too_large_back(req_t *r)
+{
+    const char *p = r->raw_path, *rest, *c;
+    size_t      idlen;
+
+    if (p == NULL || strncmp(p, "/demands/", 9) != 0)
+        return NULL;
+    rest = strchr(p + 9, '/');
+    idlen = rest != NULL ? (size_t) (rest - (p + 9)) : 0;
+    if (idlen != 36)
+        return NULL;
+    for (c = p + 9; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-'
+              || *c == '/' || *c == '_' || (*c >= 'A' && *c <= 'Z')))
+            return NULL;
+    if (strstr(p, "//") != NULL)
+        return NULL;
+    if (!strncmp(rest, "/page/", 6) && rest[6] != '\0' && strchr(rest + 6, '/') == NULL)
+        return p;
+    return pool_strndup(r->pool, p, (size_t) (rest - p));
+}
+
+/* GET /too-large: nginx's error_page 413 (a body over client_max_body_size,
+ * far over any field's limit) shows the portal's own page, with who is
+ * logged in and a way back to the form; the files that were within their
+ * limit were not received either, so it says to send them again. */
+static int
+h_too_large(req_t *r)
+{
+    xmlNodePtr  root = render_begin(r, "error"), e;
+    const char *back = too_large_back(r);
+
+    e = render_node(root, "error");
+    render_attr(e, "status", "413");
+    render_attr(e, "key", "form.too_large");
+    if (back != NULL)
+        render_attr(e, "back", back);
+    return render_finish(r, 413);
+}
+
 /* --- the routes ------------------------------------------------------------------------ */
 
 static int
@@ -372,5 +421,6 @@ h_form_post(req_t *r)
 const route_t form_routes[] = {
     { "GET", "/demands/{id:uuid}/page/{page:word}", "demand_page", h_form_get, 0, NULL },
     { "POST", "/demands/{id:uuid}/page/{page:word}", "demand_save", h_form_post, 0, NULL },
+    { "GET", "/too-large", "too_large", h_too_large, ROUTE_PUBLIC, NULL },
     { NULL, NULL, NULL, NULL, 0, NULL }
 };

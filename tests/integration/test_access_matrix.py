@@ -193,6 +193,10 @@ MATRIX = [
     Row("agent_queue", "GET", "/agent/serac", cells_logged_in(403, agent=200)),
     Row("agent_queue", "GET", "/agent/population", cells_logged_in(403, agent_other=200)),
     Row("agent_queue", "GET", "/agent/no-such-group", cells_logged_in(404)),
+
+    # --- forms (engine/h_form.c): the forms engineer's rows ------------------------------
+    Row("too_large", "GET", "/too-large", cells(413),
+        note="nginx's error_page 413: the portal's page, for anyone"),
 ]
 
 # Tables whose content must not change when a request is refused.  The
