@@ -109,4 +109,10 @@ xmlNodePtr dv_demand_summary(req_t *r, xmlNodePtr parent, json_t *row);
 /* Adds the state's label, description, bucket, progress of d to node. */
 void dv_state_attrs(req_t *r, xmlNodePtr node, const wf_def_t *def, const char *state_id);
 
+/* <data><form><page edit-href><item label value|document/>...: the
+ * stored answers of pages[0..np) of form, each page with its "Modifier"
+ * link (the review before submitting; demand.xsl's data template). */
+xmlNodePtr dv_form_data(req_t *r, xmlNodePtr parent, const wf_form_t *form,
+                        wf_page_t *const *pages, size_t np, const wf_demand_t *d);
+
 #endif

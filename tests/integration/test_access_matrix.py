@@ -195,6 +195,10 @@ MATRIX = [
     Row("agent_queue", "GET", "/agent/no-such-group", cells_logged_in(404)),
 
     # --- forms (engine/h_form.c): the forms engineer's rows ------------------------------
+    Row("demand_review", "GET", "/demands/{fresh}/review",
+        cells_logged_in(404, member_grant=200, referent=200, member_nogrant=403,
+                        referent_self=403, agent=403, admin=403),
+        fresh=("subsidy", "carla", "kiosque", "draft"), note="the owner's review before sending"),
     Row("too_large", "GET", "/too-large", cells(413),
         note="nginx's error_page 413: the portal's page, for anyone"),
 ]

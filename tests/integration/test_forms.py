@@ -107,6 +107,88 @@ def test_the_submit_transition_checks_the_rules_too(stack, carla):
     assert q1(stack, "SELECT state FROM demands WHERE id = :'p1'", demand) == "draft"
 
 
+# --- visited steps and the review before sending --------------------------------------
+
+def steps_of(page):
+    """[(title, done)] of the progress list."""
+    ol = re.search(r'(?s)<ol class="steps"[^>]*>(.*?)</ol>', page)
+    assert ol, "no list of steps"
+    return [(text_of(li).split(" (")[0].strip(), "(parcourue)" in text_of(li))
+            for li in re.findall(r"(?s)<li\b.*?</li>", ol.group(1))]
+
+
+def test_steps_never_visited_are_not_marked_done(stack, carla):
+    demand = new_subsidy(carla)
+    r = carla.get(f"/demands/{demand}/page/budget")        # straight to step 3
+    assert r.status == 200
+    assert not any(done for _, done in steps_of(r.text)), steps_of(r.text)
+    r = post_page(carla, demand, "applicant", {
+        "contact-name": "Carla Rossi", "contact-email": "carla.rossi@exemple.test",
+        "contact-phone": "021 316 11 11"})
+    assert r.status == 303, r
+    steps = steps_of(carla.get(f"/demands/{demand}/page/bank").text)
+    assert steps[0] == ("Personne de contact", True), steps
+    assert [d for _, d in steps[1:4]] == [False, False, False], steps
+    # a page refused is not done either
+    r = post_page(carla, demand, "project", dict(PROJECT))
+    assert r.status == 422
+    steps = steps_of(carla.get(f"/demands/{demand}/page/bank").text)
+    assert steps[1] == ("Projet", False), steps
+    assert q1(stack, "SELECT pages_saved::text FROM demands WHERE id = :'p1'",
+              demand) == "{applicant}"
+
+
+def fill_all(carla, demand):
+    pages = [
+        ("applicant", {"contact-name": "Carla Rossi", "contact-email": "carla.rossi@exemple.test",
+                       "contact-phone": "021 316 11 11"}, None),
+        ("project", dict(PROJECT, **{"end-date": "30.07.2027"}), None),
+        ("budget", {"total-budget": "12'000", "amount-requested": "5000"}, None),
+        ("documents", {}, {"budget-file": ("budget.pdf", PDF, "application/pdf"),
+                           "project-file": ("dossier.pdf", PDF, "application/pdf")}),
+        ("bank", {"account-holder": "Kiosque du Marché", "iban": "CH93 0076 2011 6238 5295 7"},
+         None),
+    ]
+    for page, data, files in pages:
+        r = post_page(carla, demand, page, data, files=files)
+        assert r.status == 303, (page, r, r.text[:3000] if r.status == 422 else "")
+    return r
+
+
+def test_after_the_last_page_a_review_shows_every_answer_before_sending(stack, carla):
+    demand = new_subsidy(carla)
+    r = fill_all(carla, demand)
+    assert r.headers["location"] == f"/demands/{demand}/review", r.headers["location"]
+    assert q1(stack, "SELECT state FROM demands WHERE id = :'p1'", demand) == "draft", \
+        "nothing is sent unseen"
+    r = carla.get(f"/demands/{demand}/review")
+    assert r.status == 200, r
+    t = text_of(r.text)
+    assert "Vérifier avant de transmettre" in t
+    for answer in ("Festival des Arches", "30.07.2027", "12'000.00", "dossier.pdf",
+                   "Kiosque du Marché"):
+        assert answer in t, answer
+    for page in ("applicant", "project", "budget", "documents", "bank"):
+        assert f'href="/demands/{demand}/page/{page}"' in r.text, page
+    assert t.count("Modifier") >= 5
+    assert all(done for _, done in steps_of(r.text)[:5]), steps_of(r.text)
+    form = re.search(r'<form method="post" action="(/demands/[^"]+/fire/submit)"', r.text)
+    assert form, "the submit button"
+    version = re.search(r'name="version" value="(\d+)"', r.text).group(1)
+    r = carla.post(form.group(1), data={"csrf": carla.token, "version": version})
+    assert r.status == 303, r
+    assert q1(stack, "SELECT state FROM demands WHERE id = :'p1'", demand) == "submitted"
+    # once sent, the review leads to the demand
+    r = carla.get(f"/demands/{demand}/review")
+    assert r.status == 303 and r.headers["location"] == f"/demands/{demand}"
+
+
+def test_no_one_else_reviews_her_demand(stack, world, carla):
+    demand = new_subsidy(carla)
+    bruno = logged_in(stack, "bruno")
+    assert bruno.get(f"/demands/{demand}/review").status == 404
+
+
 # --- uploads over the limit -------------------------------------------------------------
 
 def big_pdf(size):
