@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
+import { recordVisits } from './visits.mjs';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
@@ -23,6 +24,7 @@ before(async () => {
            '--no-first-run', '--disable-background-networking',
            '--disable-component-update', '--disable-sync'],
   });
+  recordVisits(browser);      // the census of page routes (visits.mjs)
 });
 
 after(async () => { await browser?.close(); });
