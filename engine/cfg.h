@@ -61,7 +61,10 @@ typedef struct {
     int         mailer;         /* 1: the master forks a mailer */
     int         scheduler_interval; /* seconds between polls */
     int         max_body;       /* bytes */
-    int         max_upload;     /* bytes, one file */
+    int         max_upload;     /* bytes, one file: what clamd must be set to
+                                   scan (docs/runtime.md); a file over its
+                                   field's max-size is refused next to the
+                                   field (wf_input.c), not by the worker */
     const char *av;             /* clamd (default) or off: av.h */
     const char *clamd_socket;   /* clamd's LocalSocket; empty: uploads refused */
     int         clamd_timeout;  /* seconds, one whole scan */

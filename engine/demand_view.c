@@ -251,6 +251,17 @@ dv_error_for(const wf_field_error_t *errs, int n, const char *name)
     return NULL;
 }
 
+const char *
+dv_error_arg(req_t *r, const wf_form_t *form, const wf_field_error_t *err)
+{
+    const wf_field_t *o;
+
+    if (err->arg == NULL || err->key == NULL || strncmp(err->key, "wf.rule.", 8) != 0)
+        return err->arg;
+    o = wf_field_find(form, err->arg);
+    return o != NULL && o->label.n > 0 ? dv_text(r, &o->label) : err->arg;
+}
+
 /* --- page XML ------------------------------------------------------------------ */
 
 static const char *
@@ -415,7 +426,7 @@ dv_field(req_t *r, xmlNodePtr parent, const wf_field_t *f, const char *id_prefix
     if (err != NULL) {
         render_attr(node, "error", err->key ? err->key : "field.invalid");
         if (err->arg != NULL)
-            render_attr(node, "error-arg", err->arg);
+            render_attr(node, "error-arg", dv_error_arg(r, f->page ? f->page->form : NULL, err));
     }
     /* a condition on another field of the same page: said next to it, as
      * no script hides the field (one on another page hides it outright) */
@@ -491,8 +502,14 @@ dv_errors(req_t *r, xmlNodePtr parent, const wf_field_error_t *errs, int n,
         e = render_node(list, "error");
         render_attr(e, "field", errs[i].field ? errs[i].field : "");
         render_attr(e, "key", errs[i].key ? errs[i].key : "field.invalid");
-        if (errs[i].arg != NULL)
-            render_attr(e, "arg", errs[i].arg);
+        if (errs[i].arg != NULL) {
+            /* a rule across fields names the other field: its label */
+            const char *a = NULL;
+
+            if (errs[i].key != NULL && !strncmp(errs[i].key, "wf.rule.", 8) && label_of != NULL)
+                a = label_of(r, errs[i].arg, arg);
+            render_attr(e, "arg", a != NULL ? a : errs[i].arg);
+        }
         label = label_of != NULL ? label_of(r, errs[i].field, arg) : NULL;
         render_attr(e, "label", label != NULL ? label : errs[i].field);
         href = href_of != NULL ? href_of(r, errs[i].field, arg) : NULL;
@@ -558,4 +575,47 @@ dv_demand_summary(req_t *r, xmlNodePtr parent, json_t *row)
     render_attr(node, "progress", pool_printf(r->pool, "%lld", dv_jint(row, "progress")));
     dv_state_attrs(r, node, def, dv_jstr(row, "state", ""));
     return node;
+}
+
+xmlNodePtr
+dv_form_data(req_t *r, xmlNodePtr parent, const wf_form_t *form, wf_page_t *const *pages,
+             size_t np, const wf_demand_t *d)
+{
+    xmlNodePtr data = render_node(parent, "data"), fn = render_node(data, "form");
+    size_t     i, k;
+
+    render_attr(fn, "id", form->id);
+    render_attr(fn, "title", form->title.n ? dv_text(r, &form->title) : "");
+    for (i = 0; i < np; i++) {
+        const wf_page_t *pg = pages[i];
+        xmlNodePtr       pn = render_node(fn, "page");
+
+        render_attr(pn, "id", pg->id);
+        render_attr(pn, "title", pg->title.n ? dv_text(r, &pg->title) : pg->id);
+        render_attr(pn, "edit-href", pool_printf(r->pool, "/demands/%s/page/%s", d->id, pg->id));
+        for (k = 0; k < pg->n_fields; k++) {
+            const wf_field_t *f = &pg->fields[k];
+            const char       *v, *doc = NULL, *fname = NULL;
+            long long         size = 0;
+            xmlNodePtr        it;
+
+            if (!dv_cond_holds(r, &f->shown_when, d, NULL))
+                continue;
+            it = render_node(pn, "item");
+            render_attr(it, "name", f->name);
+            render_attr(it, "id", pool_printf(r->pool, "f-%s", f->name));
+            render_attr(it, "label", f->label.n ? dv_text(r, &f->label) : f->name);
+            render_attr(it, "type", f->type_name ? f->type_name : "text");
+            if (f->type == FIELD_FILE) {
+                if (dv_stored_document(d, f->name, &doc, &fname, &size)) {
+                    render_attr(it, "document", doc);
+                    render_attr(it, "value", fname);
+                    render_attr(it, "size-kb", pool_printf(r->pool, "%lld", (size + 1023) / 1024));
+                }
+            } else if ((v = wf_demand_field(r->pool, d, f->name)) != NULL && *v) {
+                render_attr(it, "value", dv_display_value(r, f, v));
+            }
+        }
+    }
+    return data;
 }

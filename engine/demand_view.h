@@ -77,6 +77,11 @@ const wf_page_t *dv_field_page(const wf_form_t *form, const char *name);
 /* The first error about field `name` in errs[0..n), or NULL. */
 const wf_field_error_t *dv_error_for(const wf_field_error_t *errs, int n, const char *name);
 
+/* The argument of err's message as the page writes it: for a rule across
+ * fields (wf.rule.*), the label of the field it names (in form); else
+ * the argument as it is. */
+const char *dv_error_arg(req_t *r, const wf_form_t *form, const wf_field_error_t *err);
+
 /* --- page XML ---------------------------------------------------------- */
 
 /* <field> for one input of a form: name, id (id_prefix + name), type,
@@ -103,5 +108,11 @@ xmlNodePtr dv_demand_summary(req_t *r, xmlNodePtr parent, json_t *row);
 
 /* Adds the state's label, description, bucket, progress of d to node. */
 void dv_state_attrs(req_t *r, xmlNodePtr node, const wf_def_t *def, const char *state_id);
+
+/* <data><form><page edit-href><item label value|document/>...: the
+ * stored answers of pages[0..np) of form, each page with its "Modifier"
+ * link (the review before submitting; demand.xsl's data template). */
+xmlNodePtr dv_form_data(req_t *r, xmlNodePtr parent, const wf_form_t *form,
+                        wf_page_t *const *pages, size_t np, const wf_demand_t *d);
 
 #endif

@@ -9,6 +9,12 @@
  *                                              prev or save); 422 with every
  *                                              message next to its field and
  *                                              everything typed kept
+ *   GET  /demands/{id:uuid}/review             every answer by page, each with
+ *                                              "Modifier", and the step that
+ *                                              sends the form (after the last
+ *                                              page: nothing sent unseen)
+ *   GET  /too-large                            nginx's error_page 413: the
+ *                                              portal's page, a way back
  *
  * Editing is the owner's step: authz_check(AZ_FIRE_TRANSITION, "owner")
  * before the demand is read; wf_save asks again.  The pages are those the
@@ -42,11 +48,12 @@ static const char *
 page_label(req_t *r, const char *field, void *arg)
 {
     const wf_page_t  *pg = arg;
-    size_t            i;
 
-    for (i = 0; field != NULL && i < pg->n_fields; i++)
-        if (!strcmp(pg->fields[i].name, field))
-            return pg->fields[i].label.n ? dv_text(r, &pg->fields[i].label) : field;
+    const wf_field_t *f;
+
+    /* a rule's message names a field of an earlier page too */
+    if (field != NULL && (f = wf_field_find(pg->form, field)) != NULL)
+        return f->label.n ? dv_text(r, &f->label) : field;
     return field;
 }
 
@@ -133,19 +140,15 @@ wallet_picks(req_t *r, const wf_page_t *pg)
     return EN_OK;
 }
 
-static int
-render_form_page(req_t *r, const wf_def_t *def, const wf_demand_t *d, wf_page_t **pages,
-                 size_t np, size_t at, int status, const page_back_t *back)
+/* The list of steps: each page (a link to it), the one shown now (at; np
+ * for the review), those already saved marked done. */
+static void
+steps_node(req_t *r, xmlNodePtr root, const wf_demand_t *d, wf_page_t **pages, size_t np,
+           size_t at)
 {
-    const wf_page_t *pg = pages[at];
-    xmlNodePtr       root, steps, fp, fn;
-    int              rc;
-    size_t           i;
-    int              multipart = 0;
+    xmlNodePtr steps = render_node(root, "steps");
+    size_t     i;
 
-    root = render_begin(r, "demand_page");
-    dp_demand_node(r, root, def, d);
-    steps = render_node(root, "steps");
     render_attr(steps, "current", pool_printf(r->pool, "%zu", at + 1));
     render_attr(steps, "count", pool_printf(r->pool, "%zu", np));
     for (i = 0; i < np; i++) {
@@ -153,11 +156,26 @@ render_form_page(req_t *r, const wf_def_t *def, const wf_demand_t *d, wf_page_t 
 
         render_attr(st, "n", pool_printf(r->pool, "%zu", i + 1));
         render_attr(st, "title", pages[i]->title.n ? dv_text(r, &pages[i]->title) : pages[i]->id);
+        render_attr(st, "href", pool_printf(r->pool, "/demands/%s/page/%s", d->id, pages[i]->id));
         if (i == at)
             render_attr(st, "current", "yes");
-        else if (i < at)
+        else if (wf_demand_page_saved(d, pages[i]->id))
             render_attr(st, "done", "yes");
     }
+}
+
+static int
+render_form_page(req_t *r, const wf_def_t *def, const wf_demand_t *d, wf_page_t **pages,
+                 size_t np, size_t at, int status, const page_back_t *back)
+{
+    const wf_page_t *pg = pages[at];
+    xmlNodePtr       root, fp, fn;
+    size_t           i;
+    int              multipart = 0, rc;
+
+    root = render_begin(r, "demand_page");
+    dp_demand_node(r, root, def, d);
+    steps_node(r, root, d, pages, np, at);
     fp = render_node(root, "form-page");
     render_attr(fp, "id", pg->id);
     render_attr(fp, "title", pg->title.n ? dv_text(r, &pg->title) : pg->id);
@@ -331,6 +349,7 @@ page_post(req_t *r, const char *id, const char *page_id)
     page_input(r, pg, NULL, 0, &form, &files, &n);
     in.form = form;
     in.uploads = files;
+    in.page = pg->id;
     rc = wf_save(r->pool, &r->err, who, d->id, &in, &res);
     if (rc == EN_BADINPUT) {
         /* keep what was right: save the rest (a valid file above all, which
@@ -407,8 +426,127 @@ page_post(req_t *r, const char *id, const char *page_id)
     else if (at + 1 < np)
         req_redirect(r, 303, pool_printf(r->pool, "/demands/%s/page/%s", id, pages[at + 1]->id));
     else
-        req_redirect(r, 303, pool_printf(r->pool, "/demands/%s#actions", id));
+        req_redirect(r, 303, pool_printf(r->pool, "/demands/%s/review", id));
     return EN_OK;
+}
+
+/* --- the review before submitting ------------------------------------------------------ */
+
+/* Whether t is the owner's step that sends the form she fills in (submit,
+ * resubmit): what the review page offers. */
+static int
+sends_the_form(const wf_transition_t *t, const wf_state_t *s)
+{
+    size_t i;
+
+    if (t->form == NULL || t->form != s->form || t->auto_on_view)
+        return 0;
+    for (i = 0; i < t->n_by; i++)
+        if (t->by[i].kind == WF_BY_OWNER)
+            return 1;
+    return 0;
+}
+
+/* GET /demands/{id}/review: every answer, page by page, each with its
+ * "Modifier" link, and the step that sends it (a POST to .../fire/<step>,
+ * h_demand_view.c's; a refusal comes back there with its messages).
+ * Nothing is submitted unseen. */
+static int
+review_get(req_t *r, const char *id)
+{
+    wf_demand_t      *d;
+    const wf_def_t   *def;
+    const wf_state_t *s;
+    wf_page_t       **pages;
+    size_t            np, i;
+    xmlNodePtr        root, acts;
+    int               rc;
+
+    if ((rc = authz_check(r->pool, &r->err, principal_of(r),
+                          AZ_FIRE_TRANSITION, id, "owner")) != EN_OK)
+        return rc;
+    if ((rc = wf_demand_load(r->pool, &r->err, id, &d)) != EN_OK)
+        return rc;
+    if ((def = dp_def_of(r, d)) == NULL)
+        return r->err.code;
+    s = wf_state_find(def, d->state);
+    pages = dv_edit_pages(r, s, d, &np);
+    if (s == NULL || s->form == NULL || np == 0) {
+        /* sent meanwhile: the demand itself says where it is */
+        req_redirect(r, 303, pool_printf(r->pool, "/demands/%s", id));
+        return EN_OK;
+    }
+    root = render_begin(r, "demand_review");
+    dp_demand_node(r, root, def, d);
+    steps_node(r, root, d, pages, np, np);
+    dv_form_data(r, root, s->form, pages, np, d);
+    acts = render_node(root, "actions");
+    for (i = 0; i < s->n_out; i++) {
+        const wf_transition_t *t = s->out[i];
+        xmlNodePtr             an;
+
+        if (!sends_the_form(t, s))
+            continue;
+        an = render_node(acts, "action");
+        render_attr(an, "id", t->id);
+        render_attr(an, "href", pool_printf(r->pool, "/demands/%s/fire/%s", d->id, t->id));
+        render_attr(an, "label", t->label.n ? dv_text(r, &t->label) : t->id);
+        if (t->description.n > 0)
+            render_text(an, "description", dv_text(r, &t->description));
+        render_attr(an, "comment", t->comment == WF_COMMENT_REQUIRED ? "required"
+                                   : t->comment == WF_COMMENT_NONE ? "none" : "optional");
+        render_attr(an, "kind", "primary");
+        render_attr(an, "prefix", pool_printf(r->pool, "t-%s-", t->id));
+    }
+    dp_no_store(r);
+    return render_finish(r, 200);
+}
+
+/* --- a body over the ceiling ------------------------------------------------------------ */
+
+/* Where a person refused by nginx's 413 goes back to: the form page or the
+ * demand she was sending to (REQUEST_URI, still the refused POST's), else
+ * NULL.  Only a path of those two shapes, made of [a-z0-9-] segments, is
+ * given back (never a URL of someone else's choosing). */
+static const char *
+too_large_back(req_t *r)
+{
+    const char *p = r->raw_path, *rest, *c;
+    size_t      idlen;
+
+    if (p == NULL || strncmp(p, "/demands/", 9) != 0)
+        return NULL;
+    rest = strchr(p + 9, '/');
+    idlen = rest != NULL ? (size_t) (rest - (p + 9)) : 0;
+    if (idlen != 36)
+        return NULL;
+    for (c = p + 9; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-'
+              || *c == '/' || *c == '_' || (*c >= 'A' && *c <= 'Z')))
+            return NULL;
+    if (strstr(p, "//") != NULL)
+        return NULL;
+    if (!strncmp(rest, "/page/", 6) && rest[6] != '\0' && strchr(rest + 6, '/') == NULL)
+        return p;
+    return pool_strndup(r->pool, p, (size_t) (rest - p));
+}
+
+/* GET /too-large: nginx's error_page 413 (a body over client_max_body_size,
+ * far over any field's limit) shows the portal's own page, with who is
+ * logged in and a way back to the form; the files that were within their
+ * limit were not received either, so it says to send them again. */
+static int
+h_too_large(req_t *r)
+{
+    xmlNodePtr  root = render_begin(r, "error"), e;
+    const char *back = too_large_back(r);
+
+    e = render_node(root, "error");
+    render_attr(e, "status", "413");
+    render_attr(e, "key", "form.too_large");
+    if (back != NULL)
+        render_attr(e, "back", back);
+    return render_finish(r, 413);
 }
 
 /* --- the routes ------------------------------------------------------------------------ */
@@ -425,8 +563,16 @@ h_form_post(req_t *r)
     return page_post(r, req_path_param(r, "id"), req_path_param(r, "page"));
 }
 
+static int
+h_form_review(req_t *r)
+{
+    return review_get(r, req_path_param(r, "id"));
+}
+
 const route_t form_routes[] = {
     { "GET", "/demands/{id:uuid}/page/{page:word}", "demand_page", h_form_get, 0, NULL },
     { "POST", "/demands/{id:uuid}/page/{page:word}", "demand_save", h_form_post, 0, NULL },
+    { "GET", "/demands/{id:uuid}/review", "demand_review", h_form_review, 0, NULL },
+    { "GET", "/too-large", "too_large", h_too_large, ROUTE_PUBLIC, NULL },
     { NULL, NULL, NULL, NULL, 0, NULL }
 };

@@ -30,6 +30,7 @@
 #include "authz.h"
 #include "cfg.h"
 #include "en_err.h"
+#include "wf_rule.h"
 #include "xml_safe.h"
 
 /* ------------------------------------------------------------------ */
@@ -572,6 +573,7 @@ wf_check_form(wf_ck_t *ck, wf_form_t *form)
                        first->line);
         }
     }
+    wf_rule_check(ck->p, ck->d, ck->file, form);
 }
 
 static void

@@ -33,6 +33,7 @@
 #include "util_file.h"
 #include "wallet.h"
 #include "wf_check.h"
+#include "wf_rule.h"
 #include "xml_safe.h"
 
 #define WF_MAX_FILE (64u << 20)   /* one definition file, read whole */
@@ -873,6 +874,20 @@ wf_parse_page(wf_parse_t *ps, xmlNodePtr n, wf_form_t *form, wf_page_t *pg)
     for (c = n->children; c != NULL; c = c->next)
         if (wf_is(c, "field"))
             wf_parse_field(ps, c, pg, &pg->fields[i++]);
+    /* <rule field= is= other=>: read here, checked by wf_rule_check */
+    pg->n_rules = wf_count(n, "rule");
+    pg->rules = pool_calloc(ps->p, (pg->n_rules + 1) * sizeof(*pg->rules));
+    i = 0;
+    for (c = n->children; c != NULL; c = c->next)
+        if (wf_is(c, "rule")) {
+            wf_rule_t *ru = &pg->rules[i++];
+
+            ru->line = wf_line(c);
+            ru->field_name = wf_attr_req(ps, c, "field");
+            ru->other_name = wf_attr_req(ps, c, "other");
+            ru->op_text = wf_attr_req(ps, c, "is");
+            ru->op = wf_rule_op_by_name(ru->op_text);
+        }
 }
 
 static void
@@ -1839,7 +1854,8 @@ wf_def_sound(const wf_def_t *d)
         for (j = 0; j < d->forms[i].n_pages; j++) {
             const wf_page_t *pg = &d->forms[i].pages[j];
 
-            if (pg->form != &d->forms[i] || !wf_cond_sound(&pg->shown_when))
+            if (pg->form != &d->forms[i] || !wf_cond_sound(&pg->shown_when)
+                || !wf_rule_sound(pg))
                 return 0;
             for (k = 0; k < pg->n_fields; k++) {
                 const wf_field_t *f = &pg->fields[k];

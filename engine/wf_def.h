@@ -121,12 +121,30 @@ typedef struct wf_field {
     int              line;
 } wf_field_t;
 
+/* <rule field="end-date" is="at-least" other="start-date"/>: a check
+ * across two fields of a page (language: wf_rule.h; evaluated by
+ * wf_input.c, checked by wf_rule_check). */
+typedef enum {
+    WF_RULE_AT_LEAST = 0, WF_RULE_MORE_THAN, WF_RULE_AT_MOST, WF_RULE_LESS_THAN
+} wf_rule_op_t;
+
+typedef struct wf_rule {
+    const char      *field_name;  /* the field the message is next to */
+    const char      *other_name;  /* the field it is compared with */
+    const char      *op_text;     /* is= as written */
+    int              op;          /* wf_rule_op_t, -1 when unknown */
+    struct wf_field *field, *other; /* resolved by the checker */
+    int              line;
+} wf_rule_t;
+
 typedef struct wf_page {
     const char      *id;
     wf_i18n_t        title, help;
     wf_cond_t        shown_when;
     wf_field_t      *fields;
     size_t           n_fields;
+    wf_rule_t       *rules;       /* checks across fields */
+    size_t           n_rules;
     struct wf_form  *form;
     size_t           index;       /* 0-based, for progress "page 2 of 5" */
     int              line;

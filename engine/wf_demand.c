@@ -115,6 +115,8 @@ wf_demand_from_json(pool_t *p, const char *text, en_err_t *err)
     d->updated_at = jstr(p, o, "updated_at");
     d->submitted_at = jstr(p, o, "submitted_at");
     d->state_since = jstr(p, o, "state_since");
+    d->pages_saved = json_is_array(json_object_get(o, "pages_saved"))
+                     ? json_object_get(o, "pages_saved") : NULL;
     fd = json_object_get(o, "form_data");
     if (json_is_object(fd)) {
         const char *s = pool_json_dumps(p, fd, JSON_COMPACT);
@@ -125,6 +127,20 @@ wf_demand_from_json(pool_t *p, const char *text, en_err_t *err)
         d->form_data = "{}";
     }
     return d;
+}
+
+int
+wf_demand_page_saved(const wf_demand_t *d, const char *page_id)
+{
+    json_t *v;
+    size_t  i;
+
+    if (d == NULL || d->pages_saved == NULL || page_id == NULL)
+        return 0;
+    json_array_foreach((json_t *) d->pages_saved, i, v)
+        if (json_is_string(v) && !strcmp(json_string_value(v), page_id))
+            return 1;
+    return 0;
 }
 
 const char *

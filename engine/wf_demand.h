@@ -35,7 +35,12 @@ typedef struct {
     const char *lang;               /* the owner's language when filing */
     int         version;            /* optimistic lock */
     const char *created_at, *updated_at, *submitted_at, *state_since;
+    void       *pages_saved;        /* json_t array of page ids (0016), in p */
 } wf_demand_t;
+
+/* Whether the owner has saved page_id of the form (a page never visited
+ * is not marked done in the progress list). */
+int wf_demand_page_saved(const wf_demand_t *d, const char *page_id);
 
 /* "May who start procedure def?" -- the one answer, for the dashboard's
  * list of procedures, the start page, wf_demand_create and so the command

@@ -625,6 +625,8 @@ wf_save(pool_t *p, en_err_t *err, const principal_t *who, const char *demand_id,
     bad |= wf_json_set(change, "unset", json_incref(c.unset));
     bad |= wf_json_set(change, "files", json_incref(c.files));
     bad |= wf_json_set(change, "actor", actor_json(who, "owner"));
+    if (in != NULL && in->page != NULL && wf_page_find(s->form, in->page) != NULL)
+        bad |= wf_json_set(change, "page", json_string(in->page));
     for (i = 0; i < s->n_timers; i++)
         if (s->timers[i]->purge)
             bad |= wf_json_set(change, "purge_due", json_string(
@@ -633,7 +635,7 @@ wf_save(pool_t *p, en_err_t *err, const principal_t *who, const char *demand_id,
         return en_set(err, EN_INTERNAL, "err.internal", "the save could not be put into JSON");
     params[0] = pool_json_dumps(p, change, JSON_COMPACT);
     params[1] = c.nfiles > 0 ? bytea_array(p, c.file_list, c.nfiles, &lengths[1]) : NULL;
-    res = db_exec_bin(p, err, "SELECT wf_save($1::jsonb, $2::bytea[])::text", 2, params,
+    res = db_exec_bin(p, err, "SELECT wf_save_page($1::jsonb, $2::bytea[])::text", 2, params,
                       lengths, formats);
     if (res == NULL)
         return err->code;

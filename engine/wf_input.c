@@ -19,6 +19,7 @@
 #include "en_assert.h"
 #include "field.h"
 #include "wf_cond.h"
+#include "wf_rule.h"
 
 static void
 jdecref(void *j)
@@ -295,6 +296,41 @@ check_field(wf_input_check_t *c, const wf_field_t *f, int shown, int full)
         c->json_failed = 1;
 }
 
+/* The value a rule compares: the one just checked, else the stored one;
+ * NULL when the field is not asked (hidden) or was refused. */
+static const char *
+rule_value(wf_input_check_t *c, const wf_field_t *f)
+{
+    json_t *v = json_object_get(c->set, f->name);
+
+    if (has_error(c, f->name) || !wf_input_cond(c, &f->page->shown_when)
+        || !wf_input_cond(c, &f->shown_when))
+        return NULL;
+    if (json_is_string(v))
+        return json_string_value(v);
+    if (input_text(c, f) != NULL)
+        return NULL;                  /* sent, but not valid: refused */
+    return wf_demand_field(c->p, c->d, f->name);
+}
+
+/* The page's rules across fields (wf_rule.h), once its fields passed: the
+ * message next to the rule's field, naming the other (its name as the
+ * argument; the page writes its label). */
+static void
+check_rules(wf_input_check_t *c, const wf_page_t *pg)
+{
+    size_t i;
+
+    for (i = 0; i < pg->n_rules; i++) {
+        const wf_rule_t *ru = &pg->rules[i];
+
+        if (NEVER(ru->field == NULL || ru->other == NULL))   /* wf_def_sound */
+            continue;
+        if (!wf_rule_holds(ru, rule_value(c, ru->field), rule_value(c, ru->other)))
+            add_error(c, ru->field->name, wf_rule_message_key(c->p, ru), ru->other->name);
+    }
+}
+
 static void
 check_page(wf_input_check_t *c, const wf_page_t *pg, int full)
 {
@@ -306,6 +342,8 @@ check_page(wf_input_check_t *c, const wf_page_t *pg, int full)
 
         check_field(c, f, shown && wf_input_cond(c, &f->shown_when), full);
     }
+    if (shown)
+        check_rules(c, pg);
 }
 
 void

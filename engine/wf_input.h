@@ -43,6 +43,8 @@ typedef struct {
     const upload_t *uploads;           /* file fields and attachments */
     const char     *comment;           /* NULL or text */
     int             expected_version;  /* the version the user saw; 0: any */
+    const char     *page;              /* wf_save: the page saved, marked
+                                          visited; NULL: none */
 } wf_input_t;
 
 /* One refused field: show msg_key (with arg) next to field. */

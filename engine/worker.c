@@ -96,6 +96,10 @@ read_body(req_t *r, FCGX_Request *fr)
 
     if (cl == NULL || *cl == '\0')
         return EN_OK;
+    /* a GET carries nothing to read: nginx's error_page 413 turns the
+     * refused POST into a GET of /too-large with its Content-Length */
+    if (r->method != NULL && (!strcmp(r->method, "GET") || !strcmp(r->method, "HEAD")))
+        return EN_OK;
     n = strtoll(cl, &end, 10);
     if (*end != '\0' || n < 0)
         return en_set(&r->err, EN_BADINPUT, "err.bad_request", "bad Content-Length");
@@ -135,16 +139,13 @@ parse_input(req_t *r)
     if (!strncasecmp(ct, "application/x-www-form-urlencoded", 33))
         return req_parse_urlencoded(r->pool, r->body, r->body_len, REQ_MAX_PARAMS,
                                     &r->form, &r->err);
-    if (!strncasecmp(ct, "multipart/form-data", 19)) {
-        upload_t *u;
-
-        if (req_parse_multipart(r->pool, ct, r->body, r->body_len, &r->form,
-                                &r->uploads, &r->err) != EN_OK)
-            return r->err.code;
-        for (u = r->uploads; u != NULL; u = u->next)
-            if (u->len > (size_t) r->cfg->max_upload)
-                return en_set(&r->err, EN_TOOLARGE, "err.too_large", "file too large");
-    }
+    /* a file over its field's max-size (up to max_body, which nginx's
+     * client_max_body_size matches) reaches the field's own check: the
+     * message goes under that field, the rest of the form kept, instead
+     * of a 413 that would throw the person out of the form */
+    if (!strncasecmp(ct, "multipart/form-data", 19))
+        return req_parse_multipart(r->pool, ct, r->body, r->body_len, &r->form,
+                                   &r->uploads, &r->err);
     return EN_OK;
 }
 

@@ -227,6 +227,13 @@ MATRIX = [
     Row("wallet_delete", "POST", "/wallet/{missing}/delete", cells_logged_in(404)),
     Row("wallet_delete", "POST", "/wallet/{doc_kiosque_probe_doc}/delete", cells_logged_in(404)),
     Row("wallet_delete", "POST", "/wallet/not-a-document/delete", cells(404)),
+    # --- forms (engine/h_form.c): the forms engineer's rows ------------------------------
+    Row("demand_review", "GET", "/demands/{fresh}/review",
+        cells_logged_in(404, member_grant=200, referent=200, member_nogrant=403,
+                        referent_self=403, agent=403, admin=403),
+        fresh=("subsidy", "carla", "kiosque", "draft"), note="the owner's review before sending"),
+    Row("too_large", "GET", "/too-large", cells(413),
+        note="nginx's error_page 413: the portal's page, for anyone"),
 ]
 
 # Tables whose content must not change when a request is refused.  The

@@ -36,6 +36,7 @@ INTERNAL = {
     "err.wf.read": "reading a definition file, `guichet check` / publish",
     "err.file": "util_read_file: configuration, stylesheets, migrations, definitions, at start, publish or on the command line",
     "err.badinput": "`guichet graph`",
+    "err.file": "util_read_file: definitions, keys, the CLI's files; logged with the path",
 }
 
 

@@ -335,7 +335,7 @@ def test_a_bad_iban_and_a_missing_holder_are_refused_with_the_iban_kept(stack, c
 
     r = post_page(carla, demand, "bank", {"account-holder": "Kiosque du Marché",
                                           "iban": GOOD_IBAN})
-    assert r.status == 303 and re.search(rf"/demands/{demand}(#actions)?$",
+    assert r.status == 303 and re.search(rf"/demands/{demand}(#actions|/review)?$",
                                          r.headers["location"]), r
 
 

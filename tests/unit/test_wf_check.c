@@ -115,6 +115,25 @@ static const fixture_case_t cases[] = {
       "name, e.g. \"version-file\"" },
     { "condition_after.xml", FIX "condition_after.xml:10: field \"name\": "
       "required-when \"kind=large\": field \"kind\" comes after this one" },
+    /* rules across fields (wf_rule.c): each mistake on its own line */
+    { "bad_rules.xml", FIX "bad_rules.xml:22: page \"main\": rule: unknown "
+      "is=\"atleast\" (did you mean \"at-least\"?)" },
+    { "bad_rules.xml", FIX "bad_rules.xml:23: page \"main\": rule: form "
+      "\"demand\" has no field \"strat\" (did you mean \"start\"?)" },
+    { "bad_rules.xml", FIX "bad_rules.xml:24: page \"main\": rule: field "
+      "\"end\" is compared with itself" },
+    { "bad_rules.xml", FIX "bad_rules.xml:25: page \"main\": rule: form "
+      "\"demand\" has no field \"name2\"" },
+    { "bad_rules.xml", FIX "bad_rules.xml:26: page \"main\": rule: field "
+      "\"name\" is of type text; a rule compares dates, numbers or amounts" },
+    { "bad_rules.xml", FIX "bad_rules.xml:27: page \"main\": rule: field "
+      "\"amount\" (money) and field \"start\" (date) are not of the same type" },
+    { "bad_rules.xml", FIX "bad_rules.xml:28: page \"main\": rule: field "
+      "\"later\" is on a later page (\"next\"); a rule can only compare with "
+      "fields filled in before" },
+    { "bad_rules.xml", FIX "bad_rules.xml:29: page \"main\": rule: field "
+      "\"total\" is not on page \"main\"; a rule stands on the page of the "
+      "field its message is next to" },
 };
 
 #define N_CASES (sizeof(cases) / sizeof(*cases))

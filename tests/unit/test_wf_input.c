@@ -21,6 +21,7 @@
 #include "wf_def.h"
 #include "wf_demand.h"
 #include "wf_input.h"
+#include "wf_rule.h"
 #include "xml_safe.h"
 
 static const char PDF[] = "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
@@ -99,6 +100,95 @@ error_key(const wf_field_error_t *e, int n, const char *field)
         if (!strcmp(e[i].field, field))
             return e[i].key;
     return NULL;
+}
+
+/* --- rules across fields (wf_rule.c) ----------------------------------- */
+
+static void
+test_rules_across_fields(void **state)
+{
+    fx_t             *fx = *state;
+    const wf_form_t  *form = wf_form_find(fx->def, "demand");
+    const wf_page_t  *project = wf_page_find(form, "project");
+    const wf_rule_t  *ru;
+    wf_page_t        *pages[1];
+    wf_input_check_t  c;
+    wf_input_t        in;
+    wf_field_error_t *errs;
+    en_err_t          err;
+    kv_t             *f = NULL;
+    int               n;
+
+    assert_non_null(project);
+    assert_int_equal(project->n_rules, 1);
+    ru = &project->rules[0];
+    assert_int_equal(ru->op, WF_RULE_AT_LEAST);
+    assert_string_equal(ru->field->name, "end-date");
+    assert_string_equal(ru->other->name, "start-date");
+    /* the comparison, on stored values */
+    assert_true(wf_rule_holds(ru, "2027-06-30", "2027-06-01"));
+    assert_true(wf_rule_holds(ru, "2027-06-01", "2027-06-01"));   /* at-least: equal holds */
+    assert_false(wf_rule_holds(ru, "2027-05-31", "2027-06-01"));
+    assert_false(wf_rule_holds(ru, "2026-12-31", "2027-01-01"));
+    assert_true(wf_rule_holds(ru, "", "2027-06-01"));             /* empty: required-ness's */
+    assert_true(wf_rule_holds(ru, NULL, "2027-06-01"));
+    assert_string_equal(wf_rule_message_key(fx->p, ru), "wf.rule.date.at-least");
+    {
+        const wf_page_t *budget = wf_page_find(form, "budget");
+        const wf_rule_t *m = &budget->rules[0];
+
+        assert_int_equal(m->op, WF_RULE_AT_MOST);
+        assert_true(wf_rule_holds(m, "500000", "1200000"));     /* cents */
+        assert_true(wf_rule_holds(m, "500000", "500000"));
+        assert_false(wf_rule_holds(m, "500001", "500000"));
+        assert_false(wf_rule_holds(m, "99", "-100"));
+        assert_string_equal(wf_rule_message_key(fx->p, m), "wf.rule.amount.at-most");
+    }
+    assert_int_equal(wf_rule_op_by_name("at-least"), WF_RULE_AT_LEAST);
+    assert_int_equal(wf_rule_op_by_name("less-than"), WF_RULE_LESS_THAN);
+    assert_int_equal(wf_rule_op_by_name(">="), -1);
+
+    /* a save of the end date alone is judged against the stored start,
+     * the message next to the end date naming the start date */
+    pages[0] = (wf_page_t *) project;
+    kv_add(fx->p, &f, "end-date", "31.05.2027");
+    memset(&in, 0, sizeof(in));
+    in.form = f;
+    en_clear(&err);
+    wf_input_init(&c, fx->p, demand(fx->p, "draft", "{\"start-date\":\"2027-06-01\"}"), &in);
+    wf_input_normalise(&c, form);
+    wf_input_pages(&c, form, pages, 1, 0);
+    assert_int_equal(wf_input_verdict(&c, &err, &errs, &n), EN_BADINPUT);
+    assert_int_equal(n, 1);
+    assert_string_equal(error_key(errs, n, "end-date"), "wf.rule.date.at-least");
+    assert_string_equal(errs[0].arg, "start-date");
+
+    /* both sent, in order: accepted; an unreadable date is its own error */
+    f = NULL;
+    kv_add(fx->p, &f, "start-date", "01.06.2027");
+    kv_add(fx->p, &f, "end-date", "01.06.2027");
+    in.form = f;
+    wf_input_init(&c, fx->p, demand(fx->p, "draft", "{}"), &in);
+    wf_input_normalise(&c, form);
+    wf_input_pages(&c, form, pages, 1, 0);
+    assert_int_equal(wf_input_verdict(&c, &err, &errs, &n), EN_OK);
+    f = NULL;
+    kv_add(fx->p, &f, "end-date", "32.05.2027");
+    in.form = f;
+    wf_input_init(&c, fx->p, demand(fx->p, "draft", "{\"start-date\":\"2027-06-01\"}"), &in);
+    wf_input_normalise(&c, form);
+    wf_input_pages(&c, form, pages, 1, 0);
+    assert_int_equal(wf_input_verdict(&c, &err, &errs, &n), EN_BADINPUT);
+    assert_int_equal(n, 1);
+    assert_string_equal(error_key(errs, n, "end-date"), "field.date.invalid");
+
+    /* the submit transition (every page, full) refuses stored values too */
+    wf_input_init(&c, fx->p, demand(fx->p, "draft",
+                  "{\"start-date\":\"2027-06-30\",\"end-date\":\"2027-06-01\"}"), NULL);
+    wf_input_normalise(&c, form);
+    wf_input_pages(&c, form, NULL, 0, 1);
+    wf_input_verdict(&c, &err, &errs, &n);
+    assert_string_equal(error_key(errs, n, "end-date"), "wf.rule.date.at-least");
 }
 
 /* --- the matcher ------------------------------------------------------- */
@@ -379,6 +469,7 @@ main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_decision_input, setup, teardown),
         cmocka_unit_test_setup_teardown(test_comment, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rules_across_fields, setup, teardown),
         cmocka_unit_test_setup_teardown(test_page_save_values, setup, teardown),
         cmocka_unit_test_setup_teardown(test_page_and_runtime_agree, setup, teardown),
     };

@@ -24,6 +24,9 @@
                     or error/@key = 'authz.professional_only' or error/@key = 'authz.personal_only'">
         <xsl:apply-templates select="contexts[context[not(@active = 'yes')]]" mode="switch"/>
       </xsl:if>
+      <xsl:if test="error/@back">
+        <p><a href="{error/@back}"><xsl:value-of select="g:msg('form.too_large.back')"/></a></p>
+      </xsl:if>
       <p><a href="/"><xsl:value-of select="g:msg('ui.back_home')"/></a></p>
       <p class="ref"><xsl:value-of select="g:msg('err.quote_ref')"/><xsl:text> </xsl:text><code><xsl:value-of select="@request-id"/></code></p>
     </section>
