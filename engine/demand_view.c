@@ -559,3 +559,17 @@ dv_demand_summary(req_t *r, xmlNodePtr parent, json_t *row)
     dv_state_attrs(r, node, def, dv_jstr(row, "state", ""));
     return node;
 }
+
+const char *
+dv_start_reason_key(const char *reason)
+{
+    if (reason == NULL)
+        return "err.forbidden";
+    if (!strcmp(reason, "wf.audience.professional"))
+        return "authz.professional_only";
+    if (!strcmp(reason, "wf.audience.personal"))
+        return "authz.personal_only";
+    if (!strcmp(reason, "wf.audience.assurance"))
+        return "demand.start.assurance";
+    return *reason ? reason : "authz.no_grant";
+}

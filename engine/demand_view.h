@@ -104,4 +104,8 @@ xmlNodePtr dv_demand_summary(req_t *r, xmlNodePtr parent, json_t *row);
 /* Adds the state's label, description, bucket, progress of d to node. */
 void dv_state_attrs(req_t *r, xmlNodePtr node, const wf_def_t *def, const char *state_id);
 
+/* The words of the dashboard and the catalogue for wf_may_start's
+ * refusal reason: a catalogue key. */
+const char *dv_start_reason_key(const char *reason);
+
 #endif
