@@ -90,6 +90,10 @@
       <xsl:if test="../contexts/context[2]">
         <a href="/context"><xsl:value-of select="g:msg('ctx.switch')"/></a>
       </xsl:if>
+      <a href="/catalogue"><xsl:value-of select="g:msg('catalogue.title')"/></a>
+      <xsl:if test="@agent = 'yes'">
+        <a href="/agent"><xsl:value-of select="g:msg('header.agent')"/></a>
+      </xsl:if>
     </div>
   </xsl:template>
 

@@ -8,7 +8,8 @@
   status 422, the error summary on top and each message by its field.
   Input (engine/h_demand.c): /page/demand, /page/actions/action,
   /page/data/form/page/item, /page/documents/document,
-  /page/history/event, /page/edit, /page/done, /page/errors.
+  /page/history/event, /page/edit, /page/done, /page/errors,
+  /page/@print-href; /page/demand/@viewer (owner or staff), @expires.
 -->
 <xsl:stylesheet version="1.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -63,6 +64,9 @@
       </section>
     </xsl:if>
     <xsl:apply-templates select="history"/>
+    <xsl:if test="@print-href">
+      <p><a href="{@print-href}"><xsl:value-of select="g:msg('print.link')"/></a></p>
+    </xsl:if>
     <p><a href="/dashboard"><xsl:value-of select="g:msg('demand.back_dashboard')"/></a></p>
   </xsl:template>
 
@@ -79,7 +83,16 @@
       <xsl:if test="state-description">
         <p><xsl:value-of select="state-description"/></p>
       </xsl:if>
-      <xsl:call-template name="progress"/>
+      <xsl:if test="@viewer = 'staff' and /page/actions/action">
+        <p><xsl:value-of select="g:msg('demand.staff.steps_below')"/></p>
+      </xsl:if>
+      <xsl:if test="@expires">
+        <p class="expires"><xsl:value-of select="g:msg('drafts.expires', @expires)"/></p>
+      </xsl:if>
+      <!-- a draft given up was never under way: no progress to show -->
+      <xsl:if test="not(@final = 'yes' and not(@submitted))">
+        <xsl:call-template name="progress"/>
+      </xsl:if>
       <dl>
         <dt><xsl:value-of select="g:msg('demand.created')"/></dt>
         <dd><xsl:value-of select="@created"/></dd>

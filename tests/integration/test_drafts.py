@@ -1,0 +1,189 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""test_drafts.py -- the catalogue "Effectuer une démarche", the choice
+between resuming a draft and starting a new one, a draft's purge date,
+the printable copy, and three rough edges of the demand pages (a discarded
+draft is not "Transmise", the header links agents to their queues, agents
+do not read the applicant's wording), all through nginx with the demo
+world of fixtures_people.py:
+
+  carla   member of "Kiosque du Marché" with the subsidy grant, acting for it
+  david   member of the Kiosque without the grant
+  alice   citizen without any space
+  agnes   agent of the SERAC
+"""
+import re
+
+import pytest
+
+from test_demand_web import (DESCRIPTION, GOOD_IBAN, PDF, fire, logged_in,  # noqa: F401
+                             post_page, q1, text_of, version_of, world)
+
+
+@pytest.fixture(scope="module")
+def carla(stack, world):
+    return logged_in(stack, "carla", world.spaces["kiosque"])
+
+
+def start(client, new=True):
+    data = {"workflow": "subsidy", "csrf": client.token}
+    if new:
+        data["new"] = "1"
+    return client.post("/demands", data=data)
+
+
+def new_draft(client):
+    r = start(client)
+    assert r.status == 303, r
+    return r.headers["location"].split("/")[2]
+
+
+def written(stack):
+    return stack.sql("SELECT (SELECT count(*) FROM demands), (SELECT count(*) FROM events),"
+                     "       (SELECT coalesce(sum(version), 0) FROM demands)")
+
+
+# --- the catalogue ---------------------------------------------------------------------
+
+def test_catalogue_lists_what_each_context_may_file_and_the_way_there(stack, world, carla):
+    page = carla.get("/catalogue")
+    assert page.status == 200, page
+    t = text_of(page.text)
+    assert "Effectuer une démarche" in t and "Demande de soutien culturel" in t
+    assert "Ce qu’il faut" in t and "identité vérifiée" in t and "association" in t
+    assert re.search(r'<form method="post" action="/demands">.*?name="workflow" value="subsidy"',
+                     page.text, re.S)
+    # every page's header leads to the catalogue
+    assert 'href="/catalogue"' in carla.get("/dashboard").text
+
+    # a member without the grant: the reason, and whom to ask
+    david = logged_in(stack, "david", world.spaces["kiosque"])
+    t = text_of(david.get("/catalogue").text)
+    assert "Demandez l’accès à cette prestation au référent" in t
+    assert 'value="subsidy"' not in david.get("/catalogue").text
+
+    # a citizen for herself: the procedure's own words; without a space,
+    # how to get one
+    alice = logged_in(stack, "alice")
+    p = alice.get("/catalogue")
+    t = text_of(p.text)
+    assert "espace personnel ne sont pas traitées" in t
+    assert "Vous n’êtes membre d’aucun espace professionnel actif" in t
+    # the référent acting for herself: a button to the context switch
+    rita = logged_in(stack, "rita")
+    p = rita.get("/catalogue")
+    assert 'href="/context?return_to=/catalogue"' in p.text
+    # in English too
+    assert "What it needs" in carla.get("/catalogue?lang=en").text
+    carla.get("/catalogue?lang=fr")
+
+
+# --- drafts ----------------------------------------------------------------------------
+
+def test_start_with_a_draft_open_offers_to_resume_it(stack, carla):
+    demand = new_draft(carla)
+    ref = q1(stack, "SELECT reference FROM demands WHERE id = :'p1'", demand)
+    before = written(stack)
+    r = start(carla, new=False)
+    assert r.status == 200, r
+    assert written(stack) == before, "the choice writes nothing"
+    t = text_of(r.text)
+    assert "Reprendre un brouillon" in t and ref in t
+    assert f'href="/demands/{demand}"' in r.text
+    assert "sera supprimé le" in t
+    assert re.search(r'name="new" value="1"', r.text)
+    # starting a new one anyway
+    r = start(carla)
+    assert r.status == 303 and demand not in r.headers["location"], r
+
+
+def test_draft_shows_its_purge_date(stack, carla):
+    demand = new_draft(carla)
+    due = q1(stack, "SELECT to_char(due_at AT TIME ZONE 'Europe/Zurich', 'DD.MM.YYYY')"
+                    "  FROM timers WHERE demand_id = :'p1' AND action = 'purge'"
+                    "   AND status = 'pending'", demand)
+    assert due, "a draft has a purge timer"
+    t = text_of(carla.get(f"/demands/{demand}").text)
+    assert f"ce brouillon sera supprimé le {due}" in t
+
+
+def test_new_param_is_declared(carla):
+    r = carla.post("/demands", data={"workflow": "subsidy", "new": "2", "csrf": carla.token})
+    assert r.status == 400, r
+
+
+# --- rough edges -----------------------------------------------------------------------
+
+def test_discarded_draft_is_not_submitted_nor_at_100(stack, carla):
+    demand = new_draft(carla)
+    r = fire(carla, demand, "discard", version=version_of(stack, demand))
+    assert r.status == 303, r
+    row = stack.sql("SELECT submitted_at IS NULL, progress FROM demands WHERE id = :'p1'", demand)
+    assert tuple(row[0]) == ("t", "0"), row
+    t = text_of(carla.get(f"/demands/{demand}").text)
+    assert "Retirée" in t
+    assert "Transmise le" not in t and "100" not in t
+
+
+def submitted(stack, client):
+    """A subsidy demand filled in page by page and submitted."""
+    demand = new_draft(client)
+    pages = [
+        ("applicant", {"contact-name": "Carla Rossi", "contact-function": "trésorière",
+                       "contact-email": "carla.rossi@exemple.test",
+                       "contact-phone": "021 316 11 11"}, None),
+        ("project", {"project-title": "Festival des Arches", "discipline": "music",
+                     "description": DESCRIPTION, "start-date": "01.06.2027",
+                     "end-date": "30.06.2027", "place": "Place de la Riponne, Lausanne",
+                     "place-npa": "1005"}, None),
+        ("budget", {"total-budget": "12000", "amount-requested": "5000"}, None),
+        ("documents", {}, {"budget-file": ("budget.pdf", PDF, "application/pdf"),
+                           "project-file": ("dossier.pdf", PDF, "application/pdf")}),
+        ("bank", {"account-holder": "Kiosque du Marché", "iban": GOOD_IBAN}, None),
+    ]
+    for page, data, files in pages:
+        r = post_page(client, demand, page, data, files=files)
+        assert r.status == 303, (page, r, r.text[-3000:])
+    r = fire(client, demand, "submit", version=version_of(stack, demand))
+    assert r.status == 303, r
+    return demand
+
+
+@pytest.fixture(scope="module")
+def filed(stack, carla):
+    return submitted(stack, carla)
+
+
+def test_agents_have_their_queues_in_the_header_and_their_own_wording(stack, carla, filed):
+    agnes = logged_in(stack, "agnes")
+    header = agnes.get("/catalogue").text.split("<main", 1)[0]
+    assert 'href="/agent"' in header and "Mes files de traitement" in header
+    assert 'href="/agent"' not in carla.get("/catalogue").text.split("<main", 1)[0]
+
+    demand = filed
+    t = text_of(agnes.get(f"/demands/{demand}").text)
+    assert "a reçu votre demande" not in t
+    assert "Les étapes qui vous reviennent" in t
+    assert "Le SERAC a reçu votre demande" in text_of(carla.get(f"/demands/{demand}").text)
+
+
+# --- the printable copy ----------------------------------------------------------------
+
+def test_printable_copy(stack, carla, filed):
+    demand = filed
+    ref = q1(stack, "SELECT reference FROM demands WHERE id = :'p1'", demand)
+    page = carla.get(f"/demands/{demand}")
+    assert f'href="/demands/{demand}/print"' in page.text
+    p = carla.get(f"/demands/{demand}/print")
+    assert p.status == 200, p
+    t = text_of(p.text)
+    assert "Copie imprimable" in t and ref in t
+    assert "Carla Rossi" in t and "Kiosque du Marché" in t
+    assert "Personne de contact" in t and "Coordonnées bancaires" in t
+    assert "Historique" in t and "Documents" in t
+    assert "/fire/" not in p.text and "/page/" not in p.text
+    # the agent may print it too; a stranger may not know it exists
+    assert logged_in(stack, "agnes").get(f"/demands/{demand}/print").status == 200
+    assert logged_in(stack, "bruno").get(f"/demands/{demand}/print").status == 404
+    # drafts have no printable copy link
+    draft = new_draft(carla)
+    assert "/print" not in carla.get(f"/demands/{draft}").text
