@@ -16,7 +16,7 @@ import re
 import pytest
 
 from test_demand_web import (DESCRIPTION, GOOD_IBAN, PDF, fire, logged_in,  # noqa: F401
-                             post_page, q1, text_of, version_of, world)
+                             post_page, q1, text_of, version_of, wait_for_mail, world)
 
 
 @pytest.fixture(scope="module")
@@ -104,6 +104,38 @@ def test_draft_shows_its_purge_date(stack, carla):
     assert due, "a draft has a purge timer"
     t = text_of(carla.get(f"/demands/{demand}").text)
     assert f"ce brouillon sera supprimé le {due}" in t
+
+
+def days_left(stack, demand, action):
+    return stack.sql("SELECT round(extract(epoch FROM due_at - now()) / 86400)::int FROM timers"
+                     " WHERE demand_id = :'p1' AND action = :'p2' AND status = 'pending'",
+                     demand, action)[0][0]
+
+
+def test_purge_warning_mail_seven_days_before_the_purge(stack, carla):
+    demand = new_draft(carla)
+    ref = q1(stack, "SELECT reference FROM demands WHERE id = :'p1'", demand)
+    assert (days_left(stack, demand, "purge"), days_left(stack, demand, "fire")) == ("60", "53")
+    # ten days pass: the warning follows the purge timer ...
+    stack.sql("UPDATE timers SET due_at = due_at - interval '10 days'"
+              " WHERE demand_id = :'p1' AND action = 'purge'", demand)
+    assert (days_left(stack, demand, "purge"), days_left(stack, demand, "fire")) == ("50", "43")
+    # ... and a save restarts both
+    r = post_page(carla, demand, "applicant", {"contact-name": "Carla Rossi"}, nav="save")
+    assert r.status == 303, r
+    assert (days_left(stack, demand, "purge"), days_left(stack, demand, "fire")) == ("60", "53")
+
+    # the warning is due: the scheduler mails the owner, the draft stays a draft
+    stack.sql("UPDATE timers SET due_at = now() - interval '1 second'"
+              " WHERE demand_id = :'p1' AND action = 'fire'", demand)
+    r = stack.guichet("scheduler", "--once")
+    assert r.returncode == 0, r.stderr
+    m = wait_for_mail(stack, "carla.rossi@exemple.test", ref)
+    assert "supprimé dans 7 jours" in str(m.get("Subject")) or "7 jours" in m.as_string()
+    assert q1(stack, "SELECT state FROM demands WHERE id = :'p1'", demand) == "draft"
+    assert days_left(stack, demand, "purge") == "60", "the warning does not restart the purge"
+    t = text_of(carla.get(f"/demands/{demand}").text)
+    assert "Avertissement avant suppression envoyé" in t
 
 
 def test_new_param_is_declared(carla):

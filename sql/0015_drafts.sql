@@ -1,5 +1,6 @@
 -- SPDX-License-Identifier: AGPL-3.0-or-later
--- 0015_drafts_never_submitted.sql -- a draft given up was never submitted.
+-- 0015_drafts.sql -- drafts: one given up was never submitted; its timers
+-- count from its last change.
 --
 -- wf_apply (0004) stamps submitted_at when a demand leaves the draft
 -- bucket, and a final state without progress= takes 100 (wf_check.c).  A
@@ -31,3 +32,27 @@ UPDATE demands d SET submitted_at = NULL, progress = 0
                       AND ev.to_state IS NOT NULL
                       AND ev.demand_version < (SELECT max(e2.demand_version) FROM events e2
                                                 WHERE e2.demand_id = d.id));
+
+-- A draft's timers count from its last change, like its purge.
+--
+-- wf_save (0004) moves a draft's purge timer to "now + expires" each time
+-- the owner saves; the other timers of the state (subsidy's purge-warning,
+-- 7 days before the purge) kept counting from the draft's creation and
+-- would warn of a purge that no longer comes.  When a pending purge timer
+-- moves, the pending timers of the same demand and state move by as much.
+
+CREATE FUNCTION timers_follow_purge() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE timers t SET due_at = t.due_at + (NEW.due_at - OLD.due_at)
+     WHERE t.demand_id = NEW.demand_id AND t.state = NEW.state
+       AND t.status = 'pending' AND t.action = 'fire';
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER timers_follow_purge
+    AFTER UPDATE OF due_at ON timers
+    FOR EACH ROW
+    WHEN (NEW.action = 'purge' AND NEW.status = 'pending' AND OLD.status = 'pending'
+          AND NEW.due_at IS DISTINCT FROM OLD.due_at)
+    EXECUTE FUNCTION timers_follow_purge();
