@@ -9,6 +9,10 @@
  *                                          receipt)
  *   GET  /demands/{id:uuid}/print          the printable copy: the same data,
  *                                          documents and history, no steps
+ *   POST /demands/{id:uuid}/duplicate      a new draft with this demand's values
+ *                                          and documents (wf_demand_duplicate);
+ *                                          303 to it, 409 when the procedure
+ *                                          changed since
  *   POST /demands/{id:uuid}/fire/{step:word}
  *                                          fires a transition (wf_fire): 303 to
  *                                          the demand, 409 "already done", 422
@@ -38,6 +42,7 @@
 #include "session.h"
 #include "wf_demand.h"
 #include "wf_fire.h"
+#include "wf_store.h"
 
 /* --- GET /demands/<id> --------------------------------------------------------------- */
 
@@ -380,6 +385,24 @@ page_detail(req_t *r, const char *id, int status, const fire_back_t *back, int f
     if (!print && d->submitted_at != NULL && *d->submitted_at)
         render_attr(root, "print-href", pool_printf(r->pool, "/demands/%s/print", d->id));
 
+    /* a copy into a new draft, for its owner, once it left the drafts; not
+     * offered, with the reason, when the procedure changed since */
+    if (!print && allowed[owner_i] && strcmp(d->bucket, "draft") != 0) {
+        en_err_t    cerr;
+        int         cur;
+        const char *why;
+        xmlNodePtr  dup;
+
+        en_clear(&cerr);
+        if (wf_store_current(&cerr, d->workflow_key, &cur) != NULL) {
+            dup = render_node(root, "duplicate");
+            if (wf_demand_may_duplicate(d, cur, &why))
+                render_attr(dup, "href", pool_printf(r->pool, "/demands/%s/duplicate", d->id));
+            else
+                render_attr(dup, "reason-key", why);
+        }
+    }
+
     if (status == 200 && !fired) {
         const char            *done = req_param(r, "done");
         const wf_transition_t *t = done && route_word_ok(done)
@@ -388,6 +411,8 @@ page_detail(req_t *r, const char *id, int status, const fire_back_t *back, int f
         if (t != NULL)
             render_attr(render_node(root, "done"), "label",
                         t->label.n ? dv_text(r, &t->label) : t->id);
+        if (req_param(r, "duplicated") != NULL && !strcmp(d->bucket, "draft"))
+            render_attr(root, "duplicated", "yes");
     }
     if (fired)
         render_attr(root, "read-receipt", "yes");
@@ -545,6 +570,24 @@ h_demand_print(req_t *r)
     return page_detail(r, id, 200, NULL, 0, 1);
 }
 
+/* A copy of the demand into a new draft (wf_demand_duplicate checks who
+ * may, and whether the procedure changed since): 303 to the draft. */
+static int
+h_demand_duplicate(req_t *r)
+{
+    const char  *id = req_path_param(r, "id");
+    wf_demand_t *d;
+    int          rc;
+
+    if ((rc = authz_check(r->pool, &r->err, principal_of(r),
+                          AZ_VIEW_DEMAND, id, NULL)) != EN_OK)
+        return rc;
+    if ((rc = wf_demand_duplicate(r->pool, &r->err, principal_of(r), id, &d)) != EN_OK)
+        return rc;
+    req_redirect(r, 303, pool_printf(r->pool, "/demands/%s?duplicated=1", d->id));
+    return EN_OK;
+}
+
 static int
 h_demand_fire(req_t *r)
 {
@@ -561,6 +604,7 @@ static const route_param_t fire_params[] = {
 const route_t demand_view_routes[] = {
     { "GET", "/demands/{id:uuid}", "demand_view", h_demand_view, 0, NULL },
     { "GET", "/demands/{id:uuid}/print", "demand_print", h_demand_print, 0, NULL },
+    { "POST", "/demands/{id:uuid}/duplicate", "demand_duplicate", h_demand_duplicate, 0, NULL },
     { "POST", "/demands/{id:uuid}/fire/{step:word}", "demand_fire", h_demand_fire, 0,
       fire_params },
     { NULL, NULL, NULL, NULL, 0, NULL }

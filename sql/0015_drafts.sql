@@ -1,6 +1,7 @@
 -- SPDX-License-Identifier: AGPL-3.0-or-later
 -- 0015_drafts.sql -- drafts: one given up was never submitted; its timers
--- count from its last change.
+-- count from its last change; a new draft may be copied from a demand
+-- (wf_duplicate).
 --
 -- wf_apply (0004) stamps submitted_at when a demand leaves the draft
 -- bucket, and a final state without progress= takes 100 (wf_check.c).  A
@@ -56,3 +57,47 @@ CREATE TRIGGER timers_follow_purge
     WHEN (NEW.action = 'purge' AND NEW.status = 'pending' AND OLD.status = 'pending'
           AND NEW.due_at IS DISTINCT FROM OLD.due_at)
     EXECUTE FUNCTION timers_follow_purge();
+
+-- A new draft copied from an earlier demand (engine/wf_demand.c
+-- wf_demand_duplicate): wf_create(c) with c->'form_data' holding the
+-- plain values, then a copy of each document the fields p_files point at
+-- in the source, for the new draft and under a new id.  Documents belong
+-- to one demand (a purged draft takes its documents along), so the bytes
+-- are copied inside the database rather than shared; nobody uploads them
+-- again.  One statement: the draft and its copies, or nothing.
+CREATE FUNCTION wf_duplicate(c jsonb, p_files text[]) RETURNS jsonb
+LANGUAGE plpgsql AS $$
+DECLARE
+    src    demands;
+    d      demands;
+    created jsonb;
+    f      text;
+    ref    jsonb;
+    new_id uuid;
+    refs   jsonb := '{}';
+BEGIN
+    SELECT * INTO src FROM demands WHERE id = (c->>'source')::uuid;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no demand %', c->>'source' USING ERRCODE = 'no_data_found';
+    END IF;
+    created := wf_create(c);
+    SELECT * INTO d FROM demands WHERE id = (created->>'id')::uuid;
+    FOREACH f IN ARRAY COALESCE(p_files, '{}') LOOP
+        ref := src.form_data->f;
+        CONTINUE WHEN ref IS NULL OR jsonb_typeof(ref) <> 'object' OR ref->>'document' IS NULL;
+        new_id := gen_random_uuid();
+        INSERT INTO documents (id, owner_person_id, owner_space_id, demand_id, field, filename,
+                               mime, content, uploaded_by)
+        SELECT new_id, d.owner_person_id, d.owner_space_id, d.id, f, doc.filename, doc.mime,
+               doc.content, (c->'actor'->>'person')::uuid
+          FROM documents doc
+         WHERE doc.id = (ref->>'document')::uuid AND doc.demand_id = src.id;
+        IF FOUND THEN
+            refs := refs || jsonb_build_object(f, ref || jsonb_build_object('document', new_id));
+        END IF;
+    END LOOP;
+    IF refs <> '{}' THEN
+        UPDATE demands SET form_data = form_data || refs WHERE id = d.id RETURNING * INTO d;
+    END IF;
+    RETURN to_jsonb(d);
+END $$;

@@ -12,6 +12,7 @@ world of fixtures_people.py:
   agnes   agent of the SERAC
 """
 import re
+import time
 
 import pytest
 
@@ -219,3 +220,61 @@ def test_printable_copy(stack, carla, filed):
     # drafts have no printable copy link
     draft = new_draft(carla)
     assert "/print" not in carla.get(f"/demands/{draft}").text
+
+
+# --- duplicate -------------------------------------------------------------------------
+
+def test_duplicate_copies_values_and_documents_into_a_new_draft(stack, carla, filed):
+    page = carla.get(f"/demands/{filed}")
+    assert f'action="/demands/{filed}/duplicate"' in page.text
+    r = carla.post(f"/demands/{filed}/duplicate", data={"csrf": carla.token})
+    assert r.status == 303, r
+    copy = re.match(r"/demands/([0-9a-f-]{36})\?duplicated=1$", r.headers["location"]).group(1)
+    assert copy != filed
+    row = stack.sql("SELECT state, form_data->>'project-title', form_data->>'iban',"
+                    "       submitted_at IS NULL FROM demands WHERE id = :'p1'", copy)[0]
+    assert (row[0], row[1], row[3]) == ("draft", "Festival des Arches", "t") and row[2], row
+    # the files are copies made by the database, under new ids, for the new draft
+    docs = stack.sql("SELECT field, sha256 FROM documents WHERE demand_id = :'p1' ORDER BY field",
+                     copy)
+    orig = stack.sql("SELECT field, sha256 FROM documents WHERE demand_id = :'p1'"
+                     " AND field IN ('budget-file', 'project-file') ORDER BY field", filed)
+    assert docs == orig and len(docs) == 2, (docs, orig)
+    t = text_of(carla.get(r.headers["location"]).text)
+    assert "Nouveau brouillon créé à partir de la demande précédente" in t
+    assert "dossier.pdf" in t
+    # a draft is not duplicated
+    r = carla.post(f"/demands/{copy}/duplicate", data={"csrf": carla.token})
+    assert r.status == 409, r
+    # a stranger cannot, and learns nothing
+    bruno = logged_in(stack, "bruno")
+    before = written(stack)
+    assert bruno.post(f"/demands/{filed}/duplicate", data={"csrf": bruno.token}).status == 404
+    assert written(stack) == before
+
+
+def test_duplicate_refused_after_a_version_change(stack, carla, filed):
+    # publish a new version of the procedure (its title changed)
+    stack.sql(
+        "INSERT INTO definitions (workflow_key, version, sha256, xml, source)"
+        " SELECT workflow_key, version + 1, encode(sha256(convert_to(x, 'UTF8')), 'hex'), x,"
+        "        source"
+        "   FROM (SELECT workflow_key, version, source,"
+        "                replace(xml, 'Demande de soutien culturel<',"
+        "                        'Demande de soutien culturel 2027<') AS x"
+        "           FROM definitions WHERE workflow_key = 'subsidy'"
+        "          ORDER BY version DESC LIMIT 1) v")
+    stack.reload_engine()
+    deadline = time.time() + 30
+    while True:
+        page = carla.get(f"/demands/{filed}")
+        if "Cette démarche a changé depuis le dépôt" in text_of(page.text):
+            break
+        assert time.time() < deadline, "the new version was not seen"
+        time.sleep(0.3)
+    assert f'action="/demands/{filed}/duplicate"' not in page.text
+    before = written(stack)
+    r = carla.post(f"/demands/{filed}/duplicate", data={"csrf": carla.token})
+    assert r.status == 409, r
+    assert "Cette démarche a changé" in text_of(r.text)
+    assert written(stack) == before

@@ -33,6 +33,9 @@
         <xsl:value-of select="g:msg('demand.done', @label)"/>
       </div>
     </xsl:for-each>
+    <xsl:if test="@duplicated = 'yes'">
+      <div class="flash flash-ok" role="status"><xsl:value-of select="g:msg('drafts.duplicate.done')"/></div>
+    </xsl:if>
     <xsl:if test="@read-receipt = 'yes'">
       <div class="flash flash-ok" role="status"><xsl:value-of select="g:msg('demand.read_receipt')"/></div>
     </xsl:if>
@@ -64,6 +67,23 @@
       </section>
     </xsl:if>
     <xsl:apply-templates select="history"/>
+    <xsl:for-each select="duplicate">
+      <section aria-labelledby="dup-title">
+        <h2 id="dup-title"><xsl:value-of select="g:msg('drafts.duplicate.title')"/></h2>
+        <xsl:choose>
+          <xsl:when test="@href">
+            <form method="post" action="{@href}">
+              <xsl:call-template name="csrf"/>
+              <p class="help"><xsl:value-of select="g:msg('drafts.duplicate.help')"/></p>
+              <p><button type="submit" class="secondary"><xsl:value-of select="g:msg('drafts.duplicate.button')"/></button></p>
+            </form>
+          </xsl:when>
+          <xsl:otherwise>
+            <p class="unavailable"><xsl:value-of select="g:msg(@reason-key)"/></p>
+          </xsl:otherwise>
+        </xsl:choose>
+      </section>
+    </xsl:for-each>
     <xsl:if test="@print-href">
       <p><a href="{@print-href}"><xsl:value-of select="g:msg('print.link')"/></a></p>
     </xsl:if>
