@@ -35,6 +35,7 @@ INTERNAL = {
     "err.xml": "definitions and catalogue parsing, at start or publish",
     "err.wf.read": "reading a definition file, `guichet check` / publish",
     "err.badinput": "`guichet graph`",
+    "err.file": "util_read_file: configuration, migrations, stylesheets, definitions (start, CLI)",
 }
 
 
