@@ -376,10 +376,11 @@ wf_demand_duplicate(pool_t *p, en_err_t *err, const principal_t *who,
         return rc;
     if ((def = wf_store_current(err, src->workflow_key, &version)) == NULL)
         return err->code;
-    if (!wf_demand_may_duplicate(src, version, &reason))
-        return en_set(err, EN_CONFLICT, reason, "demand %s cannot be duplicated", src->reference);
+    /* who may not file the procedure hears that first */
     if ((rc = wf_may_start(p, err, who, def)) != EN_OK)
         return rc;
+    if (!wf_demand_may_duplicate(src, version, &reason))
+        return en_set(err, EN_CONFLICT, reason, "demand %s cannot be duplicated", src->reference);
 
     /* the owner's form of the draft: its plain values copied, its files
      * copied by the database (never through the request) */

@@ -40,7 +40,9 @@ UPDATE demands d SET submitted_at = NULL, progress = 0
 -- the owner saves; the other timers of the state (subsidy's purge-warning,
 -- 7 days before the purge) kept counting from the draft's creation and
 -- would warn of a purge that no longer comes.  When a pending purge timer
--- moves, the pending timers of the same demand and state move by as much.
+-- moves later (a save), the pending timers of the same demand and state
+-- move by as much.  Moved earlier (by hand, by a test), it takes nothing
+-- along: a warning is never brought forward by it.
 
 CREATE FUNCTION timers_follow_purge() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -55,7 +57,7 @@ CREATE TRIGGER timers_follow_purge
     AFTER UPDATE OF due_at ON timers
     FOR EACH ROW
     WHEN (NEW.action = 'purge' AND NEW.status = 'pending' AND OLD.status = 'pending'
-          AND NEW.due_at IS DISTINCT FROM OLD.due_at)
+          AND NEW.due_at > OLD.due_at)
     EXECUTE FUNCTION timers_follow_purge();
 
 -- A new draft copied from an earlier demand (engine/wf_demand.c

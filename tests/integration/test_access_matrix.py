@@ -203,6 +203,11 @@ MATRIX = [
         note="whoever may see the demand (AZ_VIEW_DEMAND)"),
     Row("demand_print", "GET", "/demands/{missing}/print", cells_logged_in(404)),
     Row("demand_print", "GET", "/demands/not-a-demand/print", cells(404)),
+    Row("demand_duplicate", "POST", "/demands/{d_atelier_subsidy}/duplicate",
+        cells_logged_in(404, agent=403, admin=403),
+        note="seen but not theirs to file: the procedure's audience refuses (wf_may_start)"),
+    Row("demand_duplicate", "POST", "/demands/{missing}/duplicate", cells_logged_in(404)),
+    Row("demand_duplicate", "POST", "/demands/not-a-demand/duplicate", cells(404)),
 ]
 
 # Tables whose content must not change when a request is refused.  The
