@@ -619,3 +619,17 @@ dv_form_data(req_t *r, xmlNodePtr parent, const wf_form_t *form, wf_page_t *cons
     }
     return data;
 }
+
+const char *
+dv_start_reason_key(const char *reason)
+{
+    if (reason == NULL)
+        return "err.forbidden";
+    if (!strcmp(reason, "wf.audience.professional"))
+        return "authz.professional_only";
+    if (!strcmp(reason, "wf.audience.personal"))
+        return "authz.personal_only";
+    if (!strcmp(reason, "wf.audience.assurance"))
+        return "demand.start.assurance";
+    return *reason ? reason : "authz.no_grant";
+}

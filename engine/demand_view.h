@@ -114,5 +114,8 @@ void dv_state_attrs(req_t *r, xmlNodePtr node, const wf_def_t *def, const char *
  * link (the review before submitting; demand.xsl's data template). */
 xmlNodePtr dv_form_data(req_t *r, xmlNodePtr parent, const wf_form_t *form,
                         wf_page_t *const *pages, size_t np, const wf_demand_t *d);
+/* The words of the dashboard and the catalogue for wf_may_start's
+ * refusal reason: a catalogue key. */
+const char *dv_start_reason_key(const char *reason);
 
 #endif

@@ -8,7 +8,9 @@
  *                                      counts, and the procedures it may start
  *                                      (with the reason when it may not)
  *   POST /demands                      start one (workflow=KEY): a draft, then
- *                                      303 to its first page
+ *                                      303 to its first page; when drafts of
+ *                                      it are open in this context, first the
+ *                                      choice: resume one, or new=1 (a new one)
  *   GET  /documents/{id:uuid}          a document, as an attachment
  *
  * The demand itself and its steps are h_demand_view.c's; its form, page by
@@ -25,6 +27,7 @@
 #include "db.h"
 #include "demand_page.h"
 #include "demand_view.h"
+#include "drafts.h"
 #include "field.h"
 #include "pool_json.h"
 #include "render.h"
@@ -83,21 +86,6 @@ typedef struct {
     const char     *reason_text;   /* ... or the definition's own words */
     int             check;         /* index in wf_may_start_many's answer */
 } proc_t;
-
-/* The dashboard's words for wf_may_start's audience refusals. */
-static const char *
-start_reason_key(const char *reason)
-{
-    if (reason == NULL)
-        return "err.forbidden";
-    if (!strcmp(reason, "wf.audience.professional"))
-        return "authz.professional_only";
-    if (!strcmp(reason, "wf.audience.personal"))
-        return "authz.personal_only";
-    if (!strcmp(reason, "wf.audience.assurance"))
-        return "demand.start.assurance";
-    return *reason ? reason : "authz.no_grant";
-}
 
 static int
 h_dashboard(req_t *r)
@@ -163,7 +151,7 @@ h_dashboard(req_t *r)
         ok = v->allowed;
         if (!ok) {
             pr[i].reason_text = v->words;
-            pr[i].reason_key = start_reason_key(v->reason);
+            pr[i].reason_key = dv_start_reason_key(v->reason);
         }
         pn = render_node(procs, "procedure");
         render_attr(pn, "key", pr[i].key);
@@ -217,6 +205,31 @@ render_refused(req_t *r, const wf_def_t *def, const char *key)
     return render_finish(r, r->err.code == EN_UNAUTH ? 401 : 403);
 }
 
+/* "Commencer" with drafts already open: resume one of them, or start a
+ * new one (the same POST with new=1).  Nothing is written. */
+static int
+render_resume(req_t *r, const wf_def_t *def, const char *key, const drafts_row_t *rows,
+              size_t n)
+{
+    xmlNodePtr root = render_begin(r, "demand_resume"), pn;
+    size_t     i;
+
+    pn = render_node(root, "procedure");
+    render_attr(pn, "key", key);
+    render_attr(pn, "title", def->title.n ? dv_text(r, &def->title) : key);
+    for (i = 0; i < n; i++) {
+        xmlNodePtr dn = render_node(pn, "draft");
+
+        render_attr(dn, "id", rows[i].id);
+        render_attr(dn, "reference", rows[i].reference);
+        render_attr(dn, "updated", rows[i].updated);
+        if (rows[i].expires != NULL)
+            render_attr(dn, "expires", rows[i].expires);
+    }
+    dp_no_store(r);
+    return render_finish(r, 200);
+}
+
 static int
 h_demand_start(req_t *r)
 {
@@ -235,6 +248,15 @@ h_demand_start(req_t *r)
         return r->err.code == EN_NOTFOUND
                ? en_set(&r->err, EN_NOTFOUND, "err.notfound", "no such procedure") : r->err.code;
     who = principal_of(r);
+    if (req_param_int(r, "new", 0) == 0) {       /* declared: 0..1 */
+        drafts_row_t *open;
+        size_t        nopen;
+
+        if ((rc = drafts_open(r->pool, &r->err, who, key, &open, &nopen)) != EN_OK)
+            return rc;
+        if (nopen > 0)
+            return render_resume(r, def, key, open, nopen);
+    }
     rc = wf_demand_create(r->pool, &r->err, who, key, &d);
     if (rc == EN_FORBIDDEN)
         return render_refused(r, def, key);
@@ -317,9 +339,15 @@ h_document(req_t *r)
     return EN_OK;
 }
 
+/* new: 1 starts a new draft even when one is open (the resume choice) */
+static const route_param_t start_params[] = {
+    { "new", ROUTE_INT, 0, 1, 0 },
+    { NULL, 0, 0, 0, 0 }
+};
+
 const route_t demand_routes[] = {
     { "GET", "/dashboard", "dashboard", h_dashboard, 0, NULL },
-    { "POST", "/demands", "demand_start", h_demand_start, 0, NULL },
+    { "POST", "/demands", "demand_start", h_demand_start, 0, start_params },
     { "GET", "/documents/{id:uuid}", "document", h_document, 0, NULL },
     { NULL, NULL, NULL, NULL, 0, NULL }
 };

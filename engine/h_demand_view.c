@@ -7,6 +7,12 @@
  *                                          reader may take (buttons); viewing
  *                                          fires an auto="on-view" step (read
  *                                          receipt)
+ *   GET  /demands/{id:uuid}/print          the printable copy: the same data,
+ *                                          documents and history, no steps
+ *   POST /demands/{id:uuid}/duplicate      a new draft with this demand's values
+ *                                          and documents (wf_demand_duplicate);
+ *                                          303 to it, 409 when the procedure
+ *                                          changed since
  *   POST /demands/{id:uuid}/fire/{step:word}
  *                                          fires a transition (wf_fire): 303 to
  *                                          the demand, 409 "already done", 422
@@ -26,6 +32,7 @@
 
 #include "authz.h"
 #include "demand_page.h"
+#include "drafts.h"
 #include "demand_view.h"
 #include "field.h"
 #include "i18n.h"
@@ -35,6 +42,7 @@
 #include "session.h"
 #include "wf_demand.h"
 #include "wf_fire.h"
+#include "wf_store.h"
 
 /* --- GET /demands/<id> --------------------------------------------------------------- */
 
@@ -286,9 +294,11 @@ event_label(req_t *r, const wf_def_t *def, const char *tid)
 }
 
 /* The demand page.  status 200, or 422 with back (a refused step); fired:
- * a read receipt was just taken (wf_on_view), which the page says. */
+ * a read receipt was just taken (wf_on_view), which the page says; print:
+ * the printable copy (demand_print.xsl: no steps, no links to edit). */
 static int
-page_detail(req_t *r, const char *id, int status, const fire_back_t *back, int fired)
+page_detail(req_t *r, const char *id, int status, const fire_back_t *back, int fired,
+            int print)
 {
     const char            *params[1] = { id };
     json_t                *j, *ev, *docs;
@@ -340,7 +350,7 @@ page_detail(req_t *r, const char *id, int status, const fire_back_t *back, int f
                                nc + 1, acts, objs, roles, allowed, NULL)) != EN_OK)
         return rc;
 
-    root = render_begin(r, "demand");
+    root = render_begin(r, print ? "demand_print" : "demand");
     dn = dp_demand_node(r, root, def, d);
     render_attr(dn, "created", dv_jstr(j, "created", ""));
     render_attr(dn, "updated", dv_jstr(j, "updated", ""));
@@ -349,8 +359,49 @@ page_detail(req_t *r, const char *id, int status, const fire_back_t *back, int f
     render_attr(dn, "owner", dv_jstr(j, "owner", ""));
     if (dv_jstr(j, "entity", NULL))
         render_attr(dn, "entity", dv_jstr(j, "entity", ""));
-    if (allowed[owner_i])
+    if (allowed[owner_i]) {
         render_attr(dn, "viewer", "owner");
+    } else {
+        /* the state's description speaks to the applicant ("Le SERAC a
+         * reçu votre demande"): the staff get their own words instead */
+        xmlNodePtr c;
+
+        for (c = dn->children; c != NULL; c = c->next)
+            if (c->type == XML_ELEMENT_NODE && !xmlStrcmp(c->name, BAD_CAST "state-description")) {
+                xmlUnlinkNode(c);
+                xmlFreeNode(c);
+                break;
+            }
+        render_attr(dn, "viewer", "staff");
+    }
+    if (!strcmp(d->bucket, "draft") && !d->is_final) {
+        const char *expires;
+
+        if ((rc = drafts_expiry(r->pool, &r->err, d->id, &expires)) != EN_OK)
+            return rc;
+        if (expires != NULL)
+            render_attr(dn, "expires", expires);
+    }
+    if (!print && d->submitted_at != NULL && *d->submitted_at)
+        render_attr(root, "print-href", pool_printf(r->pool, "/demands/%s/print", d->id));
+
+    /* a copy into a new draft, for its owner, once it left the drafts; not
+     * offered, with the reason, when the procedure changed since */
+    if (!print && allowed[owner_i] && strcmp(d->bucket, "draft") != 0) {
+        en_err_t    cerr;
+        int         cur;
+        const char *why;
+        xmlNodePtr  dup;
+
+        en_clear(&cerr);
+        if (wf_store_current(&cerr, d->workflow_key, &cur) != NULL) {
+            dup = render_node(root, "duplicate");
+            if (wf_demand_may_duplicate(d, cur, &why))
+                render_attr(dup, "href", pool_printf(r->pool, "/demands/%s/duplicate", d->id));
+            else
+                render_attr(dup, "reason-key", why);
+        }
+    }
 
     if (status == 200 && !fired) {
         const char            *done = req_param(r, "done");
@@ -360,12 +411,14 @@ page_detail(req_t *r, const char *id, int status, const fire_back_t *back, int f
         if (t != NULL)
             render_attr(render_node(root, "done"), "label",
                         t->label.n ? dv_text(r, &t->label) : t->id);
+        if (req_param(r, "duplicated") != NULL && !strcmp(d->bucket, "draft"))
+            render_attr(root, "duplicated", "yes");
     }
     if (fired)
         render_attr(root, "read-receipt", "yes");
 
     /* editing the owner's form, page by page */
-    if (s->form != NULL && allowed[owner_i]) {
+    if (!print && s->form != NULL && allowed[owner_i]) {
         size_t      np;
         wf_page_t **pages = dv_edit_pages(r, s, d, &np);
 
@@ -380,7 +433,7 @@ page_detail(req_t *r, const char *id, int status, const fire_back_t *back, int f
         const wf_form_t *f = &def->forms[k];
 
         if (f == s->form || (s->form == NULL && k == 0) || form_has_data(f, d))
-            data_form(r, data, f, d, f == s->form && allowed[owner_i], back);
+            data_form(r, data, f, d, !print && f == s->form && allowed[owner_i], back);
     }
 
     /* documents that are no form field's (a decision letter...) */
@@ -424,7 +477,7 @@ page_detail(req_t *r, const char *id, int status, const fire_back_t *back, int f
     }
 
     act_n = render_node(root, "actions");
-    for (i = 0; i < nc; i++)
+    for (i = 0; i < nc && !print; i++)
         if (allowed[i] && !cand[i]->auto_on_view)
             action_node(r, act_n, d, s, cand[i], back);
 
@@ -474,7 +527,7 @@ fire_post(req_t *r, const char *id, const char *tid)
         back.errors = res.errors;
         back.nerrors = res.nerrors;
         en_clear(&r->err);
-        return page_detail(r, id, 422, &back, 0);
+        return page_detail(r, id, 422, &back, 0, 0);
     }
     if (rc == EN_NOTFOUND && !strcmp(r->err.key, "wf.transition.unknown"))
         return route_not_found(r);
@@ -500,7 +553,39 @@ h_demand_view(req_t *r)
         if ((rc = wf_on_view(r->pool, &r->err, who, id, &fired)) != EN_OK)
             return rc;
     }
-    return page_detail(r, id, 200, NULL, fired);
+    return page_detail(r, id, 200, NULL, fired, 0);
+}
+
+/* The printable copy: whoever may see the demand; no read receipt (it
+ * is the demand page that marks a decision read). */
+static int
+h_demand_print(req_t *r)
+{
+    const char *id = req_path_param(r, "id");
+    int         rc;
+
+    if ((rc = authz_check(r->pool, &r->err, principal_of(r),
+                          AZ_VIEW_DEMAND, id, NULL)) != EN_OK)
+        return rc;
+    return page_detail(r, id, 200, NULL, 0, 1);
+}
+
+/* A copy of the demand into a new draft (wf_demand_duplicate checks who
+ * may, and whether the procedure changed since): 303 to the draft. */
+static int
+h_demand_duplicate(req_t *r)
+{
+    const char  *id = req_path_param(r, "id");
+    wf_demand_t *d;
+    int          rc;
+
+    if ((rc = authz_check(r->pool, &r->err, principal_of(r),
+                          AZ_VIEW_DEMAND, id, NULL)) != EN_OK)
+        return rc;
+    if ((rc = wf_demand_duplicate(r->pool, &r->err, principal_of(r), id, &d)) != EN_OK)
+        return rc;
+    req_redirect(r, 303, pool_printf(r->pool, "/demands/%s?duplicated=1", d->id));
+    return EN_OK;
 }
 
 static int
@@ -518,6 +603,8 @@ static const route_param_t fire_params[] = {
 
 const route_t demand_view_routes[] = {
     { "GET", "/demands/{id:uuid}", "demand_view", h_demand_view, 0, NULL },
+    { "GET", "/demands/{id:uuid}/print", "demand_print", h_demand_print, 0, NULL },
+    { "POST", "/demands/{id:uuid}/duplicate", "demand_duplicate", h_demand_duplicate, 0, NULL },
     { "POST", "/demands/{id:uuid}/fire/{step:word}", "demand_fire", h_demand_fire, 0,
       fire_params },
     { NULL, NULL, NULL, NULL, 0, NULL }

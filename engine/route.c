@@ -25,6 +25,7 @@ extern const route_t form_routes[];
 extern const route_t agent_routes[];
 extern const route_t account_routes[];
 extern const route_t wallet_routes[];
+extern const route_t catalogue_routes[];
 
 static const route_t *const route_tables[] = {
     sys_routes,
@@ -36,6 +37,7 @@ static const route_t *const route_tables[] = {
     agent_routes,
     account_routes,
     wallet_routes,
+    catalogue_routes,
 };
 
 #define NTABLES (sizeof(route_tables) / sizeof(route_tables[0]))

@@ -229,7 +229,8 @@ static const char *const lookup_sql =
     "       (SELECT count(DISTINCT m.space_id)"
     "          FROM memberships m JOIN spaces x ON x.id = m.space_id"
     "         WHERE m.person_id = s.person_id AND m.ended_at IS NULL"
-    "           AND x.status = 'active')"
+    "           AND x.status = 'active'),"
+    "       EXISTS (SELECT 1 FROM agent_members am WHERE am.person_id = s.person_id)"
     "  FROM s"
     "  JOIN persons p ON p.id = s.person_id"
     "  LEFT JOIN spaces sp ON sp.id = s.space_id AND sp.status = 'active'"
@@ -302,6 +303,7 @@ session_lookup(req_t *r, int *expired)
     s->idp = pool_strdup(r->pool, db_val(res, 0, 8));
     s->is_admin = !strcmp(db_val(res, 0, 9), "t");
     s->nspaces = atoi(db_val(res, 0, 10));
+    s->is_agent = !strcmp(db_val(res, 0, 11), "t");
     r->session = s;
     return EN_OK;
 }
@@ -412,7 +414,8 @@ session_open_idp(req_t *r, const char *person_id, assurance_t assurance,
                   "          (SELECT count(DISTINCT m.space_id)"
                   "             FROM memberships m JOIN spaces x ON x.id = m.space_id"
                   "            WHERE m.person_id = $2::uuid AND m.ended_at IS NULL"
-                  "              AND x.status = 'active')",
+                  "              AND x.status = 'active'),"
+                  "          EXISTS (SELECT 1 FROM agent_members am WHERE am.person_id = $2::uuid)",
                   8, params);
     if (res == NULL)
         return r->err.code;
@@ -426,6 +429,7 @@ session_open_idp(req_t *r, const char *person_id, assurance_t assurance,
     s->idp = idp;
     s->is_admin = !strcmp(db_val(res, 0, 2), "t");
     s->nspaces = atoi(db_val(res, 0, 3));
+    s->is_agent = !strcmp(db_val(res, 0, 4), "t");
     r->session = s;
     cookie_set(r, token);
     return EN_OK;
@@ -507,6 +511,8 @@ session_render_hook(req_t *r, xmlNodePtr root)
     render_attr(n, "email", s->email);
     render_attr(n, "assurance", assurance_name(s->assurance));
     render_attr(n, "admin", s->is_admin ? "yes" : "no");
+    if (s->is_agent)
+        render_attr(n, "agent", "yes");
 
     n = render_node(root, "context");
     render_attr(n, "kind", s->space_id != NULL ? "entity" : "self");

@@ -32,6 +32,8 @@ typedef struct session {
     const char  *space_id;        /* active professional space, NULL = self */
     const char  *space_name;      /* entity name of the active space */
     int          is_admin;
+    int          is_agent;        /* member of an agent group: the header
+                                     links to the queues */
     int          nspaces;         /* active professional spaces of the person */
     const char  *idp;             /* provider logged in with (cfg idp name) */
 } session_t;

@@ -5,7 +5,8 @@
  *
  * Owns the SQL that reads `demands` and the one that creates a row
  * (wf_create(), with its reference number, its 'create' event and its
- * initial timers in one round trip).  State changes are wf_fire.c's.
+ * initial timers in one round trip; wf_duplicate(), the same with the
+ * values and documents of an earlier demand, sql/0015).  State changes are wf_fire.c's.
  * Rows travel as jsonb (to_jsonb(demands)) parsed with jansson, so that a
  * column added later does not shift any index here.
  */
@@ -292,25 +293,16 @@ wf_may_start(pool_t *p, en_err_t *err, const principal_t *who, const wf_def_t *d
                        wf_audience_arg(p, &def->audience));
 }
 
-int
-wf_demand_create(pool_t *p, en_err_t *err, const principal_t *who,
-                 const char *workflow_key, wf_demand_t **out)
+/* The creation document wf_create() takes: the current version's initial
+ * state, the owner, its timers. */
+static json_t *
+create_change(pool_t *p, const principal_t *who, const char *workflow_key,
+              const wf_def_t *def, int version)
 {
-    const wf_def_t *def;
-    int             version;
-    json_t         *c, *actor, *timers;
-    json_error_t    je;
-    const char     *v[1], *tj;
-    PGresult       *res;
-    int             rc;
+    json_t      *c, *actor, *timers;
+    json_error_t je;
+    const char  *tj;
 
-    *out = NULL;
-    if (who->kind != PRINCIPAL_PERSON || who->person_id == NULL)
-        return en_set(err, EN_FORBIDDEN, "err.forbidden", "only a person files a demand");
-    if ((def = wf_store_current(err, workflow_key, &version)) == NULL)
-        return err->code;
-    if ((rc = wf_may_start(p, err, who, def)) != EN_OK)
-        return rc;
     c = pool_json(p, json_object());
     json_object_set_new(c, "workflow", json_string(workflow_key));
     json_object_set_new(c, "version", json_integer(version));
@@ -334,7 +326,27 @@ wf_demand_create(pool_t *p, en_err_t *err, const principal_t *who,
     tj = wf_timers_json(p, def->initial, time(NULL));
     timers = json_loads(tj, 0, &je);
     json_object_set_new(c, "timers", timers ? timers : json_array());
-    v[0] = pool_json_dumps(p, c, JSON_COMPACT);
+    return c;
+}
+
+int
+wf_demand_create(pool_t *p, en_err_t *err, const principal_t *who,
+                 const char *workflow_key, wf_demand_t **out)
+{
+    const wf_def_t *def;
+    int             version;
+    const char     *v[1];
+    PGresult       *res;
+    int             rc;
+
+    *out = NULL;
+    if (who->kind != PRINCIPAL_PERSON || who->person_id == NULL)
+        return en_set(err, EN_FORBIDDEN, "err.forbidden", "only a person files a demand");
+    if ((def = wf_store_current(err, workflow_key, &version)) == NULL)
+        return err->code;
+    if ((rc = wf_may_start(p, err, who, def)) != EN_OK)
+        return rc;
+    v[0] = pool_json_dumps(p, create_change(p, who, workflow_key, def, version), JSON_COMPACT);
     res = db_exec(p, err, "SELECT wf_create($1::jsonb)::text", 1, v);
     if (res == NULL)
         return err->code;
@@ -343,6 +355,81 @@ wf_demand_create(pool_t *p, en_err_t *err, const principal_t *who,
         return err->code;
     log_event(LOG_INFO, "demand created", "demand", (*out)->id, "reference",
               (*out)->reference, "workflow", workflow_key, "request_id",
+              who->request_id ? who->request_id : "", NULL);
+    return EN_OK;
+}
+
+int
+wf_demand_may_duplicate(const wf_demand_t *src, int current_version, const char **reason)
+{
+    *reason = NULL;
+    if (!strcmp(src->bucket, "draft"))
+        *reason = "drafts.duplicate.draft";
+    else if (current_version != src->definition_version)
+        *reason = "drafts.duplicate.version_changed";
+    return *reason == NULL;
+}
+
+int
+wf_demand_duplicate(pool_t *p, en_err_t *err, const principal_t *who,
+                    const char *source_id, wf_demand_t **out)
+{
+    const wf_def_t  *def;
+    const wf_form_t *form;
+    wf_demand_t     *src;
+    json_t          *c, *data, *files;
+    const char      *v[2], *reason;
+    PGresult        *res;
+    int              version, rc;
+    size_t           i, k;
+
+    *out = NULL;
+    if (who->kind != PRINCIPAL_PERSON || who->person_id == NULL)
+        return en_set(err, EN_FORBIDDEN, "err.forbidden", "only a person files a demand");
+    if ((rc = authz_check(p, err, who, AZ_VIEW_DEMAND, source_id, NULL)) != EN_OK)
+        return rc;
+    if ((rc = wf_demand_load(p, err, source_id, &src)) != EN_OK)
+        return rc;
+    if ((def = wf_store_current(err, src->workflow_key, &version)) == NULL)
+        return err->code;
+    /* who may not file the procedure hears that first */
+    if ((rc = wf_may_start(p, err, who, def)) != EN_OK)
+        return rc;
+    if (!wf_demand_may_duplicate(src, version, &reason))
+        return en_set(err, EN_CONFLICT, reason, "demand %s cannot be duplicated", src->reference);
+
+    /* the owner's form of the draft: its plain values copied, its files
+     * copied by the database (never through the request) */
+    c = create_change(p, who, src->workflow_key, def, version);
+    data = json_object();
+    files = pool_json(p, json_array());
+    form = def->initial->form;
+    for (i = 0; form != NULL && i < form->n_pages; i++)
+        for (k = 0; k < form->pages[i].n_fields; k++) {
+            const wf_field_t *f = &form->pages[i].fields[k];
+            json_t           *val = src->form_json
+                                    ? json_object_get((json_t *) src->form_json, f->name) : NULL;
+
+            if (val == NULL || json_is_null(val))
+                continue;
+            if (f->type == FIELD_FILE)
+                json_array_append_new(files, json_string(f->name));
+            else if (!json_is_object(val))
+                json_object_set(data, f->name, val);
+        }
+    json_object_set_new(c, "form_data", data);
+    json_object_set_new(c, "source", json_string(src->id));
+    v[0] = pool_json_dumps(p, c, JSON_COMPACT);
+    v[1] = pool_json_dumps(p, files, JSON_COMPACT);
+    res = db_exec(p, err, "SELECT wf_duplicate($1::jsonb, ARRAY(SELECT jsonb_array_elements_text("
+                          "$2::jsonb)))::text", 2, v);
+    if (res == NULL)
+        return err->code;
+    *out = wf_demand_from_json(p, db_val(res, 0, 0), err);
+    if (*out == NULL)
+        return err->code;
+    log_event(LOG_INFO, "demand duplicated", "demand", (*out)->id, "reference",
+              (*out)->reference, "source", src->reference, "request_id",
               who->request_id ? who->request_id : "", NULL);
     return EN_OK;
 }

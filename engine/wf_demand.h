@@ -75,6 +75,20 @@ int wf_may_start(pool_t *p, en_err_t *err, const principal_t *who, const wf_def_
 int wf_demand_create(pool_t *p, en_err_t *err, const principal_t *who,
                      const char *workflow_key, wf_demand_t **out);
 
+/* Whether a demand may be copied into a new draft: not a draft, and its
+ * procedure still at the version it was filed on (current_version: the
+ * one published now).  0 with *reason a catalogue key otherwise. */
+int wf_demand_may_duplicate(const wf_demand_t *src, int current_version, const char **reason);
+
+/* A new draft of the current version, owned by the actor for their
+ * active space, with the values of the owner's form of demand source_id
+ * (which the actor must see) and copies of its files (the database copies
+ * the bytes; nothing is uploaded again).  EN_CONFLICT with
+ * wf_demand_may_duplicate's reason; wf_may_start's refusals.  One round
+ * trip for the copy, whole or not at all. */
+int wf_demand_duplicate(pool_t *p, en_err_t *err, const principal_t *who,
+                        const char *source_id, wf_demand_t **out);
+
 /* Loads one demand by id (uuid text); EN_NOTFOUND when absent or when id
  * is not a uuid.  No authorisation here: callers check AZ_VIEW_DEMAND. */
 int wf_demand_load(pool_t *p, en_err_t *err, const char *id, wf_demand_t **out);

@@ -91,6 +91,10 @@
         <a href="/context"><xsl:value-of select="g:msg('ctx.switch')"/></a>
       </xsl:if>
       <a href="/account"><xsl:value-of select="g:msg('account.nav')"/></a>
+      <a href="/catalogue"><xsl:value-of select="g:msg('catalogue.title')"/></a>
+      <xsl:if test="@agent = 'yes'">
+        <a href="/agent"><xsl:value-of select="g:msg('header.agent')"/></a>
+      </xsl:if>
     </div>
   </xsl:template>
 

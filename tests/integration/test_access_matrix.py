@@ -142,7 +142,8 @@ MATRIX = [
     # --- demands (engine/h_demand.c, h_demand_view.c, h_form.c) ----------------------
     Row("dashboard", "GET", "/dashboard", cells_logged_in(200)),
     Row("demand_start", "POST", "/demands",
-        cells_logged_in(403, member_grant=303, referent=303), data={"workflow": "subsidy"},
+        cells_logged_in(403, member_grant=303, referent=303),
+        data={"workflow": "subsidy", "new": "1"},
         needs="subsidy", note="professional and protected: members with the grant"),
     Row("demand_start", "POST", "/demands", cells_logged_in(404),
         data={"workflow": "no-such-procedure"}),
@@ -234,6 +235,19 @@ MATRIX = [
         fresh=("subsidy", "carla", "kiosque", "draft"), note="the owner's review before sending"),
     Row("too_large", "GET", "/too-large", cells(413),
         note="nginx's error_page 413: the portal's page, for anyone"),
+    # --- drafts: catalogue, printable copy (engine/h_catalogue.c, h_demand_view.c) ------
+    Row("catalogue", "GET", "/catalogue", cells_logged_in(200)),
+    Row("demand_print", "GET", "/demands/{d_kiosque_subsidy}/print",
+        cells_logged_in(404, member_grant=200, referent=200, member_nogrant=403,
+                        referent_self=403, agent=200, admin=200),
+        note="whoever may see the demand (AZ_VIEW_DEMAND)"),
+    Row("demand_print", "GET", "/demands/{missing}/print", cells_logged_in(404)),
+    Row("demand_print", "GET", "/demands/not-a-demand/print", cells(404)),
+    Row("demand_duplicate", "POST", "/demands/{d_atelier_subsidy}/duplicate",
+        cells_logged_in(404, agent=403, admin=403),
+        note="seen but not theirs to file: the procedure's audience refuses (wf_may_start)"),
+    Row("demand_duplicate", "POST", "/demands/{missing}/duplicate", cells_logged_in(404)),
+    Row("demand_duplicate", "POST", "/demands/not-a-demand/duplicate", cells(404)),
 ]
 
 # Tables whose content must not change when a request is refused.  The

@@ -184,7 +184,7 @@ def test_carla_starts_a_subsidy_from_her_dashboard(stack, carla):
     assert 'name="workflow" value="subsidy"' in r.text, "subsidy not offered to carla"
 
     before = int(q1(stack, "SELECT count(*) FROM demands WHERE workflow_key = 'subsidy'"))
-    r = carla.post("/demands", data={"workflow": "subsidy", "csrf": carla.token})
+    r = carla.post("/demands", data={"workflow": "subsidy", "new": "1", "csrf": carla.token})
     assert r.status == 303, r
     m = re.fullmatch(r"/demands/([0-9a-f-]{36})/page/applicant", r.headers["location"])
     assert m, r.headers["location"]
@@ -487,7 +487,7 @@ def test_carla_completes_agnes_decides_carla_reads(stack, agnes, carla):
 
 
 def test_submitting_an_incomplete_draft_says_what_is_missing_page_by_page(stack, carla):
-    r = carla.post("/demands", data={"workflow": "subsidy", "csrf": carla.token})
+    r = carla.post("/demands", data={"workflow": "subsidy", "new": "1", "csrf": carla.token})
     assert r.status == 303, r
     demand = r.headers["location"].split("/")[2]
     r = post_page(carla, demand, "applicant", {
@@ -636,7 +636,7 @@ def test_a_version_that_is_no_number_is_refused_and_changes_nothing(stack, world
 
 
 def test_saves_and_steps_are_counted_under_their_own_route_names(stack, carla):
-    r = carla.post("/demands", data={"workflow": "subsidy", "csrf": carla.token})
+    r = carla.post("/demands", data={"workflow": "subsidy", "new": "1", "csrf": carla.token})
     assert r.status == 303, r
     demand = r.headers["location"].split("/")[2]
     assert carla.get(f"/demands/{demand}/page/applicant").status == 200

@@ -503,7 +503,8 @@ def test_the_engines_scheduler_fires_a_due_timer_and_purges_a_draft(rt):
              what="the reminder mail")
     # the draft purge deletes the draft, the trail keeps a 'purge' event
     draft = new_demand(rt)
-    rt.sql("UPDATE timers SET due_at = now() WHERE demand_id = :'p1'", draft["id"])
+    rt.sql("UPDATE timers SET due_at = now() WHERE demand_id = :'p1' AND action = 'purge'",
+           draft["id"])
     wait_for(lambda: q1(rt, "SELECT count(*) FROM demands WHERE id = :'p1'", draft["id"]) == "0",
              what="the purge")
     assert rt.sql("SELECT transition, actor_kind FROM events WHERE demand_id = :'p1'"

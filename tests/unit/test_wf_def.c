@@ -112,7 +112,7 @@ test_subsidy_transitions(void **state)
         seen_discard |= strcmp(draft->out[i]->id, "discard") == 0;
     }
     assert_true(seen_submit && seen_discard);
-    assert_int_equal(draft->n_out, 2);
+    assert_int_equal(draft->n_out, 3);      /* and the system's purge-warning */
 
     t = wf_transition_from(draft, "submit");
     assert_non_null(t);
@@ -190,11 +190,15 @@ test_subsidy_timers(void **state)
     const wf_state_t *draft = wf_state_find(d, "draft");
     const wf_state_t *inc = wf_state_find(d, "incomplete");
 
-    assert_int_equal(draft->n_timers, 1);
+    assert_int_equal(draft->n_timers, 2);
     assert_true(draft->timers[0]->purge);
     assert_true(draft->timers[0]->from_expires);
     assert_int_equal(draft->timers[0]->after.days, 60);
     assert_null(draft->timers[0]->fire);
+    /* the warning mailed 7 days before the purge stays in the draft */
+    assert_int_equal(draft->timers[1]->after.days, 53);
+    assert_string_equal(draft->timers[1]->fire->id, "purge-warning");
+    assert_string_equal(draft->timers[1]->fire->to->id, "draft");
 
     assert_int_equal(inc->n_timers, 2);
     assert_string_equal(inc->timers[0]->id, "remind");

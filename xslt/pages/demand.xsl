@@ -8,7 +8,8 @@
   status 422, the error summary on top and each message by its field.
   Input (engine/h_demand.c): /page/demand, /page/actions/action,
   /page/data/form/page/item, /page/documents/document,
-  /page/history/event, /page/edit, /page/done, /page/errors.
+  /page/history/event, /page/edit, /page/done, /page/errors,
+  /page/@print-href; /page/demand/@viewer (owner or staff), @expires.
 -->
 <xsl:stylesheet version="1.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -32,6 +33,9 @@
         <xsl:value-of select="g:msg('demand.done', @label)"/>
       </div>
     </xsl:for-each>
+    <xsl:if test="@duplicated = 'yes'">
+      <div class="flash flash-ok" role="status"><xsl:value-of select="g:msg('drafts.duplicate.done')"/></div>
+    </xsl:if>
     <xsl:if test="@read-receipt = 'yes'">
       <div class="flash flash-ok" role="status"><xsl:value-of select="g:msg('demand.read_receipt')"/></div>
     </xsl:if>
@@ -63,6 +67,26 @@
       </section>
     </xsl:if>
     <xsl:apply-templates select="history"/>
+    <xsl:for-each select="duplicate">
+      <section aria-labelledby="dup-title">
+        <h2 id="dup-title"><xsl:value-of select="g:msg('drafts.duplicate.title')"/></h2>
+        <xsl:choose>
+          <xsl:when test="@href">
+            <form method="post" action="{@href}">
+              <xsl:call-template name="csrf"/>
+              <p class="help"><xsl:value-of select="g:msg('drafts.duplicate.help')"/></p>
+              <p><button type="submit" class="secondary"><xsl:value-of select="g:msg('drafts.duplicate.button')"/></button></p>
+            </form>
+          </xsl:when>
+          <xsl:otherwise>
+            <p class="unavailable"><xsl:value-of select="g:msg(@reason-key)"/></p>
+          </xsl:otherwise>
+        </xsl:choose>
+      </section>
+    </xsl:for-each>
+    <xsl:if test="@print-href">
+      <p><a href="{@print-href}"><xsl:value-of select="g:msg('print.link')"/></a></p>
+    </xsl:if>
     <p><a href="/dashboard"><xsl:value-of select="g:msg('demand.back_dashboard')"/></a></p>
   </xsl:template>
 
@@ -79,7 +103,16 @@
       <xsl:if test="state-description">
         <p><xsl:value-of select="state-description"/></p>
       </xsl:if>
-      <xsl:call-template name="progress"/>
+      <xsl:if test="@viewer = 'staff' and /page/actions/action">
+        <p><xsl:value-of select="g:msg('demand.staff.steps_below')"/></p>
+      </xsl:if>
+      <xsl:if test="@expires">
+        <p class="expires"><xsl:value-of select="g:msg('drafts.expires', @expires)"/></p>
+      </xsl:if>
+      <!-- a draft given up was never under way: no progress to show -->
+      <xsl:if test="not(@final = 'yes' and not(@submitted))">
+        <xsl:call-template name="progress"/>
+      </xsl:if>
       <dl>
         <dt><xsl:value-of select="g:msg('demand.created')"/></dt>
         <dd><xsl:value-of select="@created"/></dd>

@@ -68,7 +68,10 @@
   </xsl:template>
 
   <xsl:template match="form-page">
-    <form method="post" action="{@action}" novalidate="novalidate" aria-labelledby="page-title">
+    <form method="post" action="{@action}" novalidate="novalidate" aria-labelledby="page-title"
+          data-autosave-partial="{g:msg('autosave.partial')}"
+          data-autosave-failed="{g:msg('autosave.failed')}">
+      <xsl:attribute name="data-autosave-saved"><xsl:value-of select="g:msg('autosave.saved', '{arg}')"/></xsl:attribute>
       <xsl:if test="@multipart = 'yes'"><xsl:attribute name="enctype">multipart/form-data</xsl:attribute></xsl:if>
       <xsl:call-template name="csrf"/>
       <h2 id="page-title"><xsl:value-of select="@title"/></h2>
@@ -89,6 +92,9 @@
         </xsl:if>
         <button type="submit" name="nav" value="save" class="secondary"><xsl:value-of select="g:msg('demand.save')"/></button>
       </p>
+      <!-- autosave (assets/autosave.js, with JavaScript only) says here when it saved -->
+      <p id="autosave-status" class="help autosave-status" role="status" aria-live="polite"></p>
     </form>
+    <script src="/assets/autosave.js" defer="defer"></script>
   </xsl:template>
 </xsl:stylesheet>
