@@ -35,6 +35,7 @@ static const char *const action_names[AZ__COUNT] = {
     [AZ_THIRD_PARTY] = "third-party",
     [AZ_SWITCH_CONTEXT] = "switch-context",
     [AZ_ADMIN] = "admin",
+    [AZ_POST_MESSAGE] = "post-message",
 };
 
 const char *

@@ -35,6 +35,7 @@ typedef enum {
     AZ_THIRD_PARTY,        /* object: third-party group id */
     AZ_SWITCH_CONTEXT,     /* object: space id (NULL = personal) */
     AZ_ADMIN,              /* object: NULL */
+    AZ_POST_MESSAGE,       /* object: demand id (sql/0018_messages.sql) */
     AZ__COUNT
 } az_action_t;
 

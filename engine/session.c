@@ -229,7 +229,10 @@ static const char *const lookup_sql =
     "       (SELECT count(DISTINCT m.space_id)"
     "          FROM memberships m JOIN spaces x ON x.id = m.space_id"
     "         WHERE m.person_id = s.person_id AND m.ended_at IS NULL"
-    "           AND x.status = 'active')"
+    "           AND x.status = 'active'),"
+    /* the header's "Notifications (3)": part of this query, not one more
+     * (sql/0018_messages.sql, engine/message.c) */
+    "       note_unread_count(s.person_id)"
     "  FROM s"
     "  JOIN persons p ON p.id = s.person_id"
     "  LEFT JOIN spaces sp ON sp.id = s.space_id AND sp.status = 'active'"
@@ -302,6 +305,7 @@ session_lookup(req_t *r, int *expired)
     s->idp = pool_strdup(r->pool, db_val(res, 0, 8));
     s->is_admin = !strcmp(db_val(res, 0, 9), "t");
     s->nspaces = atoi(db_val(res, 0, 10));
+    s->unread = atoi(db_val(res, 0, 11));
     r->session = s;
     return EN_OK;
 }
@@ -507,6 +511,7 @@ session_render_hook(req_t *r, xmlNodePtr root)
     render_attr(n, "email", s->email);
     render_attr(n, "assurance", assurance_name(s->assurance));
     render_attr(n, "admin", s->is_admin ? "yes" : "no");
+    render_attr(n, "unread", pool_printf(r->pool, "%d", s->unread));
 
     n = render_node(root, "context");
     render_attr(n, "kind", s->space_id != NULL ? "entity" : "self");

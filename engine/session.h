@@ -33,6 +33,8 @@ typedef struct session {
     const char  *space_name;      /* entity name of the active space */
     int          is_admin;
     int          nspaces;         /* active professional spaces of the person */
+    int          unread;          /* unread notifications (message.h); a page
+                                     that marks some read may lower it */
     const char  *idp;             /* provider logged in with (cfg idp name) */
 } session_t;
 

@@ -90,6 +90,10 @@
       <xsl:if test="../contexts/context[2]">
         <a href="/context"><xsl:value-of select="g:msg('ctx.switch')"/></a>
       </xsl:if>
+      <!-- unread notifications (engine/message.c, counted with the session) -->
+      <a class="notes-link" href="/notifications">
+        <xsl:value-of select="g:msg('notes.header', @unread)"/>
+      </a>
     </div>
   </xsl:template>
 
