@@ -386,20 +386,14 @@ top_node(req_t *r, xmlNodePtr root, const wf_def_t *def, const wf_state_t *s,
 }
 
 /* The thread of messages, and the form to post one when the reader may. */
-static int
-messages_node(req_t *r, xmlNodePtr root, const wf_demand_t *d, int may_post,
+static void
+messages_node(req_t *r, xmlNodePtr root, const wf_demand_t *d, json_t *thread, int may_post,
               const fire_back_t *back)
 {
-    json_t    *thread, *m;
-    int        unread, rc;
+    json_t    *m;
     size_t     k;
     xmlNodePtr mn, it;
 
-    if ((rc = message_thread(r->pool, &r->err, principal_of(r), d->id, 1,
-                             &thread, &unread)) != EN_OK)
-        return rc;
-    if (r->session != NULL)
-        r->session->unread = unread;    /* this demand's items are read now */
     mn = render_node(root, "messages");
     render_attr(mn, "max", pool_printf(r->pool, "%d", MESSAGE_MAX_CHARS));
     if (may_post)
@@ -422,7 +416,6 @@ messages_node(req_t *r, xmlNodePtr root, const wf_demand_t *d, int may_post,
             render_attr(mn, "error-arg", back->message_error_arg);
         render_text(mn, "draft", message_displayable(r->pool, back->message));
     }
-    return EN_OK;
 }
 
 /* The demand page.  status 200, or 422 with back (a refused step); fired:
@@ -431,14 +424,14 @@ static int
 page_detail(req_t *r, const char *id, int status, const fire_back_t *back, int fired)
 {
     const char            *params[1] = { id };
-    json_t                *j, *ev, *docs;
+    json_t                *j, *ev, *docs, *thread;
     wf_demand_t           *d;
     const wf_def_t        *def;
     const wf_state_t      *s;
     const wf_transition_t **cand;
     const char           **objs, **roles;
     az_action_t           *acts;
-    int                   *allowed, nc = 0, i, rc, owner_i;
+    int                   *allowed, nc = 0, i, rc, owner_i, unread;
     xmlNodePtr             root, dn, data, docs_n, hist, act_n;
     size_t                 k;
     char                  *text;
@@ -482,6 +475,15 @@ page_detail(req_t *r, const char *id, int status, const fire_back_t *back, int f
     if ((rc = authz_check_many(r->pool, &r->err, principal_of(r),
                                nc + 2, acts, objs, roles, allowed, NULL)) != EN_OK)
         return rc;
+
+    /* the thread, read before the page begins: looking at the demand reads
+     * its notifications, and the header (drawn by render_begin) counts the
+     * rest */
+    if ((rc = message_thread(r->pool, &r->err, principal_of(r), d->id, 1,
+                             &thread, &unread)) != EN_OK)
+        return rc;
+    if (r->session != NULL)
+        r->session->unread = unread;
 
     root = render_begin(r, "demand");
     dn = dp_demand_node(r, root, def, d);
@@ -574,8 +576,7 @@ page_detail(req_t *r, const char *id, int status, const fire_back_t *back, int f
         if (allowed[i] && !cand[i]->auto_on_view)
             action_node(r, act_n, d, s, cand[i], back);
 
-    if ((rc = messages_node(r, root, d, allowed[nc + 1], back)) != EN_OK)
-        return rc;
+    messages_node(r, root, d, thread, allowed[nc + 1], back);
 
     if (back != NULL && back->nerrors > 0) {
         hc.demand_id = d->id;

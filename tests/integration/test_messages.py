@@ -45,7 +45,7 @@ def demand(stack, world):
 
 
 def subject(mail):
-    return str(make_header(decode_headersubject(mail)))
+    return str(make_header(decode_header(mail.get("Subject") or "")))
 
 
 def post(client, demand_id, text, token=True):
