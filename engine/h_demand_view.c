@@ -478,8 +478,8 @@ page_detail(req_t *r, const char *id, int status, const fire_back_t *back, int f
 
     /* the thread, read before the page begins: looking at the demand reads
      * its notifications, and the header (drawn by render_begin) counts the
-     * rest */
-    if ((rc = message_thread(r->pool, &r->err, principal_of(r), d->id, 1,
+     * rest.  A refused POST (422) writes nothing, not even that. */
+    if ((rc = message_thread(r->pool, &r->err, principal_of(r), d->id, status == 200,
                              &thread, &unread)) != EN_OK)
         return rc;
     if (r->session != NULL)

@@ -142,6 +142,16 @@ def test_strangers_and_members_without_grant_write_nothing(stack, world, demand)
     assert written(stack) == before
 
 
+def test_no_messages_on_a_draft(stack, world, carla):
+    draft = make_demand(stack, world, "subsidy", "carla", "kiosque", "draft", "draft")
+    page = carla.get(f"/demands/{draft}").text
+    assert f'action="/demands/{draft}/messages"' not in page
+    before = written(stack)
+    r = post(carla, draft, "Un message sur un brouillon")
+    assert r.status == 403 and "Transmettez-la d’abord" in text_of(r.text), r
+    assert written(stack)[:3] == before[:3]
+
+
 def test_administrator_reads_but_may_not_write(stack, world, demand):
     admin = logged_in(stack, "admin")
     page = admin.get(f"/demands/{demand}")
