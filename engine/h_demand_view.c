@@ -639,9 +639,6 @@ h_message_post(req_t *r)
     const char        *id = req_path_param(r, "id");
     const char        *body = req_param(r, "message");
     const principal_t *who = principal_of(r);
-    wf_demand_t       *d;
-    const wf_def_t    *def;
-    json_t            *data;
     int                rc;
 
     /* a stranger gets the 404 of a demand that does not exist; a related
@@ -660,13 +657,7 @@ h_message_post(req_t *r)
         en_clear(&r->err);
         return page_detail(r, id, 422, &back, 0);
     }
-    if ((rc = wf_demand_load(r->pool, &r->err, id, &d)) != EN_OK)
-        return rc;
-    if ((def = dp_def_of(r, d)) == NULL)
-        return r->err.code;
-    data = pool_json(r->pool, json_object());
-    json_object_set_new(data, "workflow", wf_i18n_json(&def->title));
-    if ((rc = message_post(r->pool, &r->err, who, id, body, data)) != EN_OK)
+    if ((rc = message_post(r->pool, &r->err, who, id, body)) != EN_OK)
         return rc;
     req_redirect(r, 303, pool_printf(r->pool, "/demands/%s?posted=1#messages", id));
     return EN_OK;

@@ -2,7 +2,8 @@
 /*
  * message.c -- the messages of a demand and a person's notifications: the
  * SQL of sql/0018_messages.sql, read and written in one round trip each.
- * See message.h for what it does not own.
+ * See message.h for what it does not own.  No HTTP here: the web pages
+ * (h_demand_view.c, h_notes.c) and the command line use the same calls.
  */
 #include "message.h"
 
@@ -11,6 +12,9 @@
 #include "db.h"
 #include "field.h"
 #include "pool_json.h"
+#include "wf_demand.h"
+#include "wf_fire.h"
+#include "wf_store.h"
 
 int
 message_check(en_err_t *err, const char *body)
@@ -73,18 +77,27 @@ person_of(en_err_t *err, const principal_t *who)
 
 int
 message_post(pool_t *p, en_err_t *err, const principal_t *who, const char *demand_id,
-             const char *body, json_t *mail_data)
+             const char *body)
 {
-    const char *params[6];
-    int         rc;
+    const char     *params[6];
+    wf_demand_t    *d;
+    const wf_def_t *def;
+    json_t         *mail_data;
+    int             rc;
 
     if ((rc = person_of(err, who)) != EN_OK || (rc = message_check(err, body)) != EN_OK)
         return rc;
+    if ((rc = wf_demand_load(p, err, demand_id, &d)) != EN_OK)
+        return rc;
+    if ((def = wf_store_get(err, d->workflow_key, d->definition_version)) == NULL)
+        return err->code;
+    mail_data = pool_json(p, json_object());
+    json_object_set_new(mail_data, "workflow", wf_i18n_json(&def->title));
     params[0] = who->person_id;
     params[1] = who->space_id;
     params[2] = demand_id;
     params[3] = body;
-    params[4] = mail_data ? pool_json_dumps(p, mail_data, JSON_COMPACT) : "{}";
+    params[4] = pool_json_dumps(p, mail_data, JSON_COMPACT);
     params[5] = who->request_id;
     if (params[4] == NULL)
         return en_set(err, EN_INTERNAL, "err.internal", "mail data not serialisable");

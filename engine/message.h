@@ -30,10 +30,12 @@ int message_check(en_err_t *err, const char *body);
 const char *message_displayable(pool_t *p, const char *body);
 
 /* Posts body on the demand as who, with its mail to the other side and
- * who's read mark, in one statement.  mail_data: a JSON object the mail
- * carries (the procedure's title by language), NULL for none. */
+ * who's read mark, in one statement (msg_post, which asks authz_may
+ * 'post-message' again); the demand and its definition are read first for
+ * the mail's procedure title.  The web page and `guichet demand message`
+ * both come here. */
 int message_post(pool_t *p, en_err_t *err, const principal_t *who, const char *demand_id,
-                 const char *body, json_t *mail_data);
+                 const char *body);
 
 /* The demand's thread, oldest first: [{id, side, group, author, at, iso,
  * body, mine, new}] ("new": posted by somebody else since who last looked).
