@@ -34,6 +34,7 @@ INTERNAL = {
     "err.mail": "the mailer's log",
     "err.xml": "definitions and catalogue parsing, at start or publish",
     "err.wf.read": "reading a definition file, `guichet check` / publish",
+    "err.file": "util_read_file: configuration, stylesheets, migrations, definitions, at start, publish or on the command line",
     "err.badinput": "`guichet graph`",
 }
 
