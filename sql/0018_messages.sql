@@ -135,8 +135,10 @@ LANGUAGE sql STABLE AS $$
         UNION
         SELECT e.demand_id FROM events e WHERE e.actor_person_id = p_person
     ), fr AS (
+        -- a purged draft's trail stays in events: not news any more
         SELECT f.id, COALESCE(nr.read_at, '-infinity') AS read_at
-          FROM f LEFT JOIN note_reads nr ON nr.person_id = p_person AND nr.demand_id = f.id
+          FROM f JOIN demands d ON d.id = f.id
+          LEFT JOIN note_reads nr ON nr.person_id = p_person AND nr.demand_id = f.id
     )
     SELECT m.demand_id, 'message', m.created_at, m.id
       FROM fr JOIN messages m ON m.demand_id = fr.id
