@@ -38,6 +38,7 @@ typedef enum {
     AZ_MANAGE_ACCOUNT,     /* object: NULL (one's own account) */
     AZ_MANAGE_RELATION,    /* object: relation id */
     AZ_MANAGE_DOCUMENT,    /* object: wallet document id (rename, delete, pick) */
+    AZ_POST_MESSAGE,       /* object: demand id (sql/0018_messages.sql) */
     AZ__COUNT
 } az_action_t;
 

@@ -27,6 +27,7 @@
 #include "db.h"
 #include "log.h"
 #include "mailer.h"
+#include "message.h"
 #include "pool_json.h"
 #include "scheduler.h"
 #include "session.h"
@@ -114,6 +115,7 @@ usage_demand(void)
         "       guichet demand list --person UUID [--space UUID] [BUCKET]\n"
         "       guichet demand fire --person UUID [OPTIONS] ID TRANSITION [FIELD=VALUE...]\n"
         "       guichet demand save --person UUID [OPTIONS] ID [FIELD=VALUE...]\n"
+        "       guichet demand message --person UUID [--space UUID] ID TEXT\n"
         "options: --space UUID  --assurance email|verified|strong  --lang fr|de|en\n"
         "         --version N (the version the user saw)  --comment TEXT\n"
         "         --file NAME=PATH[:FILENAME]  --request-id ID\n");
@@ -293,7 +295,7 @@ cmd_demand(const cfg_t *cfg, int argc, char **argv)
         } else if (a[0] == '-' && a[1] == '-') {
             usage_demand();
             return 2;
-        } else if (strchr(a, '=') != NULL && npos >= (strcmp(sub, "fire") ? 1 : 2)) {
+        } else if (strchr(a, '=') != NULL && npos >= (strcmp(sub, "fire") && strcmp(sub, "message") ? 1 : 2)) {
             const char *eq = strchr(a, '=');
 
             kv_add(p, &form, pool_strndup(p, a, (size_t) (eq - a)), eq + 1);
@@ -334,6 +336,9 @@ cmd_demand(const cfg_t *cfg, int argc, char **argv)
         if ((rc = wf_fire(p, &err, &who, pos[0], pos[1], &in, &res)) == EN_OK)
             printf("{\"status\":\"ok\",\"state\":\"%s\",\"version\":%d,\"event\":%lld}\n",
                    res.state, res.version, res.event_id);
+    } else if (!strcmp(sub, "message") && npos == 2) {
+        if ((rc = message_post(p, &err, &who, pos[0], pos[1])) == EN_OK)
+            printf("{\"status\":\"ok\"}\n");
     } else if (!strcmp(sub, "save") && npos == 1) {
         if ((rc = wf_save(p, &err, &who, pos[0], &in, &res)) == EN_OK)
             printf("{\"status\":\"ok\",\"version\":%d}\n", res.version);

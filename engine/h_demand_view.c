@@ -19,6 +19,13 @@
  *                                          the page again with the step's form
  *                                          open; version (the one the reader
  *                                          saw) is declared 0..2^31-1
+ *   POST /demands/{id:uuid}/messages       a message on the demand's thread
+ *                                          (message.c): 303 to the demand, 422
+ *                                          the page again with the text kept
+ *
+ * The top of the page says what the service asks ("à compléter": the
+ * comment of the step that led to the state) or the decision (its comment
+ * and documents), read from the events the page already has.
  *
  * The dispatcher has checked the id, the step and the version (route.h)
  * before these run.  Every handler asks authz_check before it reads the
@@ -36,6 +43,7 @@
 #include "demand_view.h"
 #include "field.h"
 #include "i18n.h"
+#include "message.h"
 #include "pool_json.h"
 #include "render.h"
 #include "route.h"
@@ -78,6 +86,9 @@ typedef struct {
     const char             *transition;  /* the step whose form is shown again */
     const wf_field_error_t *errors;
     int                     nerrors;
+    const char             *message;     /* a refused message: its text */
+    const char             *message_error;
+    const char             *message_error_arg;
 } fire_back_t;
 
 typedef struct {
@@ -293,6 +304,128 @@ event_label(req_t *r, const wf_def_t *def, const char *tid)
     return t != NULL && t->label.n > 0 ? dv_text(r, &t->label) : tid;
 }
 
+/* The latest event that led to the state the demand is in (a self-loop of
+ * a timer, such as a reminder, is not it): what the service asked. */
+static json_t *
+event_into(json_t *events, const char *state)
+{
+    size_t  k = json_array_size(events);
+    json_t *ev;
+
+    while (k-- > 0) {
+        ev = json_array_get(events, k);
+        if (strcmp(dv_jstr(ev, "to", ""), state) != 0)
+            return NULL;
+        if (strcmp(dv_jstr(ev, "from", ""), state) != 0)
+            return ev;
+    }
+    return NULL;
+}
+
+/* The decision: the latest event into a state of bucket decision-unread,
+ * as long as the demand is in that state or went on from it to a final
+ * archived one (the read receipt). */
+static json_t *
+decision_event(const wf_def_t *def, const wf_state_t *s, json_t *events)
+{
+    size_t            k = json_array_size(events);
+    json_t           *ev;
+    const wf_state_t *to;
+
+    if (s->bucket != WF_BUCKET_DECISION_UNREAD && !(s->final && s->bucket == WF_BUCKET_ARCHIVED))
+        return NULL;
+    while (k-- > 0) {
+        ev = json_array_get(events, k);
+        to = wf_state_find(def, dv_jstr(ev, "to", ""));
+        if (to != NULL && to->bucket == WF_BUCKET_DECISION_UNREAD)
+            return ev;
+        if (to != s)
+            return NULL;            /* withdrawn, lapsed: no decision */
+    }
+    return NULL;
+}
+
+/* "Ce que le service vous demande" or the decision, on top of the page. */
+static void
+top_node(req_t *r, xmlNodePtr root, const wf_def_t *def, const wf_state_t *s,
+         const wf_demand_t *d, json_t *j)
+{
+    json_t                *events = json_object_get(j, "events"), *ev, *doc;
+    const wf_transition_t *t;
+    xmlNodePtr             n;
+    size_t                 k, a;
+
+    if (s->bucket == WF_BUCKET_TODO && (ev = event_into(events, d->state)) != NULL
+        && strcmp(dv_jstr(ev, "transition", ""), "create") != 0) {
+        n = render_node(root, "asked");
+        render_attr(n, "at", dv_jstr(ev, "at", ""));
+        if (dv_jstr(ev, "actor", NULL))
+            render_attr(n, "actor", dv_jstr(ev, "actor", ""));
+        if (dv_jstr(ev, "comment", NULL))
+            render_text(n, "comment", dv_jstr(ev, "comment", ""));
+        return;
+    }
+    if ((ev = decision_event(def, s, events)) == NULL)
+        return;
+    t = wf_transition_find(def, dv_jstr(ev, "transition", ""));
+    n = render_node(root, "decision");
+    render_attr(n, "at", dv_jstr(ev, "at", ""));
+    render_attr(n, "label", t != NULL && t->label.n ? dv_text(r, &t->label)
+                                                   : dv_jstr(ev, "transition", ""));
+    if (dv_jstr(ev, "actor", NULL))
+        render_attr(n, "actor", dv_jstr(ev, "actor", ""));
+    if (dv_jstr(ev, "comment", NULL))
+        render_text(n, "comment", dv_jstr(ev, "comment", ""));
+    json_array_foreach(json_object_get(j, "documents"), k, doc) {
+        for (a = 0; t != NULL && a < t->n_attach; a++) {
+            xmlNodePtr dd;
+
+            if (strcmp(t->attach[a].name, dv_jstr(doc, "field", "")) != 0)
+                continue;
+            dd = render_node(n, "document");
+            render_attr(dd, "id", dv_jstr(doc, "id", ""));
+            render_attr(dd, "label", t->attach[a].label.n ? dv_text(r, &t->attach[a].label)
+                                                          : t->attach[a].name);
+            render_attr(dd, "filename", dv_jstr(doc, "filename", ""));
+            render_attr(dd, "size-kb", pool_printf(r->pool, "%lld",
+                                                   (dv_jint(doc, "size") + 1023) / 1024));
+        }
+    }
+}
+
+/* The thread of messages, and the form to post one when the reader may. */
+static void
+messages_node(req_t *r, xmlNodePtr root, const wf_demand_t *d, json_t *thread, int may_post,
+              const fire_back_t *back)
+{
+    json_t    *m;
+    size_t     k;
+    xmlNodePtr mn, it;
+
+    mn = render_node(root, "messages");
+    render_attr(mn, "max", pool_printf(r->pool, "%d", MESSAGE_MAX_CHARS));
+    if (may_post)
+        render_attr(mn, "href", pool_printf(r->pool, "/demands/%s/messages", d->id));
+    json_array_foreach(thread, k, m) {
+        it = render_node(mn, "message");
+        render_attr(it, "side", dv_jstr(m, "side", ""));
+        render_attr(it, "author", dv_jstr(m, "author", ""));
+        render_attr(it, "at", dv_jstr(m, "at", ""));
+        render_attr(it, "iso", dv_jstr(m, "iso", ""));
+        if (json_is_true(json_object_get(m, "mine")))
+            render_attr(it, "mine", "yes");
+        if (json_is_true(json_object_get(m, "new")))
+            render_attr(it, "new", "yes");
+        render_text(it, "body", dv_jstr(m, "body", ""));
+    }
+    if (back != NULL && back->message_error != NULL) {
+        render_attr(mn, "error", back->message_error);
+        if (back->message_error_arg)
+            render_attr(mn, "error-arg", back->message_error_arg);
+        render_text(mn, "draft", message_displayable(r->pool, back->message));
+    }
+}
+
 /* The demand page.  status 200, or 422 with back (a refused step); fired:
  * a read receipt was just taken (wf_on_view), which the page says; print:
  * the printable copy (demand_print.xsl: no steps, no links to edit). */
@@ -301,14 +434,14 @@ page_detail(req_t *r, const char *id, int status, const fire_back_t *back, int f
             int print)
 {
     const char            *params[1] = { id };
-    json_t                *j, *ev, *docs;
+    json_t                *j, *ev, *docs, *thread;
     wf_demand_t           *d;
     const wf_def_t        *def;
     const wf_state_t      *s;
     const wf_transition_t **cand;
     const char           **objs, **roles;
     az_action_t           *acts;
-    int                   *allowed, nc = 0, i, rc, owner_i;
+    int                   *allowed, nc = 0, i, rc, owner_i, unread;
     xmlNodePtr             root, dn, data, docs_n, hist, act_n;
     size_t                 k;
     char                  *text;
@@ -328,10 +461,10 @@ page_detail(req_t *r, const char *id, int status, const fire_back_t *back, int f
 
     /* which steps the reader may take: one batched question */
     cand = pool_calloc(r->pool, sizeof(*cand) * (s->n_out + 1));
-    objs = pool_calloc(r->pool, sizeof(*objs) * (s->n_out + 2));
-    roles = pool_calloc(r->pool, sizeof(*roles) * (s->n_out + 2));
-    allowed = pool_calloc(r->pool, sizeof(*allowed) * (s->n_out + 2));
-    acts = pool_calloc(r->pool, sizeof(*acts) * (s->n_out + 2));
+    objs = pool_calloc(r->pool, sizeof(*objs) * (s->n_out + 3));
+    roles = pool_calloc(r->pool, sizeof(*roles) * (s->n_out + 3));
+    allowed = pool_calloc(r->pool, sizeof(*allowed) * (s->n_out + 3));
+    acts = pool_calloc(r->pool, sizeof(*acts) * (s->n_out + 3));
     for (k = 0; k < s->n_out; k++) {
         const char *ro = wf_people_roles(r->pool, s->out[k]);
 
@@ -346,9 +479,21 @@ page_detail(req_t *r, const char *id, int status, const fire_back_t *back, int f
     acts[nc] = AZ_FIRE_TRANSITION;
     objs[nc] = d->id;
     roles[nc] = "owner";
+    acts[nc + 1] = AZ_POST_MESSAGE;
+    objs[nc + 1] = d->id;
+    roles[nc + 1] = NULL;
     if ((rc = authz_check_many(r->pool, &r->err, principal_of(r),
-                               nc + 1, acts, objs, roles, allowed, NULL)) != EN_OK)
+                               nc + 2, acts, objs, roles, allowed, NULL)) != EN_OK)
         return rc;
+
+    /* the thread, read before the page begins: looking at the demand reads
+     * its notifications, and the header (drawn by render_begin) counts the
+     * rest.  A refused POST (422) writes nothing, not even that. */
+    if ((rc = message_thread(r->pool, &r->err, principal_of(r), d->id, status == 200,
+                             &thread, &unread)) != EN_OK)
+        return rc;
+    if (r->session != NULL)
+        r->session->unread = unread;
 
     root = render_begin(r, print ? "demand_print" : "demand");
     dn = dp_demand_node(r, root, def, d);
@@ -416,6 +561,9 @@ page_detail(req_t *r, const char *id, int status, const fire_back_t *back, int f
     }
     if (fired)
         render_attr(root, "read-receipt", "yes");
+    if (status == 200 && req_param(r, "posted") != NULL)
+        render_node(root, "posted");
+    top_node(r, root, def, s, d, j);
 
     /* editing the owner's form, page by page */
     if (!print && s->form != NULL && allowed[owner_i]) {
@@ -481,6 +629,8 @@ page_detail(req_t *r, const char *id, int status, const fire_back_t *back, int f
         if (allowed[i] && !cand[i]->auto_on_view)
             action_node(r, act_n, d, s, cand[i], back);
 
+    messages_node(r, root, d, thread, allowed[nc + 1], back);
+
     if (back != NULL && back->nerrors > 0) {
         hc.demand_id = d->id;
         hc.def = def;
@@ -532,6 +682,38 @@ fire_post(req_t *r, const char *id, const char *tid)
     if (rc == EN_NOTFOUND && !strcmp(r->err.key, "wf.transition.unknown"))
         return route_not_found(r);
     return rc;
+}
+
+/* --- POST /demands/<id>/messages ------------------------------------------------------- */
+
+static int
+h_message_post(req_t *r)
+{
+    const char        *id = req_path_param(r, "id");
+    const char        *body = req_param(r, "message");
+    const principal_t *who = principal_of(r);
+    int                rc;
+
+    /* a stranger gets the 404 of a demand that does not exist; a related
+     * person who may not post (third party, administrator) a 403 */
+    if ((rc = authz_check(r->pool, &r->err, who, AZ_VIEW_DEMAND, id, NULL)) != EN_OK
+        || (rc = authz_check(r->pool, &r->err, who, AZ_POST_MESSAGE, id, NULL)) != EN_OK)
+        return rc;
+    if (message_check(&r->err, body) != EN_OK) {
+        fire_back_t back;
+
+        memset(&back, 0, sizeof(back));
+        back.message = body ? body : "";
+        back.message_error = pool_strdup(r->pool, r->err.key);
+        if (!strcmp(back.message_error, "message.too_long"))
+            back.message_error_arg = pool_printf(r->pool, "%d", MESSAGE_MAX_CHARS);
+        en_clear(&r->err);
+        return page_detail(r, id, 422, &back, 0, 0);
+    }
+    if ((rc = message_post(r->pool, &r->err, who, id, body)) != EN_OK)
+        return rc;
+    req_redirect(r, 303, pool_printf(r->pool, "/demands/%s?posted=1#messages", id));
+    return EN_OK;
 }
 
 /* --- the routes ------------------------------------------------------------------------ */
@@ -607,5 +789,6 @@ const route_t demand_view_routes[] = {
     { "POST", "/demands/{id:uuid}/duplicate", "demand_duplicate", h_demand_duplicate, 0, NULL },
     { "POST", "/demands/{id:uuid}/fire/{step:word}", "demand_fire", h_demand_fire, 0,
       fire_params },
+    { "POST", "/demands/{id:uuid}/messages", "message_post", h_message_post, 0, NULL },
     { NULL, NULL, NULL, NULL, 0, NULL }
 };

@@ -26,6 +26,7 @@ extern const route_t agent_routes[];
 extern const route_t account_routes[];
 extern const route_t wallet_routes[];
 extern const route_t catalogue_routes[];
+extern const route_t notes_routes[];
 
 static const route_t *const route_tables[] = {
     sys_routes,
@@ -38,6 +39,7 @@ static const route_t *const route_tables[] = {
     account_routes,
     wallet_routes,
     catalogue_routes,
+    notes_routes,
 };
 
 #define NTABLES (sizeof(route_tables) / sizeof(route_tables[0]))

@@ -230,7 +230,10 @@ static const char *const lookup_sql =
     "          FROM memberships m JOIN spaces x ON x.id = m.space_id"
     "         WHERE m.person_id = s.person_id AND m.ended_at IS NULL"
     "           AND x.status = 'active'),"
-    "       EXISTS (SELECT 1 FROM agent_members am WHERE am.person_id = s.person_id)"
+    "       EXISTS (SELECT 1 FROM agent_members am WHERE am.person_id = s.person_id),"
+    /* the header's "Notifications (3)": part of this query, not one more
+     * (sql/0018_messages.sql, engine/message.c) */
+    "       note_unread_count(s.person_id)"
     "  FROM s"
     "  JOIN persons p ON p.id = s.person_id"
     "  LEFT JOIN spaces sp ON sp.id = s.space_id AND sp.status = 'active'"
@@ -304,6 +307,7 @@ session_lookup(req_t *r, int *expired)
     s->is_admin = !strcmp(db_val(res, 0, 9), "t");
     s->nspaces = atoi(db_val(res, 0, 10));
     s->is_agent = !strcmp(db_val(res, 0, 11), "t");
+    s->unread = atoi(db_val(res, 0, 12));
     r->session = s;
     return EN_OK;
 }
@@ -513,6 +517,7 @@ session_render_hook(req_t *r, xmlNodePtr root)
     render_attr(n, "admin", s->is_admin ? "yes" : "no");
     if (s->is_agent)
         render_attr(n, "agent", "yes");
+    render_attr(n, "unread", pool_printf(r->pool, "%d", s->unread));
 
     n = render_node(root, "context");
     render_attr(n, "kind", s->space_id != NULL ? "entity" : "self");

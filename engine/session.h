@@ -35,6 +35,8 @@ typedef struct session {
     int          is_agent;        /* member of an agent group: the header
                                      links to the queues */
     int          nspaces;         /* active professional spaces of the person */
+    int          unread;          /* unread notifications (message.h); a page
+                                     that marks some read may lower it */
     const char  *idp;             /* provider logged in with (cfg idp name) */
 } session_t;
 

@@ -269,8 +269,8 @@ not_yours(pool_t *p, en_err_t *err, const principal_t *who, const wf_demand_t *d
 
 /* --- the change --------------------------------------------------------------- */
 
-static json_t *
-i18n_json(const wf_i18n_t *t)
+json_t *
+wf_i18n_json(const wf_i18n_t *t)
 {
     json_t *o = json_object();
     size_t  i;
@@ -317,9 +317,9 @@ mails_json(const principal_t *who, const wf_def_t *def, const wf_demand_t *d,
         data = json_object();
         json_object_set_new(data, "demand", json_string(d->id));
         json_object_set_new(data, "reference", json_string(d->reference));
-        json_object_set_new(data, "workflow", i18n_json(&def->title));
-        json_object_set_new(data, "state", i18n_json(&t->to->label));
-        json_object_set_new(data, "transition", i18n_json(&t->label));
+        json_object_set_new(data, "workflow", wf_i18n_json(&def->title));
+        json_object_set_new(data, "state", wf_i18n_json(&t->to->label));
+        json_object_set_new(data, "transition", wf_i18n_json(&t->label));
         /* a mail never goes out without the comment it should quote */
         if (comment != NULL && *comment
             && wf_json_set(data, "comment", json_string(comment)) != 0) {

@@ -28,6 +28,8 @@
 
 #include <time.h>
 
+#include <jansson.h>
+
 #include "kv.h"
 #include "principal.h"
 #include "wf_def.h"
@@ -89,6 +91,9 @@ int wf_save(pool_t *p, en_err_t *err, const principal_t *who,
  * authz_may() compares and never parses; without "system" ("" when only
  * the system fires it).  Lives in p. */
 const char *wf_people_roles(pool_t *p, const wf_transition_t *t);
+/* A text in every language as a JSON object {"fr": ..., "de": ...} (a
+ * mail's data: the mailer picks the recipient's language). */
+json_t *wf_i18n_json(const wf_i18n_t *t);
 
 /* --- pure parts, unit-tested ------------------------------------------- */
 

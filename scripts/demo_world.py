@@ -19,7 +19,7 @@ What it makes, in this order:
               space_attach, space_grant, space_delegate): the trail in
               space_events is the one a real opening would leave;
   groups      agent groups, third-party groups, administrators;
-  demands     through the `guichet demand create|save|fire` command, the
+  demands     through the `guichet demand create|save|fire|message` command, the
               door the web pages use too (same authorisation, validation,
               transaction, mails): every demand's history is real.  The
               create carries the request id "demo-world:<name>"; a demand
@@ -291,6 +291,14 @@ def load_demands(world, sql, issuer, guichet, log=print):
                 args += ["--comment", step["comment"]]
             args += _files(step.get("files"))
             _guichet(guichet, [*args, d["id"], step["fire"], *_form(step.get("fields"))])
+        for i, msg in enumerate(dm.get("messages", []), 1):
+            # a thread between the owner side and the agents (engine/message.c)
+            by = msg["by"]
+            args = ["message", "--person", persons[by], "--assurance", accounts[by]["assurance"],
+                    "--request-id", f"{REQUEST_PREFIX}{name}:m{i}"]
+            if by in _members(ent):
+                args += where
+            _guichet(guichet, [*args, d["id"], msg["text"]])
         state = _guichet(guichet, ["show", d["id"]])["state"]
         if dm.get("state") and state != dm["state"]:
             raise DemoError(f"{name} ended in state {state}, not {dm['state']}")

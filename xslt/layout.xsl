@@ -95,6 +95,10 @@
       <xsl:if test="@agent = 'yes'">
         <a href="/agent"><xsl:value-of select="g:msg('header.agent')"/></a>
       </xsl:if>
+      <!-- unread notifications (engine/message.c, counted with the session) -->
+      <a class="notes-link" href="/notifications">
+        <xsl:value-of select="g:msg('notes.header', @unread)"/>
+      </a>
     </div>
   </xsl:template>
 

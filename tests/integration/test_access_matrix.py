@@ -248,6 +248,22 @@ MATRIX = [
         note="seen but not theirs to file: the procedure's audience refuses (wf_may_start)"),
     Row("demand_duplicate", "POST", "/demands/{missing}/duplicate", cells_logged_in(404)),
     Row("demand_duplicate", "POST", "/demands/not-a-demand/duplicate", cells(404)),
+    # --- messages and notifications (engine/h_demand_view.c, h_notes.c; sql/0018) -------
+    Row("message_post", "POST", "/demands/{fresh}/messages",
+        cells_logged_in(404, member_grant=303, referent=303, agent=303, member_nogrant=403,
+                        referent_self=403, admin=403),
+        data={"message": "Bonjour, une question sur le budget."},
+        fresh=("subsidy", "carla", "kiosque", "submitted"),
+        note="the owner side or an agent of the procedure's groups; admin read-only"),
+    Row("message_post", "POST", "/demands/{fresh}/messages",
+        cells_logged_in(404, member_grant=422, referent=422, agent=422, member_nogrant=403,
+                        referent_self=403, admin=403),
+        data={"message": "   "}, fresh=("subsidy", "carla", "kiosque", "submitted"),
+        note="a blank message: 422 next to the box, nothing written"),
+    Row("message_post", "POST", "/demands/{missing}/messages", cells_logged_in(404),
+        data={"message": "Bonjour"}),
+    Row("notifications", "GET", "/notifications", cells_logged_in(200)),
+    Row("notifications_read", "POST", "/notifications/read", cells_logged_in(303)),
 ]
 
 # Tables whose content must not change when a request is refused.  The
@@ -262,6 +278,7 @@ DOMAIN_TABLES = {
     "events": "x", "codes": "x", "documents": "x",
     "account_contacts": "x", "account_mail_prefs": "x", "account_mail_kinds": "x",
     "relations": "x", "account_events": "x",
+    "events": "x", "codes": "x", "documents": "x", "messages": "x", "note_reads": "x",
     "outbox": "row(x.id, x.demand_id, x.event_id, x.template, x.recipient, x.data)",
     "timers": "row(x.id, x.demand_id, x.state, x.name, x.action, x.transition, x.due_at)",
 }

@@ -44,7 +44,8 @@ SELECT 'administrators', count(*) FROM administrators UNION ALL
 SELECT 'demands', count(*) FROM demands UNION ALL
 SELECT 'demand_versions', sum(version) FROM demands UNION ALL
 SELECT 'events', count(*) FROM events UNION ALL
-SELECT 'documents', count(*) FROM documents
+SELECT 'documents', count(*) FROM documents UNION ALL
+SELECT 'messages', count(*) FROM messages
 """
 
 
@@ -192,6 +193,21 @@ def test_carla_has_a_demand_in_every_bucket_of_the_kiosque(demo):
     for name, d in DEMANDS.items():
         if d.get("space") == "kiosque":
             assert made[name][0] in r.text, name
+
+
+def test_carla_and_agnes_have_a_thread_on_the_incomplete_demand(demo):
+    """The demo's messages (world.json "messages", loaded with `guichet
+    demand message`): on carla's demand "à compléter", under what the
+    service asks."""
+    _, spaces = ids(demo)
+    ref = references(demo)["kiosque-incomplete"][0]
+    did = demo.sql("SELECT id FROM demands WHERE reference = :'p1'", ref)[0][0]
+    page = logged_in(demo, "carla", spaces["CHE-109.347.829"]).get(f"/demands/{did}").text
+    text = html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
+    assert "Ce que le service vous demande" in text
+    for m in DEMANDS["kiosque-incomplete"]["messages"]:
+        assert m["text"] in text, m["by"]
+    assert "Notifications (" in text
 
 
 def test_david_without_the_grant_does_not_see_the_subsidy_demands(demo):

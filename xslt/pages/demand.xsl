@@ -6,7 +6,9 @@
   fields and attachments), the data entered page by page, the documents,
   and the history with its comments.  A refused step comes back here with
   status 422, the error summary on top and each message by its field.
-  Input (engine/h_demand.c): /page/demand, /page/actions/action,
+  On top, what the service asks (/page/asked) or the decision
+  (/page/decision); before the history, the messages (/page/messages).
+  Input (engine/h_demand_view.c): /page/demand, /page/actions/action,
   /page/data/form/page/item, /page/documents/document,
   /page/history/event, /page/edit, /page/done, /page/errors,
   /page/@print-href; /page/demand/@viewer (owner or staff), @expires.
@@ -35,6 +37,9 @@
     </xsl:for-each>
     <xsl:if test="@duplicated = 'yes'">
       <div class="flash flash-ok" role="status"><xsl:value-of select="g:msg('drafts.duplicate.done')"/></div>
+    </xsl:if>
+    <xsl:if test="posted">
+      <div class="flash flash-ok" role="status"><xsl:value-of select="g:msg('message.posted')"/></div>
     </xsl:if>
     <xsl:if test="@read-receipt = 'yes'">
       <div class="flash flash-ok" role="status"><xsl:value-of select="g:msg('demand.read_receipt')"/></div>
@@ -66,6 +71,7 @@
         </ul>
       </section>
     </xsl:if>
+    <xsl:apply-templates select="messages"/>
     <xsl:apply-templates select="history"/>
     <xsl:for-each select="duplicate">
       <section aria-labelledby="dup-title">
@@ -93,6 +99,7 @@
   <xsl:template match="demand">
     <h1><xsl:value-of select="@title"/></h1>
     <xsl:call-template name="demand-head"/>
+    <xsl:apply-templates select="../asked | ../decision"/>
     <section class="status" aria-labelledby="status-title">
       <h2 id="status-title"><xsl:value-of select="g:msg('demand.status')"/></h2>
       <p>
@@ -251,6 +258,110 @@
           </li>
         </xsl:for-each>
       </ol>
+    </section>
+  </xsl:template>
+  <!-- what the service asks, on top of the page (h_demand_view.c top_node) -->
+  <xsl:template match="asked">
+    <section class="top-note asked" aria-labelledby="asked-title">
+      <h2 id="asked-title"><xsl:value-of select="g:msg('message.asked_title')"/></h2>
+      <xsl:if test="comment">
+        <blockquote><p><xsl:value-of select="comment"/></p></blockquote>
+      </xsl:if>
+      <p class="help">
+        <time><xsl:value-of select="@at"/></time>
+        <xsl:if test="@actor"><xsl:text> – </xsl:text><xsl:value-of select="@actor"/></xsl:if>
+      </p>
+      <xsl:if test="/page/actions/action or /page/edit">
+        <p><a href="#actions"><xsl:value-of select="g:msg('message.asked_action')"/></a></p>
+      </xsl:if>
+    </section>
+  </xsl:template>
+
+  <!-- the decision, on top of the page -->
+  <xsl:template match="decision">
+    <section class="top-note decision" aria-labelledby="decision-title">
+      <h2 id="decision-title"><xsl:value-of select="g:msg('message.decision_title')"/></h2>
+      <p>
+        <strong><xsl:value-of select="@label"/></strong>
+        <xsl:text> – </xsl:text><time><xsl:value-of select="@at"/></time>
+        <xsl:if test="@actor"><xsl:text> – </xsl:text><xsl:value-of select="@actor"/></xsl:if>
+      </p>
+      <xsl:if test="comment">
+        <blockquote><p><xsl:value-of select="comment"/></p></blockquote>
+      </xsl:if>
+      <xsl:if test="document">
+        <ul>
+          <xsl:for-each select="document">
+            <li>
+              <xsl:value-of select="@label"/>
+              <xsl:value-of select="g:msg('punct.colon')"/>
+              <a href="/documents/{@id}"><xsl:value-of select="@filename"/></a>
+              <xsl:text> (</xsl:text><xsl:value-of select="@size-kb"/><xsl:value-of select="g:msg('unit.kb')"/><xsl:text>)</xsl:text>
+            </li>
+          </xsl:for-each>
+        </ul>
+      </xsl:if>
+    </section>
+  </xsl:template>
+
+  <!-- the thread with the service (engine/message.c) and the form to write -->
+  <xsl:template match="messages">
+    <section id="messages" aria-labelledby="messages-title" tabindex="-1">
+      <h2 id="messages-title"><xsl:value-of select="g:msg('message.title')"/></h2>
+      <xsl:choose>
+        <xsl:when test="message">
+          <ol class="messages">
+            <xsl:for-each select="message">
+              <li class="message message-{@side}">
+                <p class="message-head">
+                  <strong><xsl:value-of select="@author"/></strong>
+                  <xsl:text> (</xsl:text>
+                  <xsl:value-of select="g:msg(concat('message.side.', @side))"/>
+                  <xsl:text>) – </xsl:text>
+                  <time datetime="{@iso}"><xsl:value-of select="@at"/></time>
+                  <xsl:if test="@new = 'yes'">
+                    <xsl:text> </xsl:text><span class="badge"><xsl:value-of select="g:msg('message.new')"/></span>
+                  </xsl:if>
+                </p>
+                <p class="message-body"><xsl:value-of select="body"/></p>
+              </li>
+            </xsl:for-each>
+          </ol>
+        </xsl:when>
+        <xsl:otherwise>
+          <p><xsl:value-of select="g:msg('message.none')"/></p>
+        </xsl:otherwise>
+      </xsl:choose>
+      <xsl:if test="@href">
+        <form method="post" action="{@href}" class="message-form" novalidate="novalidate">
+          <xsl:call-template name="csrf"/>
+          <div class="field" id="message-field">
+            <xsl:if test="@error"><xsl:attribute name="class">field field-error</xsl:attribute></xsl:if>
+            <label for="message-text"><xsl:value-of select="g:msg('message.label')"/></label>
+            <p class="help" id="message-hint"><xsl:value-of select="g:msg('message.hint', @max)"/></p>
+            <xsl:if test="@error">
+              <p class="error-msg" id="message-error">
+                <xsl:value-of select="g:msg('demand.error_prefix')"/>
+                <xsl:text> </xsl:text>
+                <xsl:value-of select="g:msg(@error, string(@error-arg))"/>
+              </p>
+            </xsl:if>
+            <textarea id="message-text" name="message" rows="5" aria-required="true">
+              <xsl:choose>
+                <xsl:when test="@error">
+                  <xsl:attribute name="aria-invalid">true</xsl:attribute>
+                  <xsl:attribute name="aria-describedby">message-error message-hint</xsl:attribute>
+                </xsl:when>
+                <xsl:otherwise>
+                  <xsl:attribute name="aria-describedby">message-hint</xsl:attribute>
+                </xsl:otherwise>
+              </xsl:choose>
+              <xsl:value-of select="draft"/>
+            </textarea>
+          </div>
+          <p><button type="submit"><xsl:value-of select="g:msg('message.send')"/></button></p>
+        </form>
+      </xsl:if>
     </section>
   </xsl:template>
 </xsl:stylesheet>
