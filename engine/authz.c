@@ -22,6 +22,15 @@
 #include "log.h"
 #include "session.h"
 
+static db_stmt_t may_stmt =
+    DB_STMT("authz_may", 5, "SELECT verdict, reason FROM authz_may($1::uuid, $2::uuid, $3, $4, $5)");
+static db_stmt_t may_many_stmt =
+    DB_STMT("authz_may_many", 3,
+            "SELECT m.verdict, coalesce(m.reason, '')"
+            "  FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS q(v, i),"
+            "       LATERAL authz_may($1::uuid, $2::uuid, q.v->>0, q.v->>1, q.v->>2) AS m"
+            " ORDER BY q.i");
+
 static const char *const action_names[AZ__COUNT] = {
     [AZ_VIEW_DEMAND] = "view-demand",
     [AZ_FIRE_TRANSITION] = "fire-transition",
@@ -208,9 +217,7 @@ authz_check(req_t *r, az_action_t action, const char *object, const char *arg)
     params[2] = authz_action_name(action);
     params[3] = object;
     params[4] = arg;
-    res = db_exec(r->pool, &r->err,
-                  "SELECT verdict, reason FROM authz_may($1::uuid, $2::uuid, $3, $4, $5)",
-                  5, params);
+    res = db_exec_prepared(r->pool, &r->err, &may_stmt, params);
     if (res == NULL)
         return r->err.code;
     if (PQntuples(res) != 1)
@@ -268,11 +275,7 @@ authz_check_many(req_t *r, int n, const az_action_t *actions, const char *const 
     params[0] = s->person_id;
     params[1] = s->space_id;
     params[2] = text;
-    res = db_exec(r->pool, &r->err,
-                  "SELECT m.verdict, coalesce(m.reason, '')"
-                  "  FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS q(v, i),"
-                  "       LATERAL authz_may($1::uuid, $2::uuid, q.v->>0, q.v->>1, q.v->>2) AS m"
-                  " ORDER BY q.i", 3, params);
+    res = db_exec_prepared(r->pool, &r->err, &may_many_stmt, params);
     if (res == NULL)
         return r->err.code;
     for (i = 0; i < n && i < PQntuples(res); i++) {

@@ -50,6 +50,11 @@
  * is written. */
 static const char *const implemented_effects[] = { NULL };
 
+static db_stmt_t apply_stmt =
+    DB_STMT("wf_apply", 2, "SELECT wf_apply($1::jsonb, $2::bytea[])::text");
+static db_stmt_t save_stmt =
+    DB_STMT("wf_save", 2, "SELECT wf_save($1::jsonb, $2::bytea[])::text");
+
 /* --- time ------------------------------------------------------------------- */
 
 const char *
@@ -861,8 +866,7 @@ wf_fire_loaded(pool_t *p, en_err_t *err, const wf_who_t *who, const wf_demand_t 
     params[1] = NULL;
     if (c.nfiles > 0)
         params[1] = bytea_array(p, c.file_list, c.nfiles, &lengths[1]);
-    res = db_exec_bin(p, err, "SELECT wf_apply($1::jsonb, $2::bytea[])::text", 2, params,
-                      lengths, formats);
+    res = db_exec_prepared_bin(p, err, &apply_stmt, params, lengths, formats);
     if (res == NULL) {
         log_event(LOG_WARN, "transition refused by the database", "demand", d->id,
                   "transition", tid, "error", err->msg, "detail", err->detail,
@@ -990,8 +994,7 @@ wf_save(pool_t *p, en_err_t *err, const wf_who_t *who, const char *demand_id,
     params[0] = pool_strdup(p, text);
     free(text);
     params[1] = c.nfiles > 0 ? bytea_array(p, c.file_list, c.nfiles, &lengths[1]) : NULL;
-    res = db_exec_bin(p, err, "SELECT wf_save($1::jsonb, $2::bytea[])::text", 2, params,
-                      lengths, formats);
+    res = db_exec_prepared_bin(p, err, &save_stmt, params, lengths, formats);
     if (res == NULL)
         return err->code;
     answer = json_loads(db_val(res, 0, 0), 0, &je);
