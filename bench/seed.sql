@@ -164,5 +164,11 @@ BEGIN
           FROM persons x WHERE x.email = p.email
         ON CONFLICT (id_hash) DO UPDATE SET last_seen = now(), created_at = now();
     END LOOP;
+    -- what a login keeps with the session (sql/0009_session_cache.sql)
+    IF to_regproc('session_facts') IS NOT NULL THEN
+        EXECUTE 'UPDATE sessions SET facts = session_facts(person_id) WHERE facts IS NULL';
+    END IF;
 END $seed$;
-ANALYZE;
+ANALYZE demands;
+ANALYZE events;
+ANALYZE sessions;
