@@ -976,7 +976,7 @@ page_post(req_t *r, const char *id, const char *page_id)
     page_input(r, pg, NULL, 0, &form, &files, &n);
     in.form = form;
     in.uploads = files;
-    rc = wf_save(r->pool, &r->err, &who, d->id, &in, &res);
+    rc = wf_save_loaded(r->pool, &r->err, &who, d, &in, &res);
     if (rc == EN_BADINPUT) {
         /* keep what was right: save the rest (a valid file above all, which
          * a browser cannot send again by itself) */
@@ -991,7 +991,7 @@ page_post(req_t *r, const char *id, const char *page_id)
             memset(&in, 0, sizeof(in));
             in.form = form;
             in.uploads = files;
-            if (wf_save(r->pool, &e2, &who, d->id, &in, &r2) == EN_OK)
+            if (wf_save_loaded(r->pool, &e2, &who, d, &in, &r2) == EN_OK)
                 saved_file = files != NULL;
         }
         en_clear(&r->err);

@@ -923,11 +923,45 @@ wf_fire(pool_t *p, en_err_t *err, const wf_who_t *who, const char *demand_id,
 
 /* --- saving a draft ------------------------------------------------------------ */
 
+/* wf_save after the load; ask_owner: whether the owner's step is still to
+ * be asked (wf_save), or was asked by the caller in this request
+ * (wf_save_loaded). */
+static int
+save_loaded(pool_t *p, en_err_t *err, const wf_who_t *who, const wf_demand_t *d,
+            const wf_input_t *in, wf_result_t *result, int ask_owner);
+
 int
 wf_save(pool_t *p, en_err_t *err, const wf_who_t *who, const char *demand_id,
         const wf_input_t *in, wf_result_t *result)
 {
-    wf_demand_t      *d;
+    wf_demand_t *d;
+    wf_result_t  dummy;
+    int          rc;
+
+    if (result == NULL)
+        result = &dummy;
+    memset(result, 0, sizeof(*result));
+    if ((rc = wf_demand_load(p, err, demand_id, &d)) != EN_OK)
+        return rc;
+    return save_loaded(p, err, who, d, in, result, 1);
+}
+
+int
+wf_save_loaded(pool_t *p, en_err_t *err, const wf_who_t *who, const wf_demand_t *d,
+               const wf_input_t *in, wf_result_t *result)
+{
+    wf_result_t dummy;
+
+    if (result == NULL)
+        result = &dummy;
+    memset(result, 0, sizeof(*result));
+    return save_loaded(p, err, who, d, in, result, 0);
+}
+
+static int
+save_loaded(pool_t *p, en_err_t *err, const wf_who_t *who, const wf_demand_t *d,
+            const wf_input_t *in, wf_result_t *result, int ask_owner)
+{
     const wf_def_t   *def;
     const wf_state_t *s;
     check_t           c;
@@ -938,13 +972,7 @@ wf_save(pool_t *p, en_err_t *err, const wf_who_t *who, const char *demand_id,
     int               lengths[2] = { 0, 0 }, formats[2] = { 0, 1 }, rc;
     size_t            i;
     PGresult         *res;
-    wf_result_t       dummy;
 
-    if (result == NULL)
-        result = &dummy;
-    memset(result, 0, sizeof(*result));
-    if ((rc = wf_demand_load(p, err, demand_id, &d)) != EN_OK)
-        return rc;
     if ((def = wf_store_get(err, d->workflow_key, d->definition_version)) == NULL)
         return err->code;
     if (who->kind != WF_WHO_PERSON || who->r == NULL)
@@ -961,7 +989,8 @@ wf_save(pool_t *p, en_err_t *err, const wf_who_t *who, const char *demand_id,
             return rc;
         return conflict(err, result, d->state, d->version, NULL, "");
     }
-    if ((rc = authz_check(who->r, AZ_FIRE_TRANSITION, d->id, "owner")) != EN_OK) {
+    if (ask_owner
+        && (rc = authz_check(who->r, AZ_FIRE_TRANSITION, d->id, "owner")) != EN_OK) {
         if (err != &who->r->err)
             *err = who->r->err;
         return rc;

@@ -84,6 +84,13 @@ int wf_fire_loaded(pool_t *p, en_err_t *err, const wf_who_t *who,
 int wf_save(pool_t *p, en_err_t *err, const wf_who_t *who,
             const char *demand_id, const wf_input_t *input,
             wf_result_t *result);
+/* The same with the demand loaded by the caller in this request, after it
+ * asked authz_check(AZ_FIRE_TRANSITION, id, "owner") itself (the page
+ * save: one load and one question instead of two).  The version loaded is
+ * the one the save expects: a change in between is a conflict. */
+int wf_save_loaded(pool_t *p, en_err_t *err, const wf_who_t *who,
+                   const wf_demand_t *d, const wf_input_t *input,
+                   wf_result_t *result);
 
 /* The transition's by= list as authz reads it, without "system" ("" when
  * only the system fires it); lives in p. */
