@@ -224,9 +224,18 @@ authz_check(req_t *r, az_action_t action, const char *object, const char *arg)
         return en_set(&r->err, EN_INTERNAL, "err.internal", "authz_may gave no answer");
     verdict = db_val(res, 0, 0);
     reason = db_val(res, 0, 1);
-    if (!strcmp(verdict, "allow"))
+    return authz_verdict(r, action, object, verdict, reason);
+}
+
+int
+authz_verdict(req_t *r, az_action_t action, const char *object, const char *verdict,
+              const char *reason)
+{
+    if (reason == NULL)
+        reason = "";
+    if (verdict != NULL && !strcmp(verdict, "allow"))
         return EN_OK;
-    if (!strcmp(verdict, "notfound"))
+    if (verdict == NULL || !strcmp(verdict, "notfound"))
         return refuse(r, EN_NOTFOUND, "err.notfound", action, object, "not found");
     return refuse(r, EN_FORBIDDEN, *reason ? reason : "err.forbidden", action, object,
                   *reason ? reason : "denied");

@@ -547,8 +547,15 @@ page_detail(req_t *r, const char *id, int status, const fire_back_t *back)
     href_ctx_t             hc;
 
 again:
-    if ((j = wf_demand_detail(r->pool, &r->err, id)) == NULL)
-        return r->err.code;
+    /* the demand and whether the reader may see it, in one statement */
+    if ((j = wf_demand_detail_as(r->pool, &r->err, r->session->person_id,
+                                 r->session->space_id, id)) == NULL)
+        return r->err.code == EN_NOTFOUND
+               ? authz_verdict(r, AZ_VIEW_DEMAND, id, "notfound", NULL) : r->err.code;
+    if ((rc = authz_verdict(r, AZ_VIEW_DEMAND, id, dv_jstr(j, "verdict", NULL),
+                            dv_jstr(j, "reason", NULL))) != EN_OK)
+        return rc;
+    j = json_object_get(j, "detail");
     text = json_dumps(json_object_get(j, "demand"), JSON_COMPACT);
     d = wf_demand_from_json(r->pool, text ? text : "", &r->err);
     free(text);
@@ -1133,12 +1140,10 @@ static int
 h_demand_get(req_t *r)
 {
     const char *id, *arg;
-    int         rc;
 
     switch (parse_demand_path(r, &id, &arg)) {
     case DR_DETAIL:
-        if ((rc = authz_check(r, AZ_VIEW_DEMAND, id, NULL)) != EN_OK)
-            return rc;
+        /* page_detail asks AZ_VIEW_DEMAND with its read */
         return page_detail(r, id, 200, NULL);
     case DR_PAGE:
         return page_get(r, id, arg);

@@ -440,32 +440,42 @@ wf_demand_dashboard(pool_t *p, en_err_t *err, const char *person_id, const char 
     return db_query_json(p, err, &dashboard_stmt, v);
 }
 
+#define DETAIL_JSON(id)                                                                 \
+    "SELECT json_build_object("                                                              \
+    "  'demand', to_jsonb(d),"                                                               \
+    "  'created', to_char(d.created_at AT TIME ZONE 'Europe/Zurich', 'DD.MM.YYYY HH24:MI')," \
+    "  'updated', to_char(d.updated_at AT TIME ZONE 'Europe/Zurich', 'DD.MM.YYYY HH24:MI')," \
+    "  'submitted', to_char(d.submitted_at AT TIME ZONE 'Europe/Zurich', 'DD.MM.YYYY HH24:MI')," \
+    "  'owner', p.display_name,"                                                             \
+    "  'entity', e.name,"                                                                    \
+    "  'events', coalesce((SELECT json_agg(json_build_object("                               \
+    "        'at', to_char(ev.at AT TIME ZONE 'Europe/Zurich', 'DD.MM.YYYY HH24:MI'),"       \
+    "        'iso', to_char(ev.at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"    \
+    "        'transition', ev.transition, 'from', ev.from_state, 'to', ev.to_state,"         \
+    "        'comment', ev.comment, 'kind', ev.actor_kind, 'actor', ap.display_name)"        \
+    "      ORDER BY ev.demand_version)"                                                      \
+    "      FROM events ev LEFT JOIN persons ap ON ap.id = ev.actor_person_id"                \
+    "     WHERE ev.demand_id = d.id), '[]'),"                                                \
+    "  'documents', coalesce((SELECT json_agg(json_build_object("                            \
+    "        'id', doc.id, 'field', doc.field, 'filename', doc.filename, 'mime', doc.mime,"  \
+    "        'size', doc.size,"                                                              \
+    "        'at', to_char(doc.created_at AT TIME ZONE 'Europe/Zurich', 'DD.MM.YYYY HH24:MI'))" \
+    "      ORDER BY doc.created_at)"                                                         \
+    "      FROM documents doc WHERE doc.demand_id = d.id), '[]'))"                         \
+    "  FROM demands d JOIN persons p ON p.id = d.owner_person_id"                            \
+    "  LEFT JOIN spaces sp ON sp.id = d.owner_space_id"                                      \
+    "  LEFT JOIN entities e ON e.id = sp.entity_id"                                          \
+    " WHERE d.id = " id
+
 static db_stmt_t detail_stmt = DB_STMT("wf_demand_detail", 1,
-    "SELECT json_build_object("
-    "  'demand', to_jsonb(d),"
-    "  'created', to_char(d.created_at AT TIME ZONE 'Europe/Zurich', 'DD.MM.YYYY HH24:MI'),"
-    "  'updated', to_char(d.updated_at AT TIME ZONE 'Europe/Zurich', 'DD.MM.YYYY HH24:MI'),"
-    "  'submitted', to_char(d.submitted_at AT TIME ZONE 'Europe/Zurich', 'DD.MM.YYYY HH24:MI'),"
-    "  'owner', p.display_name,"
-    "  'entity', e.name,"
-    "  'events', coalesce((SELECT json_agg(json_build_object("
-    "        'at', to_char(ev.at AT TIME ZONE 'Europe/Zurich', 'DD.MM.YYYY HH24:MI'),"
-    "        'iso', to_char(ev.at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
-    "        'transition', ev.transition, 'from', ev.from_state, 'to', ev.to_state,"
-    "        'comment', ev.comment, 'kind', ev.actor_kind, 'actor', ap.display_name)"
-    "      ORDER BY ev.demand_version)"
-    "      FROM events ev LEFT JOIN persons ap ON ap.id = ev.actor_person_id"
-    "     WHERE ev.demand_id = d.id), '[]'),"
-    "  'documents', coalesce((SELECT json_agg(json_build_object("
-    "        'id', doc.id, 'field', doc.field, 'filename', doc.filename, 'mime', doc.mime,"
-    "        'size', doc.size,"
-    "        'at', to_char(doc.created_at AT TIME ZONE 'Europe/Zurich', 'DD.MM.YYYY HH24:MI'))"
-    "      ORDER BY doc.created_at)"
-    "      FROM documents doc WHERE doc.demand_id = d.id), '[]'))::text"
-    "  FROM demands d JOIN persons p ON p.id = d.owner_person_id"
-    "  LEFT JOIN spaces sp ON sp.id = d.owner_space_id"
-    "  LEFT JOIN entities e ON e.id = sp.entity_id"
-    " WHERE d.id = $1::uuid");
+    "SELECT (" DETAIL_JSON("$1::uuid") ")::text");
+
+/* The detail with authz_may('view-demand') asked in the same statement:
+ * {verdict, reason, detail (only when allowed)}. */
+static db_stmt_t detail_as_stmt = DB_STMT("wf_demand_detail_as", 3,
+    "SELECT json_build_object('verdict', m.verdict, 'reason', m.reason,"
+    "  'detail', CASE WHEN m.verdict = 'allow' THEN (" DETAIL_JSON("$1::text::uuid") ") END)::text"
+    "  FROM authz_may($2::uuid, $3::uuid, 'view-demand', $1::text, NULL) m");
 
 json_t *
 wf_demand_detail(pool_t *p, en_err_t *err, const char *id)
@@ -477,6 +487,19 @@ wf_demand_detail(pool_t *p, en_err_t *err, const char *id)
         return NULL;
     }
     return db_query_json(p, err, &detail_stmt, v);
+}
+
+json_t *
+wf_demand_detail_as(pool_t *p, en_err_t *err, const char *person_id, const char *space_id,
+                    const char *id)
+{
+    const char *v[3] = { id, person_id, space_id };
+
+    if (id == NULL || !wf_uuid_ok(id)) {
+        en_set(err, EN_NOTFOUND, "err.notfound", "no such demand");
+        return NULL;
+    }
+    return db_query_json(p, err, &detail_as_stmt, v);
 }
 
 /* The back office: what a group's pages need.  Which states wait for a

@@ -106,6 +106,12 @@ int wf_demand_counts(pool_t *p, en_err_t *err, const char *person_id,
 json_t *wf_demand_dashboard(pool_t *p, en_err_t *err, const char *person_id,
                             const char *space_id, int per_bucket);
 json_t *wf_demand_detail(pool_t *p, en_err_t *err, const char *id);
+/* The same for person_id acting for space_id, with authz_may('view-demand')
+ * asked in the same statement: {verdict, reason, detail} where detail is
+ * wf_demand_detail's answer, present only when verdict is "allow" (give
+ * verdict and reason to authz_verdict). */
+json_t *wf_demand_detail_as(pool_t *p, en_err_t *err, const char *person_id,
+                            const char *space_id, const char *id);
 json_t *wf_agent_context(pool_t *p, en_err_t *err, const char *person_id,
                          const char *group, const char *space_id);
 json_t *wf_queue_group_counts(pool_t *p, en_err_t *err, const char *states);

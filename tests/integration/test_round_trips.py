@@ -22,7 +22,7 @@ from oidc_login import login
 EXPECTED = {
     "healthz": 1,
     "dashboard": 3,
-    "demand": 4,
+    "demand": 3,
     "form page": 3,
     "page save": 4,
     "agent queue": 4,
