@@ -174,13 +174,16 @@ h_agent_queue(req_t *r)
 
     if (group == NULL || !authz_group_ok(group, strlen(group)))
         return en_set(&r->err, EN_NOTFOUND, "err.notfound", "no such group");
-    if ((rc = authz_check(r, AZ_WORK_QUEUE, group, NULL)) != EN_OK)
-        return rc;
     params[0] = r->session->person_id;
     params[1] = group;
     params[2] = r->session->space_id;
+    /* AZ_WORK_QUEUE asked in the same statement as the group's context */
     if ((j = wf_agent_context(r->pool, &r->err, params[0], params[1], params[2])) == NULL)
         return r->err.code;
+    if ((rc = authz_verdict(r, AZ_WORK_QUEUE, group,
+                            dv_jstr(json_object_get(j, "may"), "verdict", NULL),
+                            dv_jstr(json_object_get(j, "may"), "reason", NULL))) != EN_OK)
+        return rc;
     states = json_array();
     pool_on_free(r->pool, jdecref, states);
     group_states(r, json_object_get(j, "defs"), group, states);

@@ -512,6 +512,8 @@ static db_stmt_t agent_stmt = DB_STMT("wf_agent_context", 3,
     "                            LATERAL authz_may($1::uuid, $3::uuid, 'work-queue', g.id, NULL) m"
     "                      WHERE m.verdict = 'allow'), '[]'),"
     "  'group', (SELECT g.name FROM agent_groups g WHERE g.id = $2),"
+    "  'may', (SELECT json_build_object('verdict', m.verdict, 'reason', m.reason)"
+    "            FROM authz_may($1::uuid, $3::uuid, 'work-queue', $2, NULL) m WHERE $2 IS NOT NULL),"
     "  'defs', coalesce((SELECT json_agg(json_build_array(workflow_key, version)"
     "                      ORDER BY workflow_key, version) FROM definitions), '[]'))::text");
 

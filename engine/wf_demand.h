@@ -97,7 +97,9 @@ int wf_demand_counts(pool_t *p, en_err_t *err, const char *person_id,
  *   wf_demand_detail: {demand: row, created, updated, submitted, owner,
  *     entity, events: [...], documents: [...]} (no authorisation here);
  *   wf_agent_context: {groups: [groups the person may work], group: name
- *     of group, defs: [[key, version] of every published version]};
+ *     of group, may: {verdict, reason} of authz_may('work-queue', group)
+ *     (for authz_verdict), defs: [[key, version] of every published
+ *     version]};
  *   wf_queue_group_counts: {group: n} for states, a JSON array of
  *     [group, key, version, state];
  *   wf_queue_read: {counts: [[key, state, n]], rows: [summary ...]}: the

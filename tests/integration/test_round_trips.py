@@ -25,7 +25,7 @@ EXPECTED = {
     "demand": 3,
     "form page": 3,
     "page save": 4,
-    "agent queue": 4,
+    "agent queue": 3,
     "fire": 5,
 }
 
