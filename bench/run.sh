@@ -252,6 +252,12 @@ else
   failed=1
 fi
 
+# --- the real pages, logged in, on seeded data (bench/pages.sh) ------
+if [ "${BENCH_PAGES:-1}" = 1 ]; then
+  # shellcheck source=bench/pages.sh
+  . "$ROOT/bench/pages.sh"
+fi
+
 echo
 echo "bench: load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 if [ "$failed" -ne 0 ]; then

@@ -23,6 +23,15 @@
 #include "log.h"
 #include "pool_json.h"
 
+static db_stmt_t may_stmt =
+    DB_STMT("authz_may", 5, "SELECT verdict, reason FROM authz_may($1::uuid, $2::uuid, $3, $4, $5)");
+static db_stmt_t may_many_stmt =
+    DB_STMT("authz_may_many", 3,
+            "SELECT m.verdict, coalesce(m.reason, '')"
+            "  FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS q(v, i),"
+            "       LATERAL authz_may($1::uuid, $2::uuid, q.v->>0, q.v->>1, q.v->>2) AS m"
+            " ORDER BY q.i");
+
 static const char *const action_names[AZ__COUNT] = {
     [AZ_VIEW_DEMAND] = "view-demand",
     [AZ_FIRE_TRANSITION] = "fire-transition",
@@ -128,18 +137,25 @@ authz_check(pool_t *p, en_err_t *err, const principal_t *who, az_action_t action
     params[2] = authz_action_name(action);
     params[3] = object;
     params[4] = arg;
-    res = db_exec(p, err,
-                  "SELECT verdict, reason FROM authz_may($1::uuid, $2::uuid, $3, $4, $5)",
-                  5, params);
+    res = db_exec_prepared(p, err, &may_stmt, params);
     if (res == NULL)
         return err->code;
     if (PQntuples(res) != 1)
         return en_set(err, EN_INTERNAL, "err.internal", "authz_may gave no answer");
     verdict = db_val(res, 0, 0);
     reason = db_val(res, 0, 1);
-    if (!strcmp(verdict, "allow"))
+    return authz_verdict(err, who, action, object, verdict, reason);
+}
+
+int
+authz_verdict(en_err_t *err, const principal_t *who, az_action_t action, const char *object,
+              const char *verdict, const char *reason)
+{
+    if (reason == NULL)
+        reason = "";
+    if (verdict != NULL && !strcmp(verdict, "allow"))
         return EN_OK;
-    if (!strcmp(verdict, "notfound"))
+    if (verdict == NULL || !strcmp(verdict, "notfound"))
         return refuse(err, who, EN_NOTFOUND, "err.notfound", action, object, "not found");
     return refuse(err, who, EN_FORBIDDEN, *reason ? reason : "err.forbidden", action, object,
                   *reason ? reason : "denied");
@@ -180,11 +196,7 @@ authz_check_many(pool_t *p, en_err_t *err, const principal_t *who, int n,
     params[0] = who->person_id;
     params[1] = who->space_id;
     params[2] = text;
-    res = db_exec(p, err,
-                  "SELECT m.verdict, coalesce(m.reason, '')"
-                  "  FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS q(v, i),"
-                  "       LATERAL authz_may($1::uuid, $2::uuid, q.v->>0, q.v->>1, q.v->>2) AS m"
-                  " ORDER BY q.i", 3, params);
+    res = db_exec_prepared(p, err, &may_many_stmt, params);
     if (res == NULL)
         return err->code;
     for (i = 0; i < n && i < PQntuples(res); i++) {

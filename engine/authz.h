@@ -56,6 +56,13 @@ typedef enum {
 int authz_check(pool_t *p, en_err_t *err, const principal_t *who,
                 az_action_t action, const char *object, const char *arg);
 
+/* authz_check's answer when the owner of the object asked authz_may() for
+ * it inside its own read (one round trip for the page: the demand page's
+ * wf_demand_detail_as): verdict and reason as authz_may() gave them.
+ * Same return, refusal and log as authz_check. */
+int authz_verdict(en_err_t *err, const principal_t *who, az_action_t action,
+                  const char *object, const char *verdict, const char *reason);
+
 /* Asks n questions at once, in one round trip, for a page deciding which
  * links and buttons to show: allowed[i] is 1 or 0, reasons[i] (reasons may
  * be NULL) the reason key of a refusal, "" when the answer is notfound (the

@@ -4,7 +4,10 @@
  *
  * One connection per process, made lazily and remade after the server went
  * away.  Maps SQLSTATEs to the engine's error codes in one place so that
- * handlers can tell a conflict from an outage from a bug.
+ * handlers can tell a conflict from an outage from a bug.  Prepares the
+ * declared statements (db_stmt_t) on the connection: each remembers the
+ * connection generation it was prepared on, and every reconnect starts a
+ * new generation, so they are prepared again when first used after it.
  */
 #include "db.h"
 
@@ -12,12 +15,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "log.h"
 #include "metrics.h"
 
 static PGconn       *db_pg;
 static char         *db_conninfo;
 static unsigned long db_errors;
+static unsigned      db_gen = 1;     /* bumped at every new connection */
 
 static void
 quiet_notice(void *arg, const char *message)
@@ -45,6 +51,7 @@ db_connect(en_err_t *err)
         return EN_UNAVAILABLE;
     }
     PQsetNoticeProcessor(db_pg, quiet_notice, NULL);
+    db_gen++;
     return EN_OK;
 }
 
@@ -112,50 +119,116 @@ free_result(void *res)
     PQclear(res);
 }
 
-PGresult *
-db_exec_bin(pool_t *p, en_err_t *err, const char *sql, int n,
-            const char *const *params, const int *lengths, const int *formats)
+/* The failed result res of a statement on c: err set, counted, logged
+ * when it is not an expected refusal, the connection dropped when it is
+ * gone.  Always NULL. */
+static PGresult *
+db_fail(PGconn *c, PGresult *res, en_err_t *err)
 {
-    PGconn        *c = db_conn(err);
-    PGresult      *res;
-    ExecStatusType st;
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    int         code = sqlstate_code(state);
 
-    if (c == NULL)
-        return NULL;
-    res = PQexecParams(c, sql, n, NULL, params, lengths, formats, 0);
-    st = PQresultStatus(res);
+    if (PQstatus(c) != CONNECTION_OK)
+        code = EN_UNAVAILABLE;
+    en_set(err, code, code == EN_UNAVAILABLE ? "err.unavailable"
+                      : code == EN_CONFLICT ? "err.conflict" : "err.db",
+           "%s", code == EN_UNAVAILABLE ? "the database is not reachable"
+                 : (code == EN_BADINPUT || code == EN_NOTFOUND || code == EN_FORBIDDEN)
+                    && msg ? msg : "database error");
+    en_detail(err, "SQLSTATE %s: %s", state ? state : "-",
+              msg ? msg : PQerrorMessage(c));
+    if (code != EN_BADINPUT && code != EN_CONFLICT && code != EN_NOTFOUND
+        && code != EN_FORBIDDEN) {
+        db_errors++;
+        metrics_db_error();
+        log_event(LOG_ERROR, "database error", "sqlstate", state ? state : "-",
+                  "error", msg ? msg : PQerrorMessage(c), NULL);
+    }
+    PQclear(res);
+    if (code == EN_UNAVAILABLE) {
+        PQfinish(db_pg);
+        db_pg = NULL;
+    }
+    return NULL;
+}
+
+static PGresult *
+db_done(PGconn *c, PGresult *res, pool_t *p, en_err_t *err)
+{
+    ExecStatusType st = PQresultStatus(res);
+
     if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
         pool_on_free(p, free_result, res);
         return res;
     }
-    {
-        const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
-        const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
-        int         code = sqlstate_code(state);
+    return db_fail(c, res, err);
+}
 
-        if (PQstatus(c) != CONNECTION_OK)
-            code = EN_UNAVAILABLE;
-        en_set(err, code, code == EN_UNAVAILABLE ? "err.unavailable"
-                          : code == EN_CONFLICT ? "err.conflict" : "err.db",
-               "%s", code == EN_UNAVAILABLE ? "the database is not reachable"
-                     : (code == EN_BADINPUT || code == EN_NOTFOUND || code == EN_FORBIDDEN)
-                        && msg ? msg : "database error");
-        en_detail(err, "SQLSTATE %s: %s", state ? state : "-",
-                  msg ? msg : PQerrorMessage(c));
-        if (code != EN_BADINPUT && code != EN_CONFLICT && code != EN_NOTFOUND
-            && code != EN_FORBIDDEN) {
-            db_errors++;
-            metrics_db_error();
-            log_event(LOG_ERROR, "database error", "sqlstate", state ? state : "-",
-                      "error", msg ? msg : PQerrorMessage(c), NULL);
-        }
+PGresult *
+db_exec_bin(pool_t *p, en_err_t *err, const char *sql, int n,
+            const char *const *params, const int *lengths, const int *formats)
+{
+    PGconn *c = db_conn(err);
+
+    if (c == NULL)
+        return NULL;
+    return db_done(c, PQexecParams(c, sql, n, NULL, params, lengths, formats, 0), p, err);
+}
+
+PGresult *
+db_exec_prepared_bin(pool_t *p, en_err_t *err, db_stmt_t *st,
+                     const char *const *params, const int *lengths, const int *formats)
+{
+    PGconn *c = db_conn(err);
+
+    if (c == NULL)
+        return NULL;
+    if (st->conn_gen != db_gen) {
+        PGresult *res = PQprepare(c, st->name, st->sql, st->nparams, NULL);
+
+        if (PQresultStatus(res) != PGRES_COMMAND_OK)
+            return db_fail(c, res, err);
         PQclear(res);
-        if (code == EN_UNAVAILABLE) {
-            PQfinish(db_pg);
-            db_pg = NULL;
-        }
+        st->conn_gen = db_gen;
+    }
+    return db_done(c, PQexecPrepared(c, st->name, st->nparams, params, lengths, formats, 0),
+                   p, err);
+}
+
+PGresult *
+db_exec_prepared(pool_t *p, en_err_t *err, db_stmt_t *st, const char *const *params)
+{
+    return db_exec_prepared_bin(p, err, st, params, NULL, NULL);
+}
+
+static void
+free_json(void *j)
+{
+    json_decref(j);
+}
+
+json_t *
+db_query_json(pool_t *p, en_err_t *err, db_stmt_t *st, const char *const *params)
+{
+    PGresult    *res = db_exec_prepared(p, err, st, params);
+    json_t      *j;
+    json_error_t je;
+
+    if (res == NULL)
+        return NULL;
+    if (PQntuples(res) == 0 || PQgetisnull(res, 0, 0)) {
+        en_set(err, EN_NOTFOUND, "err.notfound", "nothing found");
         return NULL;
     }
+    j = json_loads(PQgetvalue(res, 0, 0), JSON_DECODE_ANY, &je);
+    if (j == NULL) {
+        en_set(err, EN_INTERNAL, "err.internal", "query answer is not JSON");
+        en_detail(err, "%s: line %d: %s", st->name, je.line, je.text);
+        return NULL;
+    }
+    pool_on_free(p, free_json, j);
+    return j;
 }
 
 PGresult *
@@ -163,6 +236,14 @@ db_exec(pool_t *p, en_err_t *err, const char *sql, int n,
         const char *const *params)
 {
     return db_exec_bin(p, err, sql, n, params, NULL, NULL);
+}
+
+static db_stmt_t ping_stmt = DB_STMT("db_ping", 0, "SELECT 1");
+
+int
+db_ping(pool_t *p, en_err_t *err)
+{
+    return db_exec_prepared(p, err, &ping_stmt, NULL) ? EN_OK : err->code;
 }
 
 int

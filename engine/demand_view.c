@@ -38,28 +38,6 @@ dv_text(req_t *r, const wf_i18n_t *t)
     return s != NULL ? s : "";
 }
 
-json_t *
-dv_query_json(req_t *r, const char *sql, int n, const char *const *params)
-{
-    PGresult    *res = db_exec(r->pool, &r->err, sql, n, params);
-    json_t      *j;
-    json_error_t je;
-
-    if (res == NULL)
-        return NULL;
-    if (PQntuples(res) == 0 || db_isnull(res, 0, 0)) {
-        en_set(&r->err, EN_NOTFOUND, "err.notfound", "nothing found");
-        return NULL;
-    }
-    j = json_loads(db_val(res, 0, 0), JSON_DECODE_ANY, &je);
-    if (j == NULL) {
-        en_set(&r->err, EN_INTERNAL, "err.internal", "query answer is not JSON");
-        en_detail(&r->err, "%s at %d", je.text, je.position);
-        return NULL;
-    }
-    return pool_json(r->pool, j);
-}
-
 const char *
 dv_jstr(json_t *o, const char *k, const char *dflt)
 {

@@ -29,10 +29,8 @@
  * "" when t is empty.  Never NULL. */
 const char *dv_text(req_t *r, const wf_i18n_t *t);
 
-/* Runs sql, whose one row and column is a JSON document, and returns it
- * parsed (owned by r->pool).  NULL with r->err set on failure; a query
- * that returns no row gives EN_NOTFOUND. */
-json_t *dv_query_json(req_t *r, const char *sql, int n, const char *const *params);
+/* (Statements answering one JSON document: db_query_json, engine/db.h,
+ * from the module that owns the tables.) */
 
 /* String member k of o, or dflt. */
 const char *dv_jstr(json_t *o, const char *k, const char *dflt);

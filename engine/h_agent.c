@@ -25,24 +25,10 @@
 #include "render.h"
 #include "route.h"
 #include "session.h"
+#include "wf_demand.h"
 #include "wf_store.h"
 
-#define QUEUE_LIMIT "200"
-
-/* Every published version (small: procedures x versions), and the
- * groups whose queue the reader may work, in one round trip.  Which groups
- * those are is authz's answer (authz_may 'work-queue', the question
- * authz_check(AZ_WORK_QUEUE) asks), not a reading of the memberships here. */
-static const char *const AGENT_SQL =
-    "SELECT json_build_object("
-    "  'groups', coalesce((SELECT json_agg(json_build_object('id', g.id, 'name', g.name)"
-    "                        ORDER BY g.name)"
-    "                       FROM agent_groups g,"
-    "                            LATERAL authz_may($1::uuid, $3::uuid, 'work-queue', g.id, NULL) m"
-    "                      WHERE m.verdict = 'allow'), '[]'),"
-    "  'group', (SELECT g.name FROM agent_groups g WHERE g.id = $2),"
-    "  'defs', coalesce((SELECT json_agg(json_build_array(workflow_key, version)"
-    "                      ORDER BY workflow_key, version) FROM definitions), '[]'))::text";
+#define QUEUE_LIMIT 200
 
 /* Whether some transition of def names agent:group. */
 static int
@@ -134,7 +120,10 @@ h_agent(req_t *r)
     xmlNodePtr  root, gs;
     size_t      i;
 
-    if ((j = dv_query_json(r, AGENT_SQL, 3, params)) == NULL)
+    /* every published version (small: procedures x versions), and the
+     * groups whose queue the reader may work: authz's answer (authz_may
+     * 'work-queue', the question authz_check(AZ_WORK_QUEUE) asks) */
+    if ((j = wf_agent_context(r->pool, &r->err, params[0], NULL, params[2])) == NULL)
         return r->err.code;
     groups = json_object_get(j, "groups");
     if (json_array_size(groups) == 0)
@@ -145,13 +134,7 @@ h_agent(req_t *r)
     json_array_foreach(groups, i, g)
         group_states(r, json_object_get(j, "defs"), dv_jstr(g, "id", ""), states);
     params[0] = dump(r, states);
-    counts = dv_query_json(r,
-        "SELECT coalesce(json_object_agg(grp, n), '{}')::text"
-        "  FROM (SELECT q.v->>0 AS grp, count(d.id) AS n"
-        "          FROM jsonb_array_elements($1::jsonb) AS q(v)"
-        "          JOIN demands d ON d.workflow_key = q.v->>1"
-        "           AND d.definition_version = (q.v->>2)::int AND d.state = q.v->>3"
-        "         GROUP BY q.v->>0) c", 1, params);
+    counts = wf_queue_group_counts(r->pool, &r->err, params[0]);
     if (counts == NULL)
         return r->err.code;
     root = render_begin(r, "agent");
@@ -170,41 +153,12 @@ h_agent(req_t *r)
 
 /* --- GET /agent/<group> -------------------------------------------------------------- */
 
-static const char *const QUEUE_SQL =
-    "WITH q AS (SELECT DISTINCT v->>1 AS k, (v->>2)::int AS ver, v->>3 AS st"
-    "             FROM jsonb_array_elements($1::jsonb) AS v),"
-    "     m AS (SELECT d.* FROM demands d"
-    "             JOIN q ON d.workflow_key = q.k AND d.definition_version = q.ver"
-    "                   AND d.state = q.st)"
-    "SELECT json_build_object("
-    "  'counts', coalesce((SELECT json_agg(json_build_array(workflow_key, state, n))"
-    "                        FROM (SELECT workflow_key, state, count(*) AS n FROM m"
-    "                               GROUP BY workflow_key, state) c), '[]'),"
-    "  'rows', coalesce((SELECT json_agg(json_build_object("
-    "        'id', x.id, 'reference', x.reference, 'workflow', x.workflow_key,"
-    "        'version', x.definition_version, 'state', x.state, 'bucket', x.bucket,"
-    "        'progress', x.progress,"
-    "        'updated', to_char(x.updated_at AT TIME ZONE 'Europe/Zurich', 'DD.MM.YYYY HH24:MI'),"
-    "        'since', to_char(x.state_since AT TIME ZONE 'Europe/Zurich', 'DD.MM.YYYY HH24:MI'),"
-    "        'since_iso', to_char(x.state_since AT TIME ZONE 'UTC',"
-    "                             'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
-    "        'submitted', to_char(x.submitted_at AT TIME ZONE 'Europe/Zurich', 'DD.MM.YYYY'),"
-    "        'applicant', coalesce(e.name, p.display_name),"
-    "        'applicant_kind', CASE WHEN e.name IS NULL THEN 'person' ELSE 'entity' END)"
-    "      ORDER BY x.state_since, x.reference)"
-    "      FROM (SELECT * FROM m"
-    "             WHERE ($2::text IS NULL OR m.workflow_key = $2)"
-    "               AND ($3::text IS NULL OR m.state = $3)"
-    "             ORDER BY m.state_since, m.reference LIMIT $4::int) x"
-    "      JOIN persons p ON p.id = x.owner_person_id"
-    "      LEFT JOIN spaces sp ON sp.id = x.owner_space_id"
-    "      LEFT JOIN entities e ON e.id = sp.entity_id), '[]'))::text";
 
 static int
 h_agent_queue(req_t *r)
 {
     const char *group = r->path_arg, *filter = req_param(r, "state");
-    const char *params[4], *fkey = NULL, *fstate = NULL;
+    const char *params[3], *fkey = NULL, *fstate = NULL;
     json_t     *j, *states, *q, *c, *row;
     xmlNodePtr  root, gn, fn, qn;
     size_t      i, total = 0;
@@ -212,14 +166,16 @@ h_agent_queue(req_t *r)
 
     if (group == NULL || !authz_group_ok(group, strlen(group)))
         return en_set(&r->err, EN_NOTFOUND, "err.notfound", "no such group");
-    if ((rc = authz_check(r->pool, &r->err, principal_of(r),
-                          AZ_WORK_QUEUE, group, NULL)) != EN_OK)
-        return rc;
     params[0] = r->session->person_id;
     params[1] = group;
     params[2] = r->session->space_id;
-    if ((j = dv_query_json(r, AGENT_SQL, 3, params)) == NULL)
+    /* AZ_WORK_QUEUE asked in the same statement as the group's context */
+    if ((j = wf_agent_context(r->pool, &r->err, params[0], params[1], params[2])) == NULL)
         return r->err.code;
+    if ((rc = authz_verdict(&r->err, principal_of(r), AZ_WORK_QUEUE, group,
+                            dv_jstr(json_object_get(j, "may"), "verdict", NULL),
+                            dv_jstr(json_object_get(j, "may"), "reason", NULL))) != EN_OK)
+        return rc;
     states = pool_json(r->pool, json_array());
     group_states(r, json_object_get(j, "defs"), group, states);
     /* the filter: "procedure:state", as the form's options give it */
@@ -231,11 +187,8 @@ h_agent_queue(req_t *r)
             fstate = colon + 1;
         }
     }
-    params[0] = dump(r, states);
-    params[1] = fkey;
-    params[2] = fstate;
-    params[3] = QUEUE_LIMIT;
-    if ((q = dv_query_json(r, QUEUE_SQL, 4, params)) == NULL)
+    if ((q = wf_queue_read(r->pool, &r->err, dump(r, states), fkey, fstate,
+                           QUEUE_LIMIT)) == NULL)
         return r->err.code;
 
     root = render_begin(r, "agent_queue");
@@ -275,7 +228,7 @@ h_agent_queue(req_t *r)
     json_array_foreach(json_object_get(q, "rows"), i, row)
         dv_demand_summary(r, qn, row);
     render_attr(qn, "count", pool_printf(r->pool, "%zu", json_array_size(json_object_get(q, "rows"))));
-    render_attr(qn, "limit", QUEUE_LIMIT);
+    render_attr(qn, "limit", pool_printf(r->pool, "%d", QUEUE_LIMIT));
     req_header(r, "Cache-Control", "no-store");
     return render_finish(r, 200);
 }

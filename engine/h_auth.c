@@ -124,25 +124,11 @@ static int
 h_session(req_t *r)
 {
     session_t  *s = r->session;
-    const char *params[3];
-    char        idle[16], absolute[16];
+    const char *since = NULL, *until = NULL;
     xmlNodePtr  root, n;
-    PGresult   *res;
     int         i;
 
-    snprintf(idle, sizeof(idle), "%d", r->cfg->session_idle);
-    snprintf(absolute, sizeof(absolute), "%d", r->cfg->session_absolute);
-    params[0] = s->id_hash;
-    params[1] = idle;
-    params[2] = absolute;
-    res = db_exec(r->pool, &r->err,
-                  "SELECT to_char(created_at AT TIME ZONE 'Europe/Zurich', 'DD.MM.YYYY HH24:MI'),"
-                  "       to_char(least(last_seen + make_interval(secs => $2::int),"
-                  "                     created_at + make_interval(secs => $3::int))"
-                  "               AT TIME ZONE 'Europe/Zurich', 'DD.MM.YYYY HH24:MI')"
-                  "  FROM sessions WHERE id_hash = $1",
-                  3, params);
-    if (res == NULL)
+    if (session_times(r, &since, &until) != EN_OK)
         return r->err.code;
     req_header(r, "Cache-Control", "no-store");
     root = render_begin(r, "auth_session");
@@ -150,9 +136,9 @@ h_session(req_t *r)
     render_attr(n, "name", s->display_name);
     render_attr(n, "email", s->email);
     render_attr(n, "assurance", assurance_name(s->assurance));
-    if (PQntuples(res) == 1) {
-        render_attr(n, "since", db_val(res, 0, 0));
-        render_attr(n, "until", db_val(res, 0, 1));
+    if (since != NULL) {
+        render_attr(n, "since", since);
+        render_attr(n, "until", until);
     }
     for (i = 0; s->idp != NULL && i < r->cfg->nidp; i++)
         if (!strcmp(r->cfg->idp[i].name, s->idp))

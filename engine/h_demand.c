@@ -36,43 +36,9 @@
 #include "wf_demand.h"
 #include "wf_store.h"
 
-#define DASHBOARD_PER_BUCKET "50"
+#define DASHBOARD_PER_BUCKET 50
 
 /* --- GET /dashboard -------------------------------------------------------------- */
-
-/* One round trip for the demands, their counts, the procedures published
- * and the reader's agent groups; the per-row authz_may keeps out what the
- * reader may not see of their space (a member without the grant does not
- * see the space's subsidy demands). */
-static const char *const DASHBOARD_SQL =
-    "WITH v AS ("
-    "  SELECT d.id, d.reference, d.workflow_key, d.definition_version, d.state, d.bucket,"
-    "         d.progress, d.updated_at"
-    "    FROM demands d"
-    "   WHERE CASE WHEN $2::uuid IS NULL"
-    "              THEN d.owner_person_id = $1::uuid AND d.owner_space_id IS NULL"
-    "              ELSE d.owner_space_id = $2::uuid END"
-    "     AND (authz_may($1::uuid, $2::uuid, 'view-demand', d.id::text, NULL)).verdict = 'allow'"
-    "), ranked AS ("
-    "  SELECT v.*, row_number() OVER (PARTITION BY v.bucket ORDER BY v.updated_at DESC) AS rn"
-    "    FROM v"
-    ")"
-    "SELECT json_build_object("
-    "  'counts', coalesce((SELECT json_object_agg(bucket, n)"
-    "                        FROM (SELECT bucket, count(*) AS n FROM v GROUP BY bucket) c), '{}'),"
-    "  'demands', coalesce((SELECT json_agg(json_build_object("
-    "        'id', id, 'reference', reference, 'workflow', workflow_key,"
-    "        'version', definition_version, 'state', state, 'bucket', bucket,"
-    "        'progress', progress,"
-    "        'updated', to_char(updated_at AT TIME ZONE 'Europe/Zurich', 'DD.MM.YYYY HH24:MI'),"
-    "        'updated_iso', to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'))"
-    "      ORDER BY updated_at DESC) FROM ranked WHERE rn <= $3::int), '[]'),"
-    "  'keys', coalesce((SELECT json_agg(DISTINCT workflow_key ORDER BY workflow_key)"
-    "                      FROM definitions), '[]'),"
-    "  'groups', coalesce((SELECT json_agg(json_build_object('id', g.id, 'name', g.name)"
-    "                        ORDER BY g.name)"
-    "                       FROM agent_members am JOIN agent_groups g ON g.id = am.group_id"
-    "                      WHERE am.person_id = $1::uuid), '[]'))::text";
 
 /* The order of the dashboard: what asks for an action first. */
 static const char *const bucket_order[] = {
@@ -91,7 +57,6 @@ static int
 h_dashboard(req_t *r)
 {
     const session_t *s = r->session;
-    const char      *params[3] = { s->person_id, s->space_id, DASHBOARD_PER_BUCKET };
     json_t          *j, *demands, *counts, *keys, *groups, *row;
     xmlNodePtr       root, buckets, procs;
     proc_t          *pr;
@@ -100,7 +65,10 @@ h_dashboard(req_t *r)
     int              b, rc;
     size_t           i, nk, nd = 0;
 
-    if ((j = dv_query_json(r, DASHBOARD_SQL, 3, params)) == NULL)
+    /* one round trip: the demands the reader may see (wf_demand_list's
+     * rule), their counts, the procedures published, the agent groups */
+    if ((j = wf_demand_dashboard(r->pool, &r->err, s->person_id, s->space_id,
+                                 DASHBOARD_PER_BUCKET)) == NULL)
         return r->err.code;
     demands = json_object_get(j, "demands");
     counts = json_object_get(j, "counts");
@@ -272,12 +240,6 @@ h_demand_start(req_t *r)
 
 /* --- GET /documents/<id> ----------------------------------------------------------------- */
 
-static void
-free_pq(void *p)
-{
-    PQfreemem(p);
-}
-
 /* Content-Disposition for a name the user chose: an ASCII fallback with
  * nothing that could break the header, and the UTF-8 name encoded. */
 static const char *
@@ -309,8 +271,7 @@ disposition(pool_t *p, const char *name)
 static int
 h_document(req_t *r)
 {
-    const char    *id = req_path_param(r, "id"), *params[1], *mime;
-    PGresult      *res;
+    const char    *id = req_path_param(r, "id"), *mime, *filename;
     unsigned char *bytes;
     size_t         n;
     int            rc;
@@ -318,21 +279,15 @@ h_document(req_t *r)
     if ((rc = authz_check(r->pool, &r->err, principal_of(r),
                           AZ_VIEW_DOCUMENT, id, NULL)) != EN_OK)
         return rc;
-    params[0] = id;
-    res = db_exec(r->pool, &r->err,
-                  "SELECT filename, content FROM documents WHERE id = $1::uuid", 1, params);
-    if (res == NULL)
-        return r->err.code;
-    if (PQntuples(res) != 1)
+    rc = wf_document_content(r->pool, &r->err, id, &filename, &bytes, &n);
+    if (rc == EN_NOTFOUND)
         return route_not_found(r);
-    bytes = PQunescapeBytea((const unsigned char *) PQgetvalue(res, 0, 1), &n);
-    if (bytes == NULL)
-        return en_set(&r->err, EN_INTERNAL, "err.internal", "document bytes unreadable");
-    pool_on_free(r->pool, free_pq, bytes);
+    if (rc != EN_OK)
+        return rc;
     /* the type the bytes say, never the one the uploader claimed */
     mime = field_sniff_mime(bytes, n);
     r->status = 200;
-    req_header(r, "Content-Disposition", disposition(r->pool, db_val(res, 0, 0)));
+    req_header(r, "Content-Disposition", disposition(r->pool, filename));
     req_header(r, "Cache-Control", "private, no-store");
     req_header(r, "X-Content-Type-Options", "nosniff");
     req_body(r, mime != NULL ? mime : "application/octet-stream", (const char *) bytes, n);

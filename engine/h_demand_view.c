@@ -54,33 +54,6 @@
 
 /* --- GET /demands/<id> --------------------------------------------------------------- */
 
-static const char *const DETAIL_SQL =
-    "SELECT json_build_object("
-    "  'demand', to_jsonb(d),"
-    "  'created', to_char(d.created_at AT TIME ZONE 'Europe/Zurich', 'DD.MM.YYYY HH24:MI'),"
-    "  'updated', to_char(d.updated_at AT TIME ZONE 'Europe/Zurich', 'DD.MM.YYYY HH24:MI'),"
-    "  'submitted', to_char(d.submitted_at AT TIME ZONE 'Europe/Zurich', 'DD.MM.YYYY HH24:MI'),"
-    "  'owner', p.display_name,"
-    "  'entity', e.name,"
-    "  'events', coalesce((SELECT json_agg(json_build_object("
-    "        'at', to_char(ev.at AT TIME ZONE 'Europe/Zurich', 'DD.MM.YYYY HH24:MI'),"
-    "        'iso', to_char(ev.at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
-    "        'transition', ev.transition, 'from', ev.from_state, 'to', ev.to_state,"
-    "        'comment', ev.comment, 'kind', ev.actor_kind, 'actor', ap.display_name)"
-    "      ORDER BY ev.demand_version)"
-    "      FROM events ev LEFT JOIN persons ap ON ap.id = ev.actor_person_id"
-    "     WHERE ev.demand_id = d.id), '[]'),"
-    "  'documents', coalesce((SELECT json_agg(json_build_object("
-    "        'id', doc.id, 'field', doc.field, 'filename', doc.filename, 'mime', doc.mime,"
-    "        'size', doc.size,"
-    "        'at', to_char(doc.created_at AT TIME ZONE 'Europe/Zurich', 'DD.MM.YYYY HH24:MI'))"
-    "      ORDER BY doc.created_at)"
-    "      FROM documents doc WHERE doc.demand_id = d.id), '[]'))::text"
-    "  FROM demands d JOIN persons p ON p.id = d.owner_person_id"
-    "  LEFT JOIN spaces sp ON sp.id = d.owner_space_id"
-    "  LEFT JOIN entities e ON e.id = sp.entity_id"
-    " WHERE d.id = $1::uuid";
-
 /* What a refused POST hands back to the page it re-renders. */
 typedef struct {
     const char             *transition;  /* the step whose form is shown again */
@@ -433,7 +406,7 @@ static int
 page_detail(req_t *r, const char *id, int status, const fire_back_t *back, int fired,
             int print)
 {
-    const char            *params[1] = { id };
+    const principal_t     *who = principal_of(r);
     json_t                *j, *ev, *docs, *thread;
     wf_demand_t           *d;
     const wf_def_t        *def;
@@ -447,8 +420,15 @@ page_detail(req_t *r, const char *id, int status, const fire_back_t *back, int f
     char                  *text;
     href_ctx_t             hc;
 
-    if ((j = dv_query_json(r, DETAIL_SQL, 1, params)) == NULL)
-        return r->err.code;
+    /* the demand and whether the reader may see it, in one statement */
+    if ((j = wf_demand_detail_as(r->pool, &r->err, who->person_id, who->space_id, id)) == NULL)
+        return r->err.code == EN_NOTFOUND
+               ? authz_verdict(&r->err, who, AZ_VIEW_DEMAND, id, "notfound", NULL)
+               : r->err.code;
+    if ((rc = authz_verdict(&r->err, who, AZ_VIEW_DEMAND, id, dv_jstr(j, "verdict", NULL),
+                            dv_jstr(j, "reason", NULL))) != EN_OK)
+        return rc;
+    j = json_object_get(j, "detail");
     text = pool_json_dumps(r->pool, json_object_get(j, "demand"), JSON_COMPACT);
     d = wf_demand_from_json(r->pool, text ? text : "", &r->err);
     if (d == NULL)
@@ -719,22 +699,18 @@ h_message_post(req_t *r)
 /* --- the routes ------------------------------------------------------------------------ */
 
 /* The demand page: first the read receipt, a step of its own (GET only,
- * not HEAD), then the page, which reads the demand as it now stands. */
+ * not HEAD; it fires only for a reader the receipt is open to), then the
+ * page, which reads the demand as it now stands and asks AZ_VIEW_DEMAND
+ * in that same statement. */
 static int
 h_demand_view(req_t *r)
 {
     const char *id = req_path_param(r, "id");
-    const principal_t *who;
     int         rc, fired = 0;
 
-    if ((rc = authz_check(r->pool, &r->err, principal_of(r),
-                          AZ_VIEW_DEMAND, id, NULL)) != EN_OK)
+    if (!strcmp(r->method, "GET")
+        && (rc = wf_on_view(r->pool, &r->err, principal_of(r), id, &fired)) != EN_OK)
         return rc;
-    if (!strcmp(r->method, "GET")) {
-        who = principal_of(r);
-        if ((rc = wf_on_view(r->pool, &r->err, who, id, &fired)) != EN_OK)
-            return rc;
-    }
     return page_detail(r, id, 200, NULL, fired, 0);
 }
 
@@ -743,13 +719,7 @@ h_demand_view(req_t *r)
 static int
 h_demand_print(req_t *r)
 {
-    const char *id = req_path_param(r, "id");
-    int         rc;
-
-    if ((rc = authz_check(r->pool, &r->err, principal_of(r),
-                          AZ_VIEW_DEMAND, id, NULL)) != EN_OK)
-        return rc;
-    return page_detail(r, id, 200, NULL, 0, 1);
+    return page_detail(r, req_path_param(r, "id"), 200, NULL, 0, 1);
 }
 
 /* A copy of the demand into a new draft (wf_demand_duplicate checks who

@@ -350,7 +350,7 @@ page_post(req_t *r, const char *id, const char *page_id)
     in.form = form;
     in.uploads = files;
     in.page = pg->id;
-    rc = wf_save(r->pool, &r->err, who, d->id, &in, &res);
+    rc = wf_save_loaded(r->pool, &r->err, who, d, &in, &res);
     if (rc == EN_BADINPUT) {
         /* keep what was right: save the rest (a valid file above all, which
          * a browser cannot send again by itself) */
@@ -365,7 +365,7 @@ page_post(req_t *r, const char *id, const char *page_id)
             memset(&in, 0, sizeof(in));
             in.form = form;
             in.uploads = files;
-            if (wf_save(r->pool, &e2, who, d->id, &in, &r2) == EN_OK)
+            if (wf_save_loaded(r->pool, &e2, who, d, &in, &r2) == EN_OK)
                 saved_file = files != NULL;
         }
         en_clear(&r->err);

@@ -25,12 +25,10 @@ static int
 h_healthz(req_t *r)
 {
     en_err_t  err;
-    PGresult *res;
 
     en_clear(&err);
-    res = db_exec(r->pool, &err, "SELECT 1", 0, NULL);
     req_header(r, "Cache-Control", "no-store");
-    if (res == NULL) {
+    if (db_ping(r->pool, &err) != EN_OK) {
         r->status = 503;
         req_body(r, "application/json", HEALTH_DOWN, sizeof(HEALTH_DOWN) - 1);
         return EN_OK;

@@ -10,6 +10,10 @@
  * stored last_seen and created_at at every lookup, so a change of the
  * durations applies to running sessions too.  last_seen is written at
  * most once a minute per session, inside the lookup statement itself.
+ * What changes rarely (name, e-mail, administrator, the contexts) is kept
+ * in sessions.facts (sql/0009_session_cache.sql): written at login and at
+ * a context switch, emptied by triggers when any of it changes, and
+ * refilled by the next lookup.
  *
  * No fixation: a session id is only ever made here, from the kernel's
  * randomness, at login and at every context switch; a value a client
@@ -29,6 +33,7 @@
  */
 #include "session.h"
 
+#include <jansson.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -210,26 +215,22 @@ cookie_set(req_t *r, const char *value)
  * last_seen moved when it is more than a minute old.  A space the person
  * no longer belongs to (or that is not active any more) reads as NULL:
  * they act for themselves until they switch again. */
-static const char *const lookup_sql =
+static db_stmt_t lookup_stmt = DB_STMT("session_lookup", 3,
     "WITH s AS ("
-    "  SELECT id_hash, person_id, csrf, space_id, assurance, idp, last_seen"
+    "  SELECT id_hash, person_id, csrf, space_id, assurance, idp, last_seen,"
+    "         coalesce(facts, session_facts(person_id)) AS facts, facts IS NULL AS stale"
     "    FROM sessions"
-    "   WHERE id_hash = $1"
-    "     AND last_seen > now() - make_interval(secs => $2::int)"
-    "     AND created_at > now() - make_interval(secs => $3::int)"
+    "   WHERE id_hash = $1 AND session_live(last_seen, created_at, $2::int, $3::int)"
     "), touch AS ("
-    "  UPDATE sessions t SET last_seen = now()"
+    "  UPDATE sessions t SET last_seen = now(), facts = s.facts"
     "    FROM s"
     "   WHERE t.id_hash = s.id_hash"
-    "     AND s.last_seen < now() - interval '" SESSION_TOUCH_SECS " seconds'"
+    "     AND (s.stale OR s.last_seen < now() - interval '" SESSION_TOUCH_SECS " seconds')"
     ")"
-    "SELECT s.csrf, s.person_id, p.display_name, coalesce(p.email, ''),"
+    "SELECT s.csrf, s.person_id, s.facts->>'name', s.facts->>'email',"
     "       s.assurance, p.assurance, sp.id, e.name, coalesce(s.idp, ''),"
-    "       EXISTS (SELECT 1 FROM administrators a WHERE a.person_id = s.person_id),"
-    "       (SELECT count(DISTINCT m.space_id)"
-    "          FROM memberships m JOIN spaces x ON x.id = m.space_id"
-    "         WHERE m.person_id = s.person_id AND m.ended_at IS NULL"
-    "           AND x.status = 'active'),"
+    "       CASE WHEN (s.facts->'admin')::boolean THEN 't' ELSE 'f' END,"
+    "       jsonb_array_length(s.facts->'contexts'), (s.facts->'contexts')::text,"
     "       EXISTS (SELECT 1 FROM agent_members am WHERE am.person_id = s.person_id),"
     /* the header's "Notifications (3)": part of this query, not one more
      * (sql/0018_messages.sql, engine/message.c) */
@@ -240,7 +241,10 @@ static const char *const lookup_sql =
     "       AND EXISTS (SELECT 1 FROM memberships m"
     "                    WHERE m.space_id = sp.id AND m.person_id = s.person_id"
     "                      AND m.ended_at IS NULL)"
-    "  LEFT JOIN entities e ON e.id = sp.entity_id";
+    "  LEFT JOIN entities e ON e.id = sp.entity_id");
+
+static db_stmt_t forget_stmt =
+    DB_STMT("session_forget", 1, "DELETE FROM sessions WHERE id_hash = $1 RETURNING 1");
 
 static int
 max_assurance(const char *a, const char *b)
@@ -280,12 +284,11 @@ session_lookup(req_t *r, int *expired)
     params[0] = hash;
     params[1] = idle;
     params[2] = absolute;
-    if ((res = db_exec(r->pool, &r->err, lookup_sql, 3, params)) == NULL)
+    if ((res = db_exec_prepared(r->pool, &r->err, &lookup_stmt, params)) == NULL)
         return r->err.code;
     if (PQntuples(res) != 1) {
         /* ended (or never was): forget it, and say which for the login page */
-        res = db_exec(r->pool, &r->err,
-                      "DELETE FROM sessions WHERE id_hash = $1 RETURNING 1", 1, params);
+        res = db_exec_prepared(r->pool, &r->err, &forget_stmt, params);
         if (res == NULL)
             return r->err.code;
         *expired = PQntuples(res) > 0;
@@ -306,8 +309,9 @@ session_lookup(req_t *r, int *expired)
     s->idp = pool_strdup(r->pool, db_val(res, 0, 8));
     s->is_admin = !strcmp(db_val(res, 0, 9), "t");
     s->nspaces = atoi(db_val(res, 0, 10));
-    s->is_agent = !strcmp(db_val(res, 0, 11), "t");
-    s->unread = atoi(db_val(res, 0, 12));
+    s->contexts = pool_strdup(r->pool, db_val(res, 0, 11));
+    s->is_agent = !strcmp(db_val(res, 0, 12), "t");
+    s->unread = atoi(db_val(res, 0, 13));
     r->session = s;
     return EN_OK;
 }
@@ -407,18 +411,13 @@ session_open_idp(req_t *r, const char *person_id, assurance_t assurance,
                   "WITH gone AS ("
                   "  DELETE FROM sessions"
                   "   WHERE id_hash = $6"
-                  "      OR last_seen < now() - make_interval(secs => $7::int)"
-                  "      OR created_at < now() - make_interval(secs => $8::int)"
+                  "      OR NOT session_live(last_seen, created_at, $7::int, $8::int)"
                   ")"
-                  "INSERT INTO sessions (id_hash, person_id, csrf, assurance, idp)"
-                  "VALUES ($1, $2::uuid, $3, $4, $5)"
-                  "RETURNING (SELECT display_name FROM persons WHERE id = $2::uuid),"
-                  "          (SELECT coalesce(email, '') FROM persons WHERE id = $2::uuid),"
-                  "          EXISTS (SELECT 1 FROM administrators a WHERE a.person_id = $2::uuid),"
-                  "          (SELECT count(DISTINCT m.space_id)"
-                  "             FROM memberships m JOIN spaces x ON x.id = m.space_id"
-                  "            WHERE m.person_id = $2::uuid AND m.ended_at IS NULL"
-                  "              AND x.status = 'active'),"
+                  "INSERT INTO sessions (id_hash, person_id, csrf, assurance, idp, facts)"
+                  "VALUES ($1, $2::uuid, $3, $4, $5, session_facts($2::uuid))"
+                  "RETURNING facts->>'name', facts->>'email',"
+                  "          CASE WHEN (facts->'admin')::boolean THEN 't' ELSE 'f' END,"
+                  "          jsonb_array_length(facts->'contexts'), (facts->'contexts')::text,"
                   "          EXISTS (SELECT 1 FROM agent_members am WHERE am.person_id = $2::uuid)",
                   8, params);
     if (res == NULL)
@@ -433,7 +432,8 @@ session_open_idp(req_t *r, const char *person_id, assurance_t assurance,
     s->idp = idp;
     s->is_admin = !strcmp(db_val(res, 0, 2), "t");
     s->nspaces = atoi(db_val(res, 0, 3));
-    s->is_agent = !strcmp(db_val(res, 0, 4), "t");
+    s->contexts = pool_strdup(r->pool, db_val(res, 0, 4));
+    s->is_agent = !strcmp(db_val(res, 0, 5), "t");
     r->session = s;
     cookie_set(r, token);
     return EN_OK;
@@ -463,10 +463,14 @@ session_switch(req_t *r, const char *space_id)
     params[3] = space_id;
     res = db_exec(r->pool, &r->err,
                   "UPDATE sessions s"
-                  "   SET id_hash = $2, csrf = $3, space_id = $4::uuid, last_seen = now()"
+                  "   SET id_hash = $2, csrf = $3, space_id = $4::uuid, last_seen = now(),"
+                  "       facts = session_facts(s.person_id)"
                   " WHERE s.id_hash = $1"
                   " RETURNING (SELECT e.name FROM spaces sp JOIN entities e"
-                  "              ON e.id = sp.entity_id WHERE sp.id = $4::uuid)",
+                  "              ON e.id = sp.entity_id WHERE sp.id = $4::uuid),"
+                  "           facts->>'name', facts->>'email',"
+                  "           CASE WHEN (facts->'admin')::boolean THEN 't' ELSE 'f' END,"
+                  "           jsonb_array_length(facts->'contexts'), (facts->'contexts')::text",
                   4, params);
     if (res == NULL)
         return r->err.code;
@@ -476,7 +480,42 @@ session_switch(req_t *r, const char *space_id)
     r->session->csrf = csrf;
     r->session->space_id = space_id != NULL ? pool_strdup(r->pool, space_id) : NULL;
     r->session->space_name = space_id != NULL ? pool_strdup(r->pool, db_val(res, 0, 0)) : NULL;
+    r->session->display_name = pool_strdup(r->pool, db_val(res, 0, 1));
+    r->session->email = pool_strdup(r->pool, db_val(res, 0, 2));
+    r->session->is_admin = !strcmp(db_val(res, 0, 3), "t");
+    r->session->nspaces = atoi(db_val(res, 0, 4));
+    r->session->contexts = pool_strdup(r->pool, db_val(res, 0, 5));
     cookie_set(r, token);
+    return EN_OK;
+}
+
+int
+session_times(req_t *r, const char **since, const char **until)
+{
+    const char *params[3];
+    char        idle[16], absolute[16];
+    PGresult   *res;
+
+    *since = *until = NULL;
+    if (r->session == NULL)
+        return EN_OK;
+    snprintf(idle, sizeof(idle), "%d", r->cfg->session_idle);
+    snprintf(absolute, sizeof(absolute), "%d", r->cfg->session_absolute);
+    params[0] = r->session->id_hash;
+    params[1] = idle;
+    params[2] = absolute;
+    res = db_exec(r->pool, &r->err,
+                  "SELECT to_char(created_at AT TIME ZONE 'Europe/Zurich', 'DD.MM.YYYY HH24:MI'),"
+                  "       to_char(session_ends_at(last_seen, created_at, $2::int, $3::int)"
+                  "               AT TIME ZONE 'Europe/Zurich', 'DD.MM.YYYY HH24:MI')"
+                  "  FROM sessions WHERE id_hash = $1",
+                  3, params);
+    if (res == NULL)
+        return r->err.code;
+    if (PQntuples(res) == 1) {
+        *since = pool_strdup(r->pool, db_val(res, 0, 0));
+        *until = pool_strdup(r->pool, db_val(res, 0, 1));
+    }
     return EN_OK;
 }
 
@@ -502,10 +541,8 @@ session_render_hook(req_t *r, xmlNodePtr root)
 {
     session_t  *s = r->session;
     xmlNodePtr  n, list;
-    const char *params[1];
-    PGresult   *res;
-    en_err_t    err;
-    int         i;
+    json_t     *ctx, *c;
+    size_t      i;
 
     if (s == NULL)
         return;
@@ -533,27 +570,22 @@ session_render_hook(req_t *r, xmlNodePtr root)
         render_attr(n, "active", "yes");
     if (s->nspaces == 0)
         return;
-    en_clear(&err);
-    params[0] = s->person_id;
-    res = db_exec(r->pool, &err,
-                  "SELECT sp.id, e.name"
-                  "  FROM memberships m"
-                  "  JOIN spaces sp ON sp.id = m.space_id"
-                  "  JOIN entities e ON e.id = sp.entity_id"
-                  " WHERE m.person_id = $1 AND m.ended_at IS NULL AND sp.status = 'active'"
-                  " GROUP BY sp.id, e.name"
-                  " ORDER BY e.name, sp.id",
-                  1, params);
-    if (res == NULL) {
-        log_event(LOG_WARN, "contexts not listed", "error", err.detail, NULL);
+    /* kept with the session at login and at every switch (session_facts) */
+    ctx = s->contexts != NULL ? json_loads(s->contexts, 0, NULL) : NULL;
+    if (ctx == NULL) {
+        log_event(LOG_WARN, "contexts not listed", "error", "no contexts in the session", NULL);
         return;
     }
-    for (i = 0; i < PQntuples(res); i++) {
+    json_array_foreach(ctx, i, c) {
+        const char *id = json_string_value(json_object_get(c, "id"));
+        const char *name = json_string_value(json_object_get(c, "name"));
+
         n = render_node(list, "context");
         render_attr(n, "kind", "entity");
-        render_attr(n, "name", db_val(res, i, 1));
-        render_attr(n, "space", db_val(res, i, 0));
-        if (s->space_id != NULL && !strcmp(s->space_id, db_val(res, i, 0)))
+        render_attr(n, "name", name != NULL ? name : "");
+        render_attr(n, "space", id != NULL ? id : "");
+        if (s->space_id != NULL && id != NULL && !strcmp(s->space_id, id))
             render_attr(n, "active", "yes");
     }
+    json_decref(ctx);
 }

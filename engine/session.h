@@ -37,6 +37,7 @@ typedef struct session {
     int          nspaces;         /* active professional spaces of the person */
     int          unread;          /* unread notifications (message.h); a page
                                      that marks some read may lower it */
+    const char  *contexts;        /* JSON [{id, name}] of those spaces, by name */
     const char  *idp;             /* provider logged in with (cfg idp name) */
 } session_t;
 
@@ -52,6 +53,9 @@ int  session_open(req_t *r, const char *person_id, assurance_t assurance);
 /* Switches the active context (space_id NULL = personal), issuing a new
  * session id.  The caller has checked the membership with authz. */
 int  session_switch(req_t *r, const char *space_id);
+/* When r's session began and when it will end if left idle (local
+ * "DD.MM.YYYY HH24:MI"); both NULL when it has ended meanwhile. */
+int  session_times(req_t *r, const char **since, const char **until);
 /* Deletes the session row and the cookie. */
 int  session_close(req_t *r);
 

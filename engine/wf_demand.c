@@ -161,14 +161,20 @@ wf_demand_field(pool_t *p, const wf_demand_t *d, const char *name)
     return s ? s : "";
 }
 
+static db_stmt_t load_id_stmt =
+    DB_STMT("wf_demand_load", 1, "SELECT to_jsonb(d) FROM demands d WHERE d.id = $1::uuid");
+static db_stmt_t load_ref_stmt =
+    DB_STMT("wf_demand_by_reference", 1,
+            "SELECT to_jsonb(d) FROM demands d WHERE d.reference = $1");
+
 static int
-load_by(pool_t *p, en_err_t *err, const char *sql, const char *arg, wf_demand_t **out)
+load_by(pool_t *p, en_err_t *err, db_stmt_t *st, const char *arg, wf_demand_t **out)
 {
     const char *v[1] = { arg };
     PGresult   *res;
 
     *out = NULL;
-    if ((res = db_exec(p, err, sql, 1, v)) == NULL)
+    if ((res = db_exec_prepared(p, err, st, v)) == NULL)
         return err->code;
     if (PQntuples(res) == 0)
         return en_set(err, EN_NOTFOUND, "err.notfound", "no such demand");
@@ -183,8 +189,7 @@ wf_demand_load(pool_t *p, en_err_t *err, const char *id, wf_demand_t **out)
         *out = NULL;
         return en_set(err, EN_NOTFOUND, "err.notfound", "no such demand");
     }
-    return load_by(p, err, "SELECT to_jsonb(d) FROM demands d WHERE d.id = $1::uuid", id,
-                   out);
+    return load_by(p, err, &load_id_stmt, id, out);
 }
 
 int
@@ -195,11 +200,12 @@ wf_demand_by_reference(pool_t *p, en_err_t *err, const char *reference,
         *out = NULL;
         return en_set(err, EN_NOTFOUND, "err.notfound", "no such demand");
     }
-    return load_by(p, err, "SELECT to_jsonb(d) FROM demands d WHERE d.reference = $1",
-                   reference, out);
+    return load_by(p, err, &load_ref_stmt, reference, out);
 }
 
 /* --- creation ------------------------------------------------------------------ */
+
+static db_stmt_t create_stmt = DB_STMT("wf_create", 1, "SELECT wf_create($1::jsonb)::text");
 
 const char *
 wf_audience_arg(pool_t *p, const wf_audience_t *a)
@@ -347,7 +353,7 @@ wf_demand_create(pool_t *p, en_err_t *err, const principal_t *who,
     if ((rc = wf_may_start(p, err, who, def)) != EN_OK)
         return rc;
     v[0] = pool_json_dumps(p, create_change(p, who, workflow_key, def, version), JSON_COMPACT);
-    res = db_exec(p, err, "SELECT wf_create($1::jsonb)::text", 1, v);
+    res = db_exec_prepared(p, err, &create_stmt, v);
     if (res == NULL)
         return err->code;
     *out = wf_demand_from_json(p, db_val(res, 0, 0), err);
@@ -436,12 +442,30 @@ wf_demand_duplicate(pool_t *p, en_err_t *err, const principal_t *who,
 
 /* --- lists ------------------------------------------------------------------- */
 
+/* Every listing filters with the set form of the view rule (az_scope /
+ * az_sees, sql/0008_listing_sets.sql: wf_listing, wf_bucket_counts), so the
+ * web's dashboard and `guichet demand list` give the same answers from the
+ * same statements, and a member without the grant for a protected
+ * procedure sees none of the space's demands of it in either. */
+
+#define BUCKETS_SQL "ARRAY['to-do', 'decision-unread', 'in-progress', 'draft', 'archived']"
+
+static db_stmt_t list_stmt = DB_STMT("wf_demand_list", 5,
+    "SELECT to_jsonb(d) - 'form_data'"
+    "  FROM unnest(" BUCKETS_SQL ") AS b(bucket)"
+    "  CROSS JOIN LATERAL wf_listing($1::uuid, $2::uuid, b.bucket, $4::int + $5::int) d"
+    " WHERE $3::text IS NULL OR b.bucket = $3"
+    " ORDER BY d.updated_at DESC, d.id LIMIT $4::int OFFSET $5::int");
+
+static db_stmt_t counts_stmt = DB_STMT("wf_demand_counts", 2,
+    "SELECT bucket, n FROM wf_bucket_counts($1::uuid, $2::uuid)");
+
 int
 wf_demand_list(pool_t *p, en_err_t *err, const char *person_id, const char *space_id,
                const char *bucket, int limit, int offset, wf_demand_t **out, int *n)
 {
     char        lim[16], off[16];
-    const char *v[3];
+    const char *v[5];
     PGresult   *res;
     int         i;
 
@@ -449,25 +473,15 @@ wf_demand_list(pool_t *p, en_err_t *err, const char *person_id, const char *spac
     *n = 0;
     snprintf(lim, sizeof(lim), "%d", limit > 0 && limit <= 500 ? limit : 50);
     snprintf(off, sizeof(off), "%d", offset > 0 ? offset : 0);
-    v[0] = space_id != NULL ? space_id : person_id;
-    v[1] = bucket;
-    v[2] = lim;
-    if (v[0] == NULL || !wf_uuid_ok(v[0]))
+    if (person_id == NULL || !wf_uuid_ok(person_id)
+        || (space_id != NULL && !wf_uuid_ok(space_id)))
         return en_set(err, EN_BADINPUT, "err.bad_request", "no owner to list for");
-    if (space_id != NULL)
-        res = db_exec(p, err,
-                      "SELECT to_jsonb(d) - 'form_data' FROM demands d"
-                      " WHERE d.owner_space_id = $1::uuid AND ($2::text IS NULL OR d.bucket = $2)"
-                      " ORDER BY d.updated_at DESC LIMIT $3::int OFFSET $4::int",
-                      4, (const char *const[]) { v[0], v[1], v[2], off });
-    else
-        res = db_exec(p, err,
-                      "SELECT to_jsonb(d) - 'form_data' FROM demands d"
-                      " WHERE d.owner_person_id = $1::uuid AND d.owner_space_id IS NULL"
-                      "   AND ($2::text IS NULL OR d.bucket = $2)"
-                      " ORDER BY d.updated_at DESC LIMIT $3::int OFFSET $4::int",
-                      4, (const char *const[]) { v[0], v[1], v[2], off });
-    if (res == NULL)
+    v[0] = person_id;
+    v[1] = space_id;
+    v[2] = bucket;
+    v[3] = lim;
+    v[4] = off;
+    if ((res = db_exec_prepared(p, err, &list_stmt, v)) == NULL)
         return err->code;
     *n = PQntuples(res);
     *out = pool_calloc(p, sizeof(wf_demand_t) * ((size_t) *n + 1));
@@ -485,22 +499,16 @@ int
 wf_demand_counts(pool_t *p, en_err_t *err, const char *person_id, const char *space_id,
                  int counts[WF_BUCKET__COUNT])
 {
-    const char *v[1];
+    const char *v[2] = { person_id, space_id };
     PGresult   *res;
     int         i;
 
     for (i = 0; i < WF_BUCKET__COUNT; i++)
         counts[i] = 0;
-    v[0] = space_id != NULL ? space_id : person_id;
-    if (v[0] == NULL || !wf_uuid_ok(v[0]))
+    if (person_id == NULL || !wf_uuid_ok(person_id)
+        || (space_id != NULL && !wf_uuid_ok(space_id)))
         return en_set(err, EN_BADINPUT, "err.bad_request", "no owner to count for");
-    res = space_id != NULL
-        ? db_exec(p, err, "SELECT bucket, count(*) FROM demands"
-                          " WHERE owner_space_id = $1::uuid GROUP BY bucket", 1, v)
-        : db_exec(p, err, "SELECT bucket, count(*) FROM demands"
-                          " WHERE owner_person_id = $1::uuid AND owner_space_id IS NULL"
-                          " GROUP BY bucket", 1, v);
-    if (res == NULL)
+    if ((res = db_exec_prepared(p, err, &counts_stmt, v)) == NULL)
         return err->code;
     for (i = 0; i < PQntuples(res); i++) {
         int b = wf_bucket_by_name(db_val(res, i, 0));
@@ -508,5 +516,198 @@ wf_demand_counts(pool_t *p, en_err_t *err, const char *person_id, const char *sp
         if (b >= 0 && b < WF_BUCKET__COUNT)
             counts[b] = atoi(db_val(res, i, 1));
     }
+    return EN_OK;
+}
+
+/* --- the pages' reads: one statement each --------------------------------------- */
+
+#define SUMMARY_JSON(x)                                                              \
+    "json_build_object('id', " x ".id, 'reference', " x ".reference,"                \
+    " 'workflow', " x ".workflow_key, 'version', " x ".definition_version,"          \
+    " 'state', " x ".state, 'bucket', " x ".bucket, 'progress', " x ".progress,"     \
+    " 'updated', to_char(" x ".updated_at AT TIME ZONE 'Europe/Zurich', 'DD.MM.YYYY HH24:MI'),"
+
+static db_stmt_t dashboard_stmt = DB_STMT("wf_demand_dashboard", 3,
+    "SELECT json_build_object("
+    "  'counts', coalesce((SELECT json_object_agg(bucket, n)"
+    "                        FROM wf_bucket_counts($1::uuid, $2::uuid)), '{}'),"
+    "  'demands', coalesce((SELECT json_agg(" SUMMARY_JSON("d")
+    "        'updated_iso', to_char(d.updated_at AT TIME ZONE 'UTC',"
+    "                               'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'))"
+    "      ORDER BY d.updated_at DESC)"
+    "      FROM unnest(" BUCKETS_SQL ") AS b(bucket)"
+    "      CROSS JOIN LATERAL wf_listing($1::uuid, $2::uuid, b.bucket, $3::int) d), '[]'),"
+    "  'keys', coalesce((SELECT json_agg(DISTINCT workflow_key ORDER BY workflow_key)"
+    "                      FROM definitions), '[]'),"
+    "  'groups', coalesce((SELECT json_agg(json_build_object('id', g.id, 'name', g.name)"
+    "                        ORDER BY g.name)"
+    "                       FROM agent_members am JOIN agent_groups g ON g.id = am.group_id"
+    "                      WHERE am.person_id = $1::uuid), '[]'))::text");
+
+json_t *
+wf_demand_dashboard(pool_t *p, en_err_t *err, const char *person_id, const char *space_id,
+                    int per_bucket)
+{
+    char        lim[16];
+    const char *v[3] = { person_id, space_id, lim };
+
+    snprintf(lim, sizeof(lim), "%d", per_bucket);
+    return db_query_json(p, err, &dashboard_stmt, v);
+}
+
+#define DETAIL_JSON(id)                                                                 \
+    "SELECT json_build_object("                                                              \
+    "  'demand', to_jsonb(d),"                                                               \
+    "  'created', to_char(d.created_at AT TIME ZONE 'Europe/Zurich', 'DD.MM.YYYY HH24:MI')," \
+    "  'updated', to_char(d.updated_at AT TIME ZONE 'Europe/Zurich', 'DD.MM.YYYY HH24:MI')," \
+    "  'submitted', to_char(d.submitted_at AT TIME ZONE 'Europe/Zurich', 'DD.MM.YYYY HH24:MI')," \
+    "  'owner', p.display_name,"                                                             \
+    "  'entity', e.name,"                                                                    \
+    "  'events', coalesce((SELECT json_agg(json_build_object("                               \
+    "        'at', to_char(ev.at AT TIME ZONE 'Europe/Zurich', 'DD.MM.YYYY HH24:MI'),"       \
+    "        'iso', to_char(ev.at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"    \
+    "        'transition', ev.transition, 'from', ev.from_state, 'to', ev.to_state,"         \
+    "        'comment', ev.comment, 'kind', ev.actor_kind, 'actor', ap.display_name)"        \
+    "      ORDER BY ev.demand_version)"                                                      \
+    "      FROM events ev LEFT JOIN persons ap ON ap.id = ev.actor_person_id"                \
+    "     WHERE ev.demand_id = d.id), '[]'),"                                                \
+    "  'documents', coalesce((SELECT json_agg(json_build_object("                            \
+    "        'id', doc.id, 'field', doc.field, 'filename', doc.filename, 'mime', doc.mime,"  \
+    "        'size', doc.size,"                                                              \
+    "        'at', to_char(doc.created_at AT TIME ZONE 'Europe/Zurich', 'DD.MM.YYYY HH24:MI'))" \
+    "      ORDER BY doc.created_at)"                                                         \
+    "      FROM documents doc WHERE doc.demand_id = d.id), '[]'))"                         \
+    "  FROM demands d JOIN persons p ON p.id = d.owner_person_id"                            \
+    "  LEFT JOIN spaces sp ON sp.id = d.owner_space_id"                                      \
+    "  LEFT JOIN entities e ON e.id = sp.entity_id"                                          \
+    " WHERE d.id = " id
+
+static db_stmt_t detail_stmt = DB_STMT("wf_demand_detail", 1,
+    "SELECT (" DETAIL_JSON("$1::uuid") ")::text");
+
+/* The detail with authz_may('view-demand') asked in the same statement:
+ * {verdict, reason, detail (only when allowed)}. */
+static db_stmt_t detail_as_stmt = DB_STMT("wf_demand_detail_as", 3,
+    "SELECT json_build_object('verdict', m.verdict, 'reason', m.reason,"
+    "  'detail', CASE WHEN m.verdict = 'allow' THEN (" DETAIL_JSON("$1::text::uuid") ") END)::text"
+    "  FROM authz_may($2::uuid, $3::uuid, 'view-demand', $1::text, NULL) m");
+
+json_t *
+wf_demand_detail(pool_t *p, en_err_t *err, const char *id)
+{
+    const char *v[1] = { id };
+
+    if (id == NULL || !wf_uuid_ok(id)) {
+        en_set(err, EN_NOTFOUND, "err.notfound", "no such demand");
+        return NULL;
+    }
+    return db_query_json(p, err, &detail_stmt, v);
+}
+
+json_t *
+wf_demand_detail_as(pool_t *p, en_err_t *err, const char *person_id, const char *space_id,
+                    const char *id)
+{
+    const char *v[3] = { id, person_id, space_id };
+
+    if (id == NULL || !wf_uuid_ok(id)) {
+        en_set(err, EN_NOTFOUND, "err.notfound", "no such demand");
+        return NULL;
+    }
+    return db_query_json(p, err, &detail_as_stmt, v);
+}
+
+/* The back office: what a group's pages need.  Which states wait for a
+ * group is computed by the caller from the definitions (defs below). */
+static db_stmt_t agent_stmt = DB_STMT("wf_agent_context", 3,
+    "SELECT json_build_object("
+    "  'groups', coalesce((SELECT json_agg(json_build_object('id', g.id, 'name', g.name)"
+    "                        ORDER BY g.name)"
+    "                       FROM agent_groups g,"
+    "                            LATERAL authz_may($1::uuid, $3::uuid, 'work-queue', g.id, NULL) m"
+    "                      WHERE m.verdict = 'allow'), '[]'),"
+    "  'group', (SELECT g.name FROM agent_groups g WHERE g.id = $2),"
+    "  'may', (SELECT json_build_object('verdict', m.verdict, 'reason', m.reason)"
+    "            FROM authz_may($1::uuid, $3::uuid, 'work-queue', $2, NULL) m WHERE $2 IS NOT NULL),"
+    "  'defs', coalesce((SELECT json_agg(json_build_array(workflow_key, version)"
+    "                      ORDER BY workflow_key, version) FROM definitions), '[]'))::text");
+
+json_t *
+wf_agent_context(pool_t *p, en_err_t *err, const char *person_id, const char *group,
+                 const char *space_id)
+{
+    const char *v[3] = { person_id, group, space_id };
+
+    return db_query_json(p, err, &agent_stmt, v);
+}
+
+static db_stmt_t group_counts_stmt = DB_STMT("wf_queue_group_counts", 1,
+    "SELECT coalesce(json_object_agg(grp, n), '{}')::text"
+    "  FROM (SELECT q.v->>0 AS grp, sum(c.n) AS n"
+    "          FROM jsonb_array_elements($1::jsonb) AS q(v)"
+    "          JOIN demand_counts c ON c.workflow_key = q.v->>1"
+    "           AND c.definition_version = (q.v->>2)::int AND c.state = q.v->>3"
+    "         GROUP BY q.v->>0) c");
+
+json_t *
+wf_queue_group_counts(pool_t *p, en_err_t *err, const char *states)
+{
+    const char *v[1] = { states };
+
+    return db_query_json(p, err, &group_counts_stmt, v);
+}
+
+static db_stmt_t queue_stmt = DB_STMT("wf_queue", 4,
+    "SELECT json_build_object("
+    "  'counts', coalesce((SELECT json_agg(json_build_array(workflow_key, state, n)"
+    "                                      ORDER BY workflow_key, state)"
+    "                        FROM wf_queue_counts($1::jsonb)), '[]'),"
+    "  'rows', coalesce((SELECT json_agg(" SUMMARY_JSON("x")
+    "        'since', to_char(x.state_since AT TIME ZONE 'Europe/Zurich', 'DD.MM.YYYY HH24:MI'),"
+    "        'since_iso', to_char(x.state_since AT TIME ZONE 'UTC',"
+    "                             'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
+    "        'submitted', to_char(x.submitted_at AT TIME ZONE 'Europe/Zurich', 'DD.MM.YYYY'),"
+    "        'applicant', coalesce(e.name, p.display_name),"
+    "        'applicant_kind', CASE WHEN e.name IS NULL THEN 'person' ELSE 'entity' END)"
+    "      ORDER BY x.state_since, x.reference)"
+    "      FROM wf_queue($1::jsonb, $2::text, $3::text, $4::int) x"
+    "      JOIN persons p ON p.id = x.owner_person_id"
+    "      LEFT JOIN spaces sp ON sp.id = x.owner_space_id"
+    "      LEFT JOIN entities e ON e.id = sp.entity_id), '[]'))::text");
+
+json_t *
+wf_queue_read(pool_t *p, en_err_t *err, const char *states, const char *key,
+              const char *state, int limit)
+{
+    char        lim[16];
+    const char *v[4] = { states, key, state, lim };
+
+    snprintf(lim, sizeof(lim), "%d", limit);
+    return db_query_json(p, err, &queue_stmt, v);
+}
+
+static db_stmt_t document_stmt = DB_STMT("wf_document_content", 1,
+    "SELECT filename, content FROM documents WHERE id = $1::uuid");
+
+int
+wf_document_content(pool_t *p, en_err_t *err, const char *id, const char **filename,
+                    unsigned char **bytes, size_t *n)
+{
+    const char *v[1] = { id };
+    PGresult   *res;
+
+    *bytes = NULL;
+    *n = 0;
+    if (id == NULL || !wf_uuid_ok(id))
+        return en_set(err, EN_NOTFOUND, "err.notfound", "no such document");
+    if ((res = db_exec_prepared(p, err, &document_stmt, v)) == NULL)
+        return err->code;
+    if (PQntuples(res) != 1)
+        return en_set(err, EN_NOTFOUND, "err.notfound", "no such document");
+    *bytes = PQunescapeBytea((const unsigned char *) PQgetvalue(res, 0, 1), n);
+    if (*bytes == NULL)
+        return en_set(err, EN_INTERNAL, "err.internal", "document bytes unreadable");
+    pool_on_free(p, PQfreemem, *bytes);
+    *filename = pool_strdup(p, db_val(res, 0, 0));
     return EN_OK;
 }

@@ -14,6 +14,8 @@
 #ifndef GUICHET_WF_DEMAND_H
 #define GUICHET_WF_DEMAND_H
 
+#include <jansson.h>
+
 #include "en_err.h"
 #include "pool.h"
 #include "principal.h"
@@ -96,8 +98,10 @@ int wf_demand_load(pool_t *p, en_err_t *err, const char *id, wf_demand_t **out);
 int wf_demand_by_reference(pool_t *p, en_err_t *err, const char *reference,
                            wf_demand_t **out);
 
-/* The demands a context owns: person_id alone (space_id NULL) = filed for
- * the person themself; space_id set = filed for that space (by anyone).
+/* The demands a context owns that person_id may see acting for space_id:
+ * space_id NULL = those filed for the person themself; space_id set =
+ * those filed for that space that the view rule lets the person see (the
+ * set form of authz_may 'view-demand', sql/0008_listing_sets.sql).
  * bucket NULL = every bucket.  Most recently changed first. */
 int wf_demand_list(pool_t *p, en_err_t *err, const char *person_id,
                    const char *space_id, const char *bucket, int limit,
@@ -106,6 +110,42 @@ int wf_demand_list(pool_t *p, en_err_t *err, const char *person_id,
 /* The dashboard's counts per bucket for the same context, in one query. */
 int wf_demand_counts(pool_t *p, en_err_t *err, const char *person_id,
                      const char *space_id, int counts[WF_BUCKET__COUNT]);
+
+/* The pages' reads, one statement each, answered as parsed JSON (owned by
+ * p; NULL with err set, EN_NOTFOUND when there is nothing):
+ *   wf_demand_dashboard: {counts: {bucket: n}, demands: [summary ...] (the
+ *     per_bucket newest of each bucket), keys: [published procedure keys],
+ *     groups: [{id, name}: the person's agent groups]}, filtered like
+ *     wf_demand_list;
+ *   wf_demand_detail: {demand: row, created, updated, submitted, owner,
+ *     entity, events: [...], documents: [...]} (no authorisation here);
+ *   wf_agent_context: {groups: [groups the person may work], group: name
+ *     of group, may: {verdict, reason} of authz_may('work-queue', group)
+ *     (for authz_verdict), defs: [[key, version] of every published
+ *     version]};
+ *   wf_queue_group_counts: {group: n} for states, a JSON array of
+ *     [group, key, version, state];
+ *   wf_queue_read: {counts: [[key, state, n]], rows: [summary ...]}: the
+ *     demands standing in states (optionally one key and state), oldest in
+ *     their state first, at most limit. */
+json_t *wf_demand_dashboard(pool_t *p, en_err_t *err, const char *person_id,
+                            const char *space_id, int per_bucket);
+json_t *wf_demand_detail(pool_t *p, en_err_t *err, const char *id);
+/* The same for person_id acting for space_id, with authz_may('view-demand')
+ * asked in the same statement: {verdict, reason, detail} where detail is
+ * wf_demand_detail's answer, present only when verdict is "allow" (give
+ * verdict and reason to authz_verdict). */
+json_t *wf_demand_detail_as(pool_t *p, en_err_t *err, const char *person_id,
+                            const char *space_id, const char *id);
+json_t *wf_agent_context(pool_t *p, en_err_t *err, const char *person_id,
+                         const char *group, const char *space_id);
+json_t *wf_queue_group_counts(pool_t *p, en_err_t *err, const char *states);
+json_t *wf_queue_read(pool_t *p, en_err_t *err, const char *states, const char *key,
+                      const char *state, int limit);
+/* A document's bytes and file name (no authorisation here: callers check
+ * AZ_VIEW_DOCUMENT); EN_NOTFOUND when there is none. */
+int wf_document_content(pool_t *p, en_err_t *err, const char *id, const char **filename,
+                        unsigned char **bytes, size_t *n);
 
 /* One field's stored value from form_data (a string, or the JSON text of
  * an object such as an uploaded file's {document, filename, ...}); NULL

@@ -48,6 +48,11 @@
  * is written. */
 static const char *const implemented_effects[] = { NULL };
 
+static db_stmt_t apply_stmt =
+    DB_STMT("wf_apply", 2, "SELECT wf_apply($1::jsonb, $2::bytea[])::text");
+static db_stmt_t save_stmt =
+    DB_STMT("wf_save_page", 2, "SELECT wf_save_page($1::jsonb, $2::bytea[])::text");
+
 static json_t *
 timers_array(pool_t *p, const wf_state_t *s, time_t now)
 {
@@ -515,8 +520,7 @@ wf_fire_loaded(pool_t *p, en_err_t *err, const principal_t *who, const wf_demand
     params[1] = NULL;
     if (c.nfiles > 0)
         params[1] = bytea_array(p, c.file_list, c.nfiles, &lengths[1]);
-    res = db_exec_bin(p, err, "SELECT wf_apply($1::jsonb, $2::bytea[])::text", 2, params,
-                      lengths, formats);
+    res = db_exec_prepared_bin(p, err, &apply_stmt, params, lengths, formats);
     if (res == NULL) {
         log_event(LOG_WARN, "transition refused by the database", "demand", d->id,
                   "transition", tid, "error", err->msg, "detail", err->detail,
@@ -573,11 +577,45 @@ wf_fire(pool_t *p, en_err_t *err, const principal_t *who, const char *demand_id,
 
 /* --- saving a draft ------------------------------------------------------------ */
 
+/* wf_save after the load; ask_owner: whether the owner's step is still to
+ * be asked (wf_save), or was asked by the caller in this request
+ * (wf_save_loaded). */
+static int
+save_loaded(pool_t *p, en_err_t *err, const principal_t *who, const wf_demand_t *d,
+            const wf_input_t *in, wf_result_t *result, int ask_owner);
+
 int
 wf_save(pool_t *p, en_err_t *err, const principal_t *who, const char *demand_id,
         const wf_input_t *in, wf_result_t *result)
 {
-    wf_demand_t      *d;
+    wf_demand_t *d;
+    wf_result_t  dummy;
+    int          rc;
+
+    if (result == NULL)
+        result = &dummy;
+    memset(result, 0, sizeof(*result));
+    if ((rc = wf_demand_load(p, err, demand_id, &d)) != EN_OK)
+        return rc;
+    return save_loaded(p, err, who, d, in, result, 1);
+}
+
+int
+wf_save_loaded(pool_t *p, en_err_t *err, const principal_t *who, const wf_demand_t *d,
+               const wf_input_t *in, wf_result_t *result)
+{
+    wf_result_t dummy;
+
+    if (result == NULL)
+        result = &dummy;
+    memset(result, 0, sizeof(*result));
+    return save_loaded(p, err, who, d, in, result, 0);
+}
+
+static int
+save_loaded(pool_t *p, en_err_t *err, const principal_t *who, const wf_demand_t *d,
+            const wf_input_t *in, wf_result_t *result, int ask_owner)
+{
     const wf_def_t   *def;
     const wf_state_t *s;
     wf_input_check_t  c;
@@ -587,13 +625,7 @@ wf_save(pool_t *p, en_err_t *err, const principal_t *who, const char *demand_id,
     int               lengths[2] = { 0, 0 }, formats[2] = { 0, 1 }, rc, bad = 0;
     size_t            i;
     PGresult         *res;
-    wf_result_t       dummy;
 
-    if (result == NULL)
-        result = &dummy;
-    memset(result, 0, sizeof(*result));
-    if ((rc = wf_demand_load(p, err, demand_id, &d)) != EN_OK)
-        return rc;
     if ((def = wf_store_get(err, d->workflow_key, d->definition_version)) == NULL)
         return err->code;
     if (who->kind == PRINCIPAL_SYSTEM)
@@ -610,7 +642,8 @@ wf_save(pool_t *p, en_err_t *err, const principal_t *who, const char *demand_id,
             return rc;
         return conflict(err, result, d->state, d->version, NULL, "");
     }
-    if ((rc = authz_check(p, err, who, AZ_FIRE_TRANSITION, d->id, "owner")) != EN_OK)
+    if (ask_owner
+        && (rc = authz_check(p, err, who, AZ_FIRE_TRANSITION, d->id, "owner")) != EN_OK)
         return rc;
     wf_input_init(&c, p, d, in);
     wf_input_normalise(&c, s->form);
@@ -635,8 +668,7 @@ wf_save(pool_t *p, en_err_t *err, const principal_t *who, const char *demand_id,
         return en_set(err, EN_INTERNAL, "err.internal", "the save could not be put into JSON");
     params[0] = pool_json_dumps(p, change, JSON_COMPACT);
     params[1] = c.nfiles > 0 ? bytea_array(p, c.file_list, c.nfiles, &lengths[1]) : NULL;
-    res = db_exec_bin(p, err, "SELECT wf_save_page($1::jsonb, $2::bytea[])::text", 2, params,
-                      lengths, formats);
+    res = db_exec_prepared_bin(p, err, &save_stmt, params, lengths, formats);
     if (res == NULL)
         return err->code;
     answer = json_loads(db_val(res, 0, 0), 0, &je);

@@ -84,6 +84,13 @@ int wf_on_view(pool_t *p, en_err_t *err, const principal_t *who, const char *dem
 int wf_save(pool_t *p, en_err_t *err, const principal_t *who,
             const char *demand_id, const wf_input_t *input,
             wf_result_t *result);
+/* The same with the demand loaded by the caller in this request, after it
+ * asked authz_check(AZ_FIRE_TRANSITION, id, "owner") itself (the page
+ * save: one load and one question instead of two).  The version loaded is
+ * the one the save expects: a change in between is a conflict. */
+int wf_save_loaded(pool_t *p, en_err_t *err, const principal_t *who,
+                   const wf_demand_t *d, const wf_input_t *input,
+                   wf_result_t *result);
 
 /* The transition's roles, parsed when the definition was loaded, as the
  * argument of AZ_FIRE_TRANSITION: normalised "kind" or "kind:qualifier"

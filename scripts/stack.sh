@@ -95,6 +95,9 @@ synchronous_commit = on
 max_connections = 200
 shared_buffers = 256MB
 log_min_messages = warning
+# statement counts per page (bench/run.sh, tests/integration/test_round_trips.py)
+shared_preload_libraries = 'pg_stat_statements'
+pg_stat_statements.track = top
 CONF
   fi
   sed -i "s/^port = .*//" "$data/postgresql.conf"

@@ -2,12 +2,13 @@
 /*
  * test_authz.c -- the pure parts of authz.c and space.c (duties, group
  * ids, action names, error keys; by="..." is parsed by wf_def.c and tested
- * in test_wf_def.c), and authz_check
- * and space_link_identity against a fake db_exec: what they send and how
+ * in test_wf_def.c), and authz_check and space_link_identity against a
+ * fake db_exec (and db_exec_prepared, which answers the same way): what
+ * they send and how
  * they read the answer.  The rules themselves (authz_may in SQL) are
  * tested against the real database by tests/integration/test_access_matrix.py.
  */
-// LDFLAGS: -Wl,--wrap=db_exec
+// LDFLAGS: -Wl,--wrap=db_exec -Wl,--wrap=db_exec_prepared
 #include "test_util.h"
 
 #include <libpq-fe.h>
@@ -101,6 +102,14 @@ __wrap_db_exec(pool_t *p, en_err_t *err, const char *sql, int n,
         en_set(err, code, "err.db", "%s", msg);
         return NULL;
     }
+}
+
+/* The prepared statements answer like db_exec: their SQL is recorded. */
+PGresult *
+__wrap_db_exec_prepared(pool_t *p, en_err_t *err, db_stmt_t *st,
+                        const char *const *params)
+{
+    return __wrap_db_exec(p, err, st->sql, st->nparams, params);
 }
 
 typedef struct {

@@ -1,0 +1,123 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""test_round_trips.py -- how many statements each page costs, counted by PostgreSQL.
+
+scripts/stack.sh preloads pg_stat_statements (track = top: a plpgsql
+function's own statements are not counted, the call is).  For each page:
+reset the counters, make one request, and read how many statements the
+guichet database ran -- not a stopwatch.  The scheduler and the mailer run
+beside the engine (every 2 s): their statements (on timers and outbox, and
+the transaction around each claim) are left out of the count.
+
+The numbers are the ones docs/pages.md states ("Database round trips per
+page"); a page that grows one more statement fails here first.
+"""
+import re
+
+import pytest
+
+from fixtures_people import make_demand, seed
+from oidc_login import login
+
+# page -> statements (the session lookup included)
+EXPECTED = {
+    "healthz": 1,
+    "dashboard": 3,
+    "demand": 3,
+    "form page": 3,
+    "page save": 4,
+    "agent queue": 3,
+    "fire": 5,
+}
+
+# Not the page's: the scheduler's and mailer's polls, and a worker filling
+# its definition cache the first time it meets a version or asks which
+# version is current (once per process: wf_store.c).
+BACKGROUND = ("timers", "outbox", "BEGIN", "COMMIT", "ROLLBACK", "pg_stat_statements",
+              "FROM definitions WHERE workflow_key = $1 AND version = $2",
+              "SELECT max(version) FROM definitions WHERE workflow_key = $1")
+
+
+def superuser_sql(stack, query):
+    import subprocess
+    with open(f"{stack.var}/pg-super-password") as f:
+        pw = f.read().strip()
+    r = subprocess.run(["psql", "-X", "-qAt", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1",
+                        "-p", str(stack.ports["GUICHET_PG_PORT"]), "-U", "postgres",
+                        "-d", "guichet"], input=query, capture_output=True, text=True,
+                       timeout=60, env={"PGPASSWORD": pw, "PATH": "/usr/bin:/bin"})
+    assert r.returncode == 0, r.stderr
+    return r.stdout
+
+
+@pytest.fixture(scope="module")
+def counter(stack):
+    superuser_sql(stack, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+
+    def count(action):
+        action()                       # once to warm up (statements prepared)
+        superuser_sql(stack, "SELECT pg_stat_statements_reset()")
+        action()
+        # pg_stat_statements also records the body of an immutable SQL
+        # function the planner folds (az_uuid on a constant) as if it were
+        # a statement: those are left out too
+        rows = superuser_sql(stack, """
+            SELECT s.calls, replace(s.query, chr(10), ' ')
+              FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
+             WHERE d.datname = 'guichet'
+               AND NOT EXISTS (
+                   SELECT 1 FROM pg_proc f JOIN pg_language l ON l.oid = f.prolang
+                    WHERE l.lanname = 'sql'
+                      AND position(left(regexp_replace(s.query, '\\s+', ' ', 'g'), 20)
+                                   IN regexp_replace(f.prosrc, '\\s+', ' ', 'g')) > 0)""")
+        n = 0
+        seen = []
+        for line in rows.splitlines():
+            calls, query = line.split("|", 1)
+            if any(b in query for b in BACKGROUND):
+                continue
+            n += int(calls)
+            seen.append((int(calls), query[:100]))
+        return n, seen
+    return count
+
+
+def logged_in(stack, account, space=None):
+    c = stack.client()
+    assert login(stack, c, account).status == 303
+    if space is not None:
+        r = c.get("/context")
+        tok = re.search(r'name="csrf" value="([^"]+)"', r.text).group(1)
+        assert c.post("/context", data={"space": space, "csrf": tok}).status == 303
+    r = c.get("/dashboard")
+    c.token = re.search(r'name="csrf" value="([^"]+)"', r.text).group(1)
+    return c
+
+
+def test_each_page_costs_the_statements_docs_pages_md_states(stack, counter):
+    world = seed(stack)
+    carla = logged_in(stack, "carla", world.spaces["kiosque"])
+    agnes = logged_in(stack, "agnes")
+    anon = stack.client()
+
+    draft = make_demand(stack, world, "subsidy", "carla", "kiosque", state="draft",
+                        bucket="draft")
+    submitted = [make_demand(stack, world, "subsidy", "carla", "kiosque") for _ in range(2)]
+
+    def ok(r, status=200):
+        assert r.status == status, r
+        return r
+
+    got = {}
+    got["healthz"] = counter(lambda: ok(anon.get("/healthz")))
+    got["dashboard"] = counter(lambda: ok(carla.get("/dashboard")))
+    got["demand"] = counter(lambda: ok(carla.get(f"/demands/{world.demands['kiosque_probe']}")))
+    got["form page"] = counter(lambda: ok(carla.get(f"/demands/{draft}/page/project")))
+    got["page save"] = counter(lambda: ok(carla.post(
+        f"/demands/{draft}/page/project",
+        data={"csrf": carla.token, "nav": "save", "project-title": "Banc"}), 303))
+    got["agent queue"] = counter(lambda: ok(agnes.get("/agent/serac")))
+    left = list(submitted)
+    got["fire"] = counter(lambda: ok(agnes.post(f"/demands/{left.pop()}/fire/take",
+                                                data={"csrf": agnes.token}), 303))
+    counts = {k: v[0] for k, v in got.items()}
+    assert counts == EXPECTED, "\n".join(f"{k}: {v[0]} {v[1]}" for k, v in got.items())
