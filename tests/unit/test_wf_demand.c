@@ -8,7 +8,7 @@
  * faked at db_exec (authz_may's answer, wf_create's row) and the definition
  * cache at wf_store_current.
  */
-// LDFLAGS: -Wl,--wrap=db_exec -Wl,--wrap=wf_store_current
+// LDFLAGS: -Wl,--wrap=db_exec -Wl,--wrap=db_exec_prepared -Wl,--wrap=wf_store_current
 #include "test_util.h"
 
 #include <libpq-fe.h>
@@ -108,6 +108,13 @@ __wrap_db_exec(pool_t *p, en_err_t *err, const char *sql, int n,
         assert_int_equal(PQsetvalue(res, 0, 1, (char *) a->v1, (int) strlen(a->v1)), 1);
     pool_on_free(p, free_res, res);
     return res;
+}
+
+/* Prepared statements answer as the same statement run directly would. */
+PGresult *
+__wrap_db_exec_prepared(pool_t *p, en_err_t *err, db_stmt_t *st, const char *const *params)
+{
+    return __wrap_db_exec(p, err, st->sql, st->nparams, params);
 }
 
 const wf_def_t *

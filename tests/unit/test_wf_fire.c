@@ -10,7 +10,7 @@
  * runtime itself is real.  The real database is tested by
  * tests/integration/test_workflow_engine.py.
  */
-// LDFLAGS: -Wl,--wrap=db_exec -Wl,--wrap=db_exec_bin -Wl,--wrap=wf_store_get
+// LDFLAGS: -Wl,--wrap=db_exec -Wl,--wrap=db_exec_bin -Wl,--wrap=db_exec_prepared -Wl,--wrap=db_exec_prepared_bin -Wl,--wrap=wf_store_get
 #include "test_util.h"
 
 #include <jansson.h>
@@ -160,6 +160,20 @@ __wrap_db_exec_bin(pool_t *p, en_err_t *err, const char *sql, int n,
     n_apply++;
     snprintf(last_change, sizeof(last_change), "%s", params[0]);
     return fake_result(p, err, a);
+}
+
+/* Prepared statements answer as the same statement run directly would. */
+PGresult *
+__wrap_db_exec_prepared(pool_t *p, en_err_t *err, db_stmt_t *st, const char *const *params)
+{
+    return __wrap_db_exec(p, err, st->sql, st->nparams, params);
+}
+
+PGresult *
+__wrap_db_exec_prepared_bin(pool_t *p, en_err_t *err, db_stmt_t *st,
+                            const char *const *params, const int *lengths, const int *formats)
+{
+    return __wrap_db_exec_bin(p, err, st->sql, st->nparams, params, lengths, formats);
 }
 
 const wf_def_t *
