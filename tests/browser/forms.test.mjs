@@ -106,7 +106,14 @@ test('carla fills and sends the subsidy with the keyboard only, on a phone', asy
   await tabUntil(page, "e.type === 'submit' && e.form && "
                  + "e.form.querySelector('input[name=workflow][value=subsidy]')",
                  'the button starting a subsidy');
-  await enterAndWait(page, /\/page\/applicant$/);
+  await enterAndWait(page, /\/page\/applicant$|\/demands$/);
+  if (new URL(page.url()).pathname === '/demands') {
+    // her drafts are open: the choice page offers to resume one or start anew
+    await tabUntil(page, "e.type === 'submit' && e.form && "
+                   + "e.form.querySelector('input[name=new][value=\"1\"]')",
+                   'the button starting a new demand');
+    await enterAndWait(page, /\/page\/applicant$/);
+  }
   await pageIsSound(page, 'applicant');
 
   await typeInto(page, '#f-contact-phone', '021 316 11 11');

@@ -33,7 +33,7 @@ def carla(stack, world):
 
 
 def new_subsidy(carla):
-    r = carla.post("/demands", data={"workflow": "subsidy", "csrf": carla.token})
+    r = carla.post("/demands", data={"workflow": "subsidy", "new": "1", "csrf": carla.token})
     assert r.status == 303, r
     m = re.fullmatch(r"/demands/([0-9a-f-]{36})/page/applicant", r.headers["location"])
     assert m, r.headers["location"]
