@@ -100,171 +100,20 @@ BEGIN
     END IF;
 END $$;
 
--- authz_may as 0014 left it (0003's, with 'manage-account' and
--- 'manage-relation'), with 'manage-document' (a wallet document: rename,
--- category, delete).  Everything else is unchanged.
-CREATE OR REPLACE FUNCTION authz_may(p_person uuid, p_context uuid, p_action text, p_object text,
-                          p_arg text, OUT verdict text, OUT reason text)
+-- The action 'manage-document' of authz_may (0014: an action is a function
+-- az_action_<action>).
+-- manage-document: object a wallet document id (rename, category, delete,
+-- pick); the wallet's owner side (az_document_do with the wallet rules).
+CREATE FUNCTION az_action_manage_document(p_person uuid, p_context uuid, p_admin boolean, p_object text,
+                  p_arg text, OUT verdict text, OUT reason text)
 LANGUAGE plpgsql STABLE AS $$
-DECLARE
-    v_admin   boolean := az_admin(p_person);
-    v_id      uuid;
-    v_space   spaces;
-    v_entity  entities;
-    v_kinds   text[];
-    v_aud     text;
-    v_def     record;
 BEGIN
     verdict := 'deny';
     reason := 'err.forbidden';
-    IF p_person IS NULL THEN
-        reason := 'err.login_needed';
-        RETURN;
-    END IF;
-
-    CASE p_action
-    WHEN 'admin' THEN
-        IF v_admin THEN verdict := 'allow'; ELSE reason := 'authz.admin_only'; END IF;
-
-    WHEN 'switch-context' THEN
-        IF p_object IS NULL OR p_object = '' THEN
-            verdict := 'allow';                 -- for oneself: always
-            RETURN;
-        END IF;
-        v_id := az_uuid(p_object);
-        SELECT * INTO v_space FROM spaces WHERE id = v_id;
-        IF NOT FOUND THEN
-            verdict := 'notfound';
-        ELSIF v_space.status <> 'active' THEN
-            reason := 'authz.space_inactive';
-        ELSIF az_member(p_person, v_id) THEN
-            verdict := 'allow';
-        ELSE
-            reason := 'authz.not_member';
-        END IF;
-
-    WHEN 'manage-members', 'grant-access' THEN
-        v_id := az_uuid(p_object);
-        SELECT * INTO v_space FROM spaces WHERE id = v_id;
-        IF NOT FOUND THEN
-            verdict := 'notfound';
-        ELSIF v_space.status <> 'active' THEN
-            reason := 'authz.space_inactive';
-        ELSIF NOT (az_referent(p_person, v_id)
-                   OR az_delegate(p_person, v_id,
-                                  CASE p_action WHEN 'manage-members' THEN 'members'
-                                                ELSE 'grants' END)) THEN
-            reason := 'authz.not_referent';
-        ELSIF p_context IS DISTINCT FROM v_id THEN
-            reason := 'authz.wrong_context';    -- they may, but acting for another context
-        ELSE
-            verdict := 'allow';
-        END IF;
-
-    WHEN 'use-service' THEN
-        v_id := COALESCE(az_uuid(p_object), p_context);
-        IF v_id IS NULL THEN
-            reason := 'authz.professional_only';
-        ELSIF NOT EXISTS (SELECT 1 FROM spaces WHERE id = v_id) THEN
-            verdict := 'notfound';
-        ELSIF NOT az_member(p_person, v_id) THEN
-            reason := 'authz.not_member';
-        ELSIF p_context IS DISTINCT FROM v_id THEN
-            reason := 'authz.wrong_context';
-        ELSIF az_referent(p_person, v_id) OR az_granted(p_person, v_id, p_arg) THEN
-            verdict := 'allow';
-        ELSE
-            reason := 'authz.no_grant';
-        END IF;
-
-    WHEN 'start-demand' THEN
-        -- arg: the audience: personal | professional | any, optionally
-        -- "professional:kind kind..." (entity kinds or legal forms allowed)
-        v_aud := COALESCE(NULLIF(split_part(COALESCE(p_arg, ''), ':', 1), ''), 'any');
-        v_kinds := NULLIF(regexp_split_to_array(btrim(substr(p_arg, length(v_aud) + 2)),
-                                                 '[\s,]+'), '{""}');
-        SELECT * INTO v_def FROM az_definition(p_object, NULL);
-        IF NOT v_def.known THEN
-            verdict := 'notfound';
-        ELSIF p_context IS NULL THEN
-            IF v_aud = 'professional' THEN
-                reason := 'authz.professional_only';
-            ELSE
-                verdict := 'allow';
-            END IF;
-        ELSIF NOT az_member(p_person, p_context) THEN
-            reason := 'authz.not_member';
-        ELSIF v_aud = 'personal' THEN
-            reason := 'authz.personal_only';
-        ELSE
-            SELECT e.* INTO v_entity FROM spaces s JOIN entities e ON e.id = s.entity_id
-             WHERE s.id = p_context;
-            IF v_kinds IS NOT NULL AND NOT (v_entity.legal_form = ANY (v_kinds)
-                                            OR entity_kind(v_entity.legal_form) = ANY (v_kinds)) THEN
-                reason := 'authz.entity_kind';
-            ELSIF v_def.protected AND NOT (az_referent(p_person, p_context)
-                                           OR az_granted(p_person, p_context, p_object)) THEN
-                reason := 'authz.no_grant';
-            ELSE
-                verdict := 'allow';
-            END IF;
-        END IF;
-
-    WHEN 'work-queue' THEN
-        IF NOT EXISTS (SELECT 1 FROM agent_groups WHERE id = p_object) THEN
-            verdict := 'notfound';
-        ELSIF EXISTS (SELECT 1 FROM agent_members
-                       WHERE group_id = p_object AND person_id = p_person) THEN
-            verdict := 'allow';
-        ELSE
-            reason := 'authz.not_agent';
-        END IF;
-
-    WHEN 'third-party' THEN
-        IF NOT EXISTS (SELECT 1 FROM third_party_groups WHERE id = p_object) THEN
-            verdict := 'notfound';
-        ELSIF EXISTS (SELECT 1 FROM third_party_members
-                       WHERE group_id = p_object AND person_id = p_person) THEN
-            verdict := 'allow';
-        ELSE
-            reason := 'authz.not_third_party';
-        END IF;
-
-    WHEN 'view-demand', 'fire-transition' THEN
-        SELECT * INTO verdict, reason
-          FROM az_demand(p_person, p_context, v_admin, az_uuid(p_object),
-                         CASE p_action WHEN 'view-demand' THEN NULL
-                                       ELSE COALESCE(p_arg, '') END);
-
-    WHEN 'view-document' THEN
-        SELECT * INTO verdict, reason
-          FROM az_document(p_person, p_context, v_admin, az_uuid(p_object));
-
-    WHEN 'manage-account' THEN
-        IF EXISTS (SELECT 1 FROM persons WHERE id = p_person AND deleted_at IS NULL) THEN
-            verdict := 'allow';
-        ELSE
-            reason := 'err.login_needed';
-        END IF;
-
-    WHEN 'manage-relation' THEN
-        IF EXISTS (SELECT 1 FROM relations
-                    WHERE id = az_uuid(p_object) AND person_id = p_person) THEN
-            verdict := 'allow';
-        ELSE
-            verdict := 'notfound';
-            reason := 'err.notfound';
-        END IF;
-
-    WHEN 'manage-document' THEN
-        SELECT * INTO verdict, reason
-          FROM az_document_do(p_person, p_context, v_admin, az_uuid(p_object), true);
-
-    ELSE
-        RAISE EXCEPTION 'authz_may: unknown action %', p_action
-            USING ERRCODE = 'invalid_parameter_value';
-    END CASE;
+    SELECT * INTO verdict, reason
+      FROM az_document_do(p_person, p_context, p_admin, az_uuid(p_object), true);
 END $$;
+
 
 -- --- the wallet's changes (engine/wallet.c) -------------------------------------------
 -- Each is one round trip; the caller asked authz first (the owner side is
