@@ -17,5 +17,7 @@ int  cmd_publish(const cfg_t *cfg, int argc, char **argv);
 int  cmd_scheduler(const cfg_t *cfg, int argc, char **argv);
 int  cmd_mailer(const cfg_t *cfg, int argc, char **argv);
 int  cmd_demand(const cfg_t *cfg, int argc, char **argv);
+/* cmd_migrate.c */
+int  cmd_migrate_demands(const cfg_t *cfg, int argc, char **argv);
 
 #endif

@@ -40,6 +40,8 @@ usage(FILE *out)
         "  mailer [--once]  send the queued mail (--once: what is due, then exit)\n"
         "  demand create|show|list|fire|save ...\n"
         "                   act on demands as a given person (operators, tests)\n"
+        "  migrate-demands KEY FROM TO OLD=NEW... [--dry-run]\n"
+        "                   move running demands to another version of KEY\n"
         "\n"
         "options:\n"
         "  --config FILE    configuration file (default: $GUICHET_CONFIG)\n"
@@ -131,6 +133,8 @@ main(int argc, char **argv)
         rc = cmd_mailer(&cfg, argc - i, argv + i);
     } else if (!strcmp(cmd, "demand")) {
         rc = cmd_demand(&cfg, argc - i, argv + i);
+    } else if (!strcmp(cmd, "migrate-demands")) {
+        rc = cmd_migrate_demands(&cfg, argc - i, argv + i);
     } else {
         fprintf(stderr, "guichet: unknown command \"%s\"\n", cmd);
         usage(stderr);
