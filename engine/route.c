@@ -23,6 +23,7 @@ extern const route_t demand_routes[];
 extern const route_t demand_view_routes[];
 extern const route_t form_routes[];
 extern const route_t agent_routes[];
+extern const route_t admin_routes[];
 
 static const route_t *const route_tables[] = {
     sys_routes,
@@ -32,6 +33,7 @@ static const route_t *const route_tables[] = {
     demand_view_routes,
     form_routes,
     agent_routes,
+    admin_routes,
 };
 
 #define NTABLES (sizeof(route_tables) / sizeof(route_tables[0]))
