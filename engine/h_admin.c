@@ -427,10 +427,18 @@ h_admin_migrate(req_t *r)
     for (i = 0; i < old->n_states; i++) {
         const char *v = req_param(r, pool_printf(r->pool, "map.%s", old->states[i].id));
 
+        const wf_def_t *nd;
+        const wf_state_t *target;
+
         if (v == NULL)
             continue;
+        /* only a state id of the new version goes on (and is shown back);
+         * anything else, whatever its bytes, is an unknown state: "?" */
+        en_clear(&e2);
+        nd = wf_store_get(&e2, key, to);
+        target = nd != NULL && v[0] != '\0' ? wf_state_find(nd, v) : NULL;
         mf[n] = old->states[i].id;
-        mt[n++] = v;
+        mt[n++] = v[0] == '\0' ? "" : target != NULL ? target->id : "?";
     }
     if ((rc = wf_migrate_check(r->pool, &r->err, key, from, to, mf, mt, n, &plan)) != EN_OK)
         return rc;

@@ -209,6 +209,11 @@ def test_publish_migrate_and_the_workers_see_it(adm, admin):
                        data={"csrf": token, "from": str(v1), "to": str(v2), "action": "run",
                              **{k: v for k, v in good.items() if k != "map.in-review"}})
         assert r.status == 422 and "Choisissez un état" in r.text
+        r = admin.post("/admin/procedures/subsidy/migrate",
+                       data={"csrf": token, "from": str(v1), "to": str(v2), "action": "run",
+                             **{**good, "map.submitted": "nulle<part>"}})
+        assert r.status == 422 and "n’existe pas dans la nouvelle version" in r.text
+        assert "nulle" not in r.text                  # never shown back
         assert snapshot(adm) == before
 
         # checked, then run
