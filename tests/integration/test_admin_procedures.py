@@ -260,9 +260,14 @@ def test_publish_migrate_and_the_workers_see_it(adm, admin):
 
 def test_cli_migrate_demands(adm, admin):
     w = adm.world
-    # a version to move from (the file as shipped differs from the newest)
-    r = publish(adm, admin)
-    assert r.status == 200
+    # a version to move from: publish a changed file
+    text = rewrite(adm, '<title xml:lang="fr">Demande de soutien culturel',
+                   '<title xml:lang="fr">Demande de soutien culturel (ligne de commande)')
+    try:
+        r = publish(adm, admin)
+    finally:
+        restore(adm, text)
+    assert r.status == 200 and "publiée" in r.text
     old = current_version(adm) - 1
     made = [make_demand(adm, w, "subsidy", "carla", "kiosque", state=s)
             for s in ("submitted", "in-review")]
@@ -284,6 +289,12 @@ def test_cli_migrate_demands(adm, admin):
     assert bad.returncode == 1, bad.stdout + bad.stderr
     assert "plan refused" in bad.stdout
     assert "does not exist in the new version" in bad.stdout
+    # a filed demand never goes back to the drafts (the purge timer would delete it)
+    back = adm.guichet("migrate-demands", "subsidy", str(old), str(new),
+                       *[m for m in mapping if not m.startswith("submitted=")],
+                       "submitted=draft")
+    assert back.returncode == 1, back.stdout + back.stderr
+    assert "submitted (" in back.stdout and "cannot become a draft" in back.stdout
     dry = adm.guichet("migrate-demands", "subsidy", str(old), str(new), *mapping, "--dry-run")
     assert dry.returncode == 0, dry.stdout + dry.stderr
     assert f"submitted ({n_sub}) -> submitted" in dry.stdout
