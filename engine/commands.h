@@ -20,5 +20,7 @@ int  cmd_demand(const cfg_t *cfg, int argc, char **argv);
 /* cmd_backup.c */
 int  cmd_backup(const cfg_t *cfg, int argc, char **argv);
 int  cmd_restore(const cfg_t *cfg, int argc, char **argv);
+/* cmd_migrate.c */
+int  cmd_migrate_demands(const cfg_t *cfg, int argc, char **argv);
 
 #endif

@@ -39,11 +39,13 @@ usage(FILE *out)
         "  publish          publish the changed workflow definitions now\n"
         "  scheduler [--once]  fire due timers (--once: what is due, then exit)\n"
         "  mailer [--once]  send the queued mail (--once: what is due, then exit)\n"
-        "  demand create|show|list|fire|save ...\n"
+        "  demand create|show|list|fire|save|message ...\n"
         "                   act on demands as a given person (operators, tests)\n"
         "  backup DIR       dump the database and save the configuration in DIR\n"
         "  restore [--clean] DIR\n"
         "                   load a backup's database dump\n"
+        "  migrate-demands KEY FROM TO OLD=NEW... [--dry-run]\n"
+        "                   move running demands to another version of KEY\n"
         "\n"
         "options:\n"
         "  --config FILE    configuration file (default: $GUICHET_CONFIG, else\n"
@@ -144,6 +146,8 @@ main(int argc, char **argv)
         rc = cmd_backup(&cfg, argc - i, argv + i);
     } else if (!strcmp(cmd, "restore")) {
         rc = cmd_restore(&cfg, argc - i, argv + i);
+    } else if (!strcmp(cmd, "migrate-demands")) {
+        rc = cmd_migrate_demands(&cfg, argc - i, argv + i);
     } else {
         fprintf(stderr, "guichet: unknown command \"%s\"\n", cmd);
         usage(stderr);

@@ -318,6 +318,17 @@ tick(const cfg_t *cfg, int listen_fd)
     }
 }
 
+/* The master's pid, for its children to signal (master_request_reload). */
+static pid_t master_pid;
+
+int
+master_request_reload(void)
+{
+    if (master_pid <= 1 || master_pid == getpid())
+        return -1;
+    return kill(master_pid, SIGHUP) == 0 ? 0 : -1;
+}
+
 int
 master_child_should_stop(void)
 {
@@ -351,6 +362,7 @@ master_run(const cfg_t *cfg)
     double          stop_deadline = 0;
 
     log_set_process("master");
+    master_pid = getpid();
     sigemptyset(&set);
     sigaddset(&set, SIGCHLD);
     sigaddset(&set, SIGHUP);

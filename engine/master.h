@@ -27,4 +27,9 @@ int master_run(const cfg_t *cfg);
  * whether to stop after the work in hand. */
 int master_child_should_stop(void);
 
+/* In a child: asks the master to reload (SIGHUP), as `guichet reload`
+ * does, e.g. after a page published a definition, so that a new
+ * generation of workers sees it.  0 when asked, -1 outside a child. */
+int master_request_reload(void);
+
 #endif

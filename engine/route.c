@@ -27,6 +27,7 @@ extern const route_t account_routes[];
 extern const route_t wallet_routes[];
 extern const route_t catalogue_routes[];
 extern const route_t notes_routes[];
+extern const route_t admin_routes[];
 
 static const route_t *const route_tables[] = {
     sys_routes,
@@ -40,6 +41,7 @@ static const route_t *const route_tables[] = {
     wallet_routes,
     catalogue_routes,
     notes_routes,
+    admin_routes,
 };
 
 #define NTABLES (sizeof(route_tables) / sizeof(route_tables[0]))

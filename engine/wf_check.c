@@ -328,7 +328,7 @@ wf_dym(wf_ck_t *ck, const char *word, const char *const *cands, size_t n)
     return wf_did_you_mean(ck->p, word, cands, n);
 }
 
-static const char *const wf_reserved_transitions[] = { "create", "purge",
+static const char *const wf_reserved_transitions[] = { "create", "purge", "migrate",
                                                        NULL };
 
 /*

@@ -109,6 +109,7 @@ typedef struct {
     const char *xslt_dir;
     FILE *out, *err_out;      /* NULL: log only */
     int   published, unchanged, refused;
+    int   version;            /* of the last file published or unchanged */
 } report_t;
 
 static void
@@ -215,6 +216,7 @@ publish_one(pool_t *p, report_t *rep, const char *path, char **seen_keys, int ns
                     err.detail);
         return -2;
     }
+    rep->version = atoi(db_val(res, 0, 0));
     if (!strcmp(db_val(res, 0, 1), "t")) {
         rep->published++;
         log_event(LOG_INFO, "workflow published", "workflow", def->id, "version",
@@ -306,6 +308,114 @@ wf_store_publish(const cfg_t *cfg, FILE *out, FILE *err_out, int *n_published,
     if (n_refused != NULL)
         *n_refused = rep.refused;
     return rc;
+}
+
+/* --- one procedure's file (the administrators' page) ---------------------- */
+
+/* The file of workflows_dir a procedure was published from: the base name
+ * of its newest version's source, else KEY.xml.  Never a path outside
+ * workflows_dir: only the base name of source is kept. */
+static const char *
+file_of(pool_t *p, const cfg_t *cfg, const char *key, const char *source)
+{
+    const char *base = source != NULL ? strrchr(source, '/') : NULL;
+
+    base = base != NULL ? base + 1 : source;
+    if (base == NULL || base[0] == '\0' || base[0] == '.')
+        base = pool_printf(p, "%s.xml", key);
+    return pool_printf(p, "%s/%s", cfg->workflows_dir, base);
+}
+
+/* The lines a report wrote to a memory stream, one string each. */
+static void
+split_lines(pool_t *p, const char *text, const char ***lines, size_t *n)
+{
+    const char *s = text, *e;
+    size_t      cap = 1;
+
+    for (e = text; *e != '\0'; e++)
+        cap += *e == '\n';
+    *lines = pool_calloc(p, sizeof(char *) * (cap + 1));
+    *n = 0;
+    while (*s != '\0') {
+        e = strchr(s, '\n');
+        if (e == NULL)
+            e = s + strlen(s);
+        if (e > s)
+            (*lines)[(*n)++] = pool_strndup(p, s, (size_t) (e - s));
+        s = *e == '\n' ? e + 1 : e;
+    }
+}
+
+int
+wf_store_check_file(pool_t *p, const cfg_t *cfg, const char *key, const char *source,
+                    wf_store_file_t *out)
+{
+    wf_diag_t       diags;
+    wf_diag_item_t *it;
+    wf_def_t       *def = NULL;
+    en_err_t        err;
+    char           *data;
+    size_t          len, i = 0;
+    int             rc;
+
+    memset(out, 0, sizeof(*out));
+    out->path = file_of(p, cfg, key, source);
+    wf_diag_init(&diags, p);
+    en_clear(&err);
+    if (util_read_file(p, out->path, STORE_MAX_FILE, &data, &len, &err) != EN_OK) {
+        out->msgs = pool_calloc(p, sizeof(char *) * 2);
+        out->msgs[0] = pool_strdup(p, err.msg);
+        out->n_msgs = 1;
+        return EN_OK;
+    }
+    out->sha256 = sha256_hex(p, data, len);
+    rc = wf_load_memory(p, data, len, out->path, &def, &diags);
+    out->ok = rc == EN_OK && def != NULL && diags.errors == 0;
+    out->id = def != NULL ? def->id : NULL;
+    out->msgs = pool_calloc(p, sizeof(char *) * ((size_t) (diags.errors + diags.warnings) + 2));
+    for (it = diags.first; it != NULL; it = it->next)
+        out->msgs[i++] = wf_diag_text(p, it);
+    if (!out->ok && i == 0)
+        out->msgs[i++] = pool_printf(p, "%s:0: definition not loaded", out->path);
+    out->n_msgs = i;
+    return EN_OK;
+}
+
+int
+wf_store_publish_file(pool_t *p, const cfg_t *cfg, const char *key, const char *source,
+                      wf_store_published_t *out)
+{
+    report_t  rep;
+    char     *text = NULL, *seen[2] = { NULL, NULL };
+    size_t    tlen = 0;
+    FILE     *mem;
+    en_err_t  err;
+    int       r;
+
+    memset(out, 0, sizeof(*out));
+    memset(&rep, 0, sizeof(rep));
+    out->path = file_of(p, cfg, key, source);
+    rep.xslt_dir = cfg->xslt_dir;
+    en_clear(&err);
+    if (db_conn(&err) == NULL)
+        return EN_UNAVAILABLE;
+    if ((mem = open_memstream(&text, &tlen)) == NULL)
+        return EN_INTERNAL;
+    rep.err_out = mem;
+    wf_schema_forget();
+    r = publish_one(p, &rep, out->path, seen, 0);
+    fclose(mem);
+    split_lines(p, text != NULL ? text : "", &out->msgs, &out->n_msgs);
+    free(text);
+    wf_store_forget_current();
+    if (r == -2)
+        return EN_UNAVAILABLE;
+    out->refused = r != 0;
+    out->is_new = rep.published > 0;
+    out->version = rep.version;
+    out->id = seen[0];
+    return EN_OK;
 }
 
 /* --- the cache ------------------------------------------------------------- */

@@ -25,6 +25,7 @@
 
 #include "cfg.h"
 #include "en_err.h"
+#include "pool.h"
 #include "wf_def.h"
 
 /* The master's reload hook (master_add_reload): publishes every valid,
@@ -37,6 +38,39 @@ int wf_store_publish_dir(const cfg_t *cfg);
  * (file:line: message) for `guichet publish`.  Counts may be NULL. */
 int wf_store_publish(const cfg_t *cfg, FILE *out, FILE *err_out,
                      int *n_published, int *n_unchanged, int *n_refused);
+
+/* The file of workflows/ a procedure comes from (the base name of its
+ * newest version's source, else KEY.xml), checked as `guichet check`
+ * does: for the administrators' procedure page. */
+typedef struct {
+    const char  *path;
+    const char  *sha256;    /* of the file as it is now; NULL: unreadable */
+    const char  *id;        /* the workflow id it declares, when parsed */
+    int          ok;        /* loads without an error */
+    const char **msgs;      /* "file:line: message" (errors and warnings) */
+    size_t       n_msgs;
+} wf_store_file_t;
+
+/* Fills out; EN_OK even when the file is bad or missing (out says so). */
+int wf_store_check_file(pool_t *p, const cfg_t *cfg, const char *key,
+                        const char *source, wf_store_file_t *out);
+
+typedef struct {
+    const char  *path;
+    const char  *id;        /* the key it was published under */
+    int          refused;   /* the file was refused: msgs say why */
+    int          is_new;    /* a new version was stored */
+    int          version;   /* the version serving now (when not refused) */
+    const char **msgs;      /* every error and warning, file:line: ... */
+    size_t       n_msgs;
+} wf_store_published_t;
+
+/* Publishes that one file exactly as a reload would (same checks, same
+ * wf_publish).  EN_OK with out->refused when the file is wrong (the
+ * running version keeps serving); EN_UNAVAILABLE without a database.
+ * The caller asks the master to reload so that every worker sees it. */
+int wf_store_publish_file(pool_t *p, const cfg_t *cfg, const char *key,
+                          const char *source, wf_store_published_t *out);
 
 /* Definition (key, version), loaded on first use.  NULL with err set
  * (EN_NOTFOUND, EN_UNAVAILABLE, EN_INTERNAL when a stored version no longer

@@ -138,6 +138,25 @@ MATRIX = [
 
     # --- administration ----------------------------------------------------------------
     Row("admin", "GET", "/admin", cells_logged_in(403, admin=200)),
+    # --- administrators' procedure pages (engine/h_admin.c) ---------------------------
+    Row("admin_procedures", "GET", "/admin/procedures", cells_logged_in(403, admin=200)),
+    Row("admin_procedure", "GET", "/admin/procedures/subsidy", cells_logged_in(403, admin=200),
+        needs="subsidy"),
+    Row("admin_procedure", "GET", "/admin/procedures/no-such-procedure",
+        cells_logged_in(403, admin=404)),
+    Row("admin_procedure", "GET", "/admin/procedures/not%20a%20word", cells(404),
+        note="a key that is not a word matches no route"),
+    Row("admin_publish", "POST", "/admin/procedures/subsidy/publish",
+        cells_logged_in(403, admin=200), needs="subsidy",
+        note="the repository's file, unchanged: nothing new is published"),
+    Row("admin_publish", "POST", "/admin/procedures/no-such-procedure/publish",
+        cells_logged_in(403, admin=404)),
+    Row("admin_migrate", "POST", "/admin/procedures/subsidy/migrate",
+        cells_logged_in(403, admin=422), data={"from": "1", "to": "1", "action": "run"},
+        needs="subsidy", note="a plan onto the same version: refused, nothing runs"),
+    Row("admin_migrate", "POST", "/admin/procedures/subsidy/migrate", cells_logged_in(400),
+        data={"from": "x", "to": "1"}, needs="subsidy",
+        note="from and to are declared ints: refused before the handler"),
 
     # --- demands (engine/h_demand.c, h_demand_view.c, h_form.c) ----------------------
     Row("dashboard", "GET", "/dashboard", cells_logged_in(200)),

@@ -95,6 +95,8 @@ static const fixture_case_t cases[] = {
       "\"submitted\": only a draft can be purged" },
     { "reserved_id.xml", FIX "reserved_id.xml:37: transition id \"create\" is "
       "reserved" },
+    { "reserved_migrate.xml", FIX "reserved_migrate.xml:37: transition id \"migrate\" "
+      "is reserved" },
     { "initial_missing.xml", FIX "initial_missing.xml:23: initial state "
       "\"draf\" does not exist (did you mean \"draft\"?)" },
     { "comment_system.xml", FIX "comment_system.xml:46: transition \"expire\": "

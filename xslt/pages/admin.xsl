@@ -1,7 +1,7 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!-- SPDX-License-Identifier: AGPL-3.0-or-later -->
-<!-- admin.xsl - the administrators' landing page: what the portal holds
-     (counts); later issues add procedures, identities and groups here.
+<!-- admin.xsl - the administrators' home: the tools that exist (the
+     published procedures) and what the portal holds (counts).
      Input: /page/counts/count[@key, @value]. -->
 <xsl:stylesheet version="1.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -17,6 +17,10 @@
   <xsl:template match="page" mode="content">
     <h1><xsl:value-of select="g:msg('admin.title')"/></h1>
     <p class="lead"><xsl:value-of select="g:msg('admin.lead')"/></p>
+    <section aria-labelledby="admin-tools">
+      <h2 id="admin-tools"><a href="/admin/procedures"><xsl:value-of select="g:msg('admin.home.procedures')"/></a></h2>
+      <p><xsl:value-of select="g:msg('admin.home.procedures_hint')"/></p>
+    </section>
     <section aria-labelledby="admin-counts">
       <h2 id="admin-counts"><xsl:value-of select="g:msg('admin.counts')"/></h2>
       <dl class="counts">
