@@ -556,6 +556,32 @@ dv_demand_summary(req_t *r, xmlNodePtr parent, json_t *row)
 }
 
 xmlNodePtr
+dv_data_item(req_t *r, xmlNodePtr page, const wf_field_t *f, const wf_demand_t *d)
+{
+    const char *v, *doc = NULL, *fname = NULL;
+    long long   size = 0;
+    xmlNodePtr  it;
+
+    if (!dv_cond_holds(r, &f->shown_when, d, NULL))
+        return NULL;
+    it = render_node(page, "item");
+    render_attr(it, "name", f->name);
+    render_attr(it, "id", pool_printf(r->pool, "f-%s", f->name));
+    render_attr(it, "label", f->label.n ? dv_text(r, &f->label) : f->name);
+    render_attr(it, "type", f->type_name ? f->type_name : "text");
+    if (f->type == FIELD_FILE) {
+        if (dv_stored_document(d, f->name, &doc, &fname, &size)) {
+            render_attr(it, "document", doc);
+            render_attr(it, "value", fname);
+            render_attr(it, "size-kb", pool_printf(r->pool, "%lld", (size + 1023) / 1024));
+        }
+    } else if ((v = wf_demand_field(r->pool, d, f->name)) != NULL && *v) {
+        render_attr(it, "value", dv_display_value(r, f, v));
+    }
+    return it;
+}
+
+xmlNodePtr
 dv_form_data(req_t *r, xmlNodePtr parent, const wf_form_t *form, wf_page_t *const *pages,
              size_t np, const wf_demand_t *d)
 {
@@ -571,29 +597,8 @@ dv_form_data(req_t *r, xmlNodePtr parent, const wf_form_t *form, wf_page_t *cons
         render_attr(pn, "id", pg->id);
         render_attr(pn, "title", pg->title.n ? dv_text(r, &pg->title) : pg->id);
         render_attr(pn, "edit-href", pool_printf(r->pool, "/demands/%s/page/%s", d->id, pg->id));
-        for (k = 0; k < pg->n_fields; k++) {
-            const wf_field_t *f = &pg->fields[k];
-            const char       *v, *doc = NULL, *fname = NULL;
-            long long         size = 0;
-            xmlNodePtr        it;
-
-            if (!dv_cond_holds(r, &f->shown_when, d, NULL))
-                continue;
-            it = render_node(pn, "item");
-            render_attr(it, "name", f->name);
-            render_attr(it, "id", pool_printf(r->pool, "f-%s", f->name));
-            render_attr(it, "label", f->label.n ? dv_text(r, &f->label) : f->name);
-            render_attr(it, "type", f->type_name ? f->type_name : "text");
-            if (f->type == FIELD_FILE) {
-                if (dv_stored_document(d, f->name, &doc, &fname, &size)) {
-                    render_attr(it, "document", doc);
-                    render_attr(it, "value", fname);
-                    render_attr(it, "size-kb", pool_printf(r->pool, "%lld", (size + 1023) / 1024));
-                }
-            } else if ((v = wf_demand_field(r->pool, d, f->name)) != NULL && *v) {
-                render_attr(it, "value", dv_display_value(r, f, v));
-            }
-        }
+        for (k = 0; k < pg->n_fields; k++)
+            dv_data_item(r, pn, &pg->fields[k], d);
     }
     return data;
 }

@@ -110,6 +110,11 @@ void dv_state_attrs(req_t *r, xmlNodePtr node, const wf_def_t *def, const char *
 /* <data><form><page edit-href><item label value|document/>...: the
  * stored answers of pages[0..np) of form, each page with its "Modifier"
  * link (the review before submitting; demand.xsl's data template). */
+/* <item name id label type [value|document size-kb]/> under page: one
+ * stored answer as read (the demand page, the review, the printable copy);
+ * NULL (nothing added) when the field's shown-when does not hold. */
+xmlNodePtr dv_data_item(req_t *r, xmlNodePtr page, const wf_field_t *f, const wf_demand_t *d);
+
 xmlNodePtr dv_form_data(req_t *r, xmlNodePtr parent, const wf_form_t *form,
                         wf_page_t *const *pages, size_t np, const wf_demand_t *d);
 /* The words of the dashboard and the catalogue for wf_may_start's

@@ -242,7 +242,7 @@ field_pattern_match(pool_t *p, const char *pattern, const char *value)
     return rc == 0;
 }
 
-static size_t
+size_t
 field_utf8_count(const char *s)
 {
     size_t n = 0;

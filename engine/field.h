@@ -75,6 +75,8 @@ const char *field_display(pool_t *p, field_type_t t, const char *stored, field_s
  * truncated sequences); 0 for NULL.  Every text a person sends passes
  * here or is refused, never dropped. */
 int field_utf8_ok(const char *s);
+/* Characters (code points) in valid UTF-8 s: what max-length counts. */
+size_t field_utf8_count(const char *s);
 
 /* The check-digit algorithms, exposed for reuse and tests. */
 int field_avs13_ok(const char *digits13);    /* 13 digits, EAN-13 */

@@ -142,28 +142,12 @@ data_form(req_t *r, xmlNodePtr parent, const wf_form_t *form, const wf_demand_t 
             render_attr(pn, "edit-href", pool_printf(r->pool, "/demands/%s/page/%s", d->id, pg->id));
         for (k = 0; k < pg->n_fields; k++) {
             const wf_field_t       *f = &pg->fields[k];
-            const char             *v, *doc = NULL, *fname = NULL;
-            long long               size = 0;
-            xmlNodePtr              it;
+            xmlNodePtr              it = dv_data_item(r, pn, f, d);
             const wf_field_error_t *e = back ? dv_error_for(back->errors, back->nerrors, f->name)
                                              : NULL;
 
-            if (!dv_cond_holds(r, &f->shown_when, d, NULL))
+            if (it == NULL)
                 continue;
-            it = render_node(pn, "item");
-            render_attr(it, "name", f->name);
-            render_attr(it, "id", pool_printf(r->pool, "f-%s", f->name));
-            render_attr(it, "label", f->label.n ? dv_text(r, &f->label) : f->name);
-            render_attr(it, "type", f->type_name ? f->type_name : "text");
-            if (f->type == FIELD_FILE) {
-                if (dv_stored_document(d, f->name, &doc, &fname, &size)) {
-                    render_attr(it, "document", doc);
-                    render_attr(it, "value", fname);
-                    render_attr(it, "size-kb", pool_printf(r->pool, "%lld", (size + 1023) / 1024));
-                }
-            } else if ((v = wf_demand_field(r->pool, d, f->name)) != NULL && *v) {
-                render_attr(it, "value", dv_display_value(r, f, v));
-            }
             if (e != NULL) {
                 render_attr(it, "error", e->key ? e->key : "field.invalid");
                 if (e->arg)
@@ -655,6 +639,7 @@ fire_post(req_t *r, const char *id, const char *tid)
     if (rc == EN_BADINPUT && res.nerrors > 0) {
         fire_back_t back;
 
+        memset(&back, 0, sizeof(back));    /* the message fields too */
         back.transition = tid;
         back.errors = res.errors;
         back.nerrors = res.nerrors;

@@ -50,17 +50,6 @@ add_error(pool_t *p, wf_field_error_t **errs, int *n, const char *field, const c
     (*n)++;
 }
 
-static size_t
-utf8_chars(const char *s)
-{
-    size_t n = 0;
-
-    for (; *s; s++)
-        if (((unsigned char) *s & 0xc0) != 0x80)
-            n++;
-    return n;
-}
-
 /* A document's name: valid UTF-8, not blank, no control characters, at
  * most WALLET_NAME_MAX characters.  NULL when fine, else the key. */
 static const char *
@@ -81,7 +70,7 @@ name_problem(const char *name)
     }
     if (blank)
         return "wallet.name.required";
-    if (utf8_chars(name) > WALLET_NAME_MAX)
+    if (field_utf8_count(name) > WALLET_NAME_MAX)
         return "wallet.name.too_long";
     return NULL;
 }

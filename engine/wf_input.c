@@ -378,17 +378,6 @@ trimmed(pool_t *p, const char *s)
     return pool_strndup(p, s, (size_t) (e - s));
 }
 
-static size_t
-utf8_chars(const char *s)
-{
-    size_t n = 0;
-
-    for (; *s; s++)
-        if (((unsigned char) *s & 0xc0) != 0x80)
-            n++;
-    return n;
-}
-
 const char *
 wf_input_comment(wf_input_check_t *c, wf_comment_t rule, const char *comment)
 {
@@ -399,7 +388,7 @@ wf_input_comment(wf_input_check_t *c, wf_comment_t rule, const char *comment)
         add_error(c, "comment", "field.utf8", NULL);
     else if (rule == WF_COMMENT_REQUIRED && (comment == NULL || *comment == '\0'))
         add_error(c, "comment", "wf.comment.required", NULL);
-    else if (comment != NULL && utf8_chars(comment) > WF_COMMENT_MAX)
+    else if (comment != NULL && field_utf8_count(comment) > WF_COMMENT_MAX)
         add_error(c, "comment", "wf.comment.too_long", "5000");
     return comment;
 }

@@ -108,6 +108,11 @@ test('a member picks the space budget from the wallet in a subsidy draft (375 px
   await Promise.all([page.waitForNavigation(),
                      page.locator('form:has(input[name=workflow][value=subsidy]) button')
                        .first().click()]);
+  if (new URL(page.url()).pathname === '/demands') {
+    // drafts of the Kiosque are open: the choice page, and a new one
+    await Promise.all([page.waitForNavigation(),
+                       page.locator('form:has(input[name=new][value="1"]) button').click()]);
+  }
   const draft = page.url().match(/\/demands\/([0-9a-f-]{36})/)[1];
   await page.goto(`${BASE}/demands/${draft}/page/documents`);
   const pick = page.getByLabel('Ou choisir dans mon porte-documents').first();
