@@ -157,7 +157,7 @@ h_agent(req_t *r)
 static int
 h_agent_queue(req_t *r)
 {
-    const char *group = r->path_arg, *filter = req_param(r, "state");
+    const char *group = req_path_param(r, "group"), *filter = req_param(r, "state");
     const char *params[3], *fkey = NULL, *fstate = NULL;
     json_t     *j, *states, *q, *c, *row;
     xmlNodePtr  root, gn, fn, qn;
@@ -235,6 +235,6 @@ h_agent_queue(req_t *r)
 
 const route_t agent_routes[] = {
     { "GET", "/agent", "agent_home", h_agent, 0, NULL },
-    { "GET", "/agent/*", "agent_queue", h_agent_queue, 0, NULL },
+    { "GET", "/agent/{group:word}", "agent_queue", h_agent_queue, 0, NULL },
     { NULL, NULL, NULL, NULL, 0, NULL }
 };

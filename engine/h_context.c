@@ -143,19 +143,11 @@ page_members(req_t *r, const char *space_id)
     return render_finish(r, 200);
 }
 
-/* /spaces/<id>/<page>: the space's management pages (members for now). */
+/* /spaces/{id}/members: the space's management page. */
 static int
 h_spaces(req_t *r)
 {
-    const char *arg = r->path_arg, *slash;
-    char       *id;
-
-    if (arg == NULL || (slash = strchr(arg, '/')) == NULL || slash - arg != 36)
-        return en_set(&r->err, EN_NOTFOUND, "err.notfound", "no such space page");
-    id = pool_strndup(r->pool, arg, 36);
-    if (!strcmp(slash + 1, "members"))
-        return page_members(r, id);
-    return en_set(&r->err, EN_NOTFOUND, "err.notfound", "no such space page");
+    return page_members(r, req_path_param(r, "id"));
 }
 
 static int
@@ -183,7 +175,7 @@ h_admin(req_t *r)
 const route_t space_routes[] = {
     { "GET", "/context", "context", h_context, 0, NULL },
     { "POST", "/context", "context_switch", h_context_switch, 0, NULL },
-    { "GET", "/spaces/*", "space_members", h_spaces, 0, NULL },
+    { "GET", "/spaces/{id:uuid}/members", "space_members", h_spaces, 0, NULL },
     { "GET", "/admin", "admin", h_admin, 0, NULL },
     { NULL, NULL, NULL, NULL, 0, NULL }
 };

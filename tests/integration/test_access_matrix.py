@@ -133,8 +133,10 @@ MATRIX = [
     Row("space_members", "GET", "/spaces/{atelier}/members", cells_logged_in(403)),
     Row("space_members", "GET", "/spaces/{tilleuls}/members", cells_logged_in(403)),
     Row("space_members", "GET", "/spaces/{missing}/members", cells_logged_in(404)),
-    Row("space_members", "GET", "/spaces/{kiosque}/elsewhere", cells_logged_in(404)),
-    Row("space_members", "GET", "/spaces/not-a-space/members", cells_logged_in(404)),
+    Row("space_members", "GET", "/spaces/{kiosque}/elsewhere", cells(404),
+        note="no such page of a space matches no route: 404 before anything, even the login"),
+    Row("space_members", "GET", "/spaces/not-a-space/members", cells(404),
+        note="a malformed id matches no route"),
 
     # --- administration ----------------------------------------------------------------
     Row("admin", "GET", "/admin", cells_logged_in(403, admin=200)),
@@ -213,6 +215,7 @@ MATRIX = [
     Row("agent_queue", "GET", "/agent/serac", cells_logged_in(403, agent=200)),
     Row("agent_queue", "GET", "/agent/population", cells_logged_in(403, agent_other=200)),
     Row("agent_queue", "GET", "/agent/no-such-group", cells_logged_in(404)),
+    Row("agent_queue", "GET", "/agent/no%20such", cells(404), note="not a word: no route"),
 
     # --- account and relations (engine/h_account.c): one's own, in any context ----------
     Row("account", "GET", "/account", cells_logged_in(200)),

@@ -30,7 +30,7 @@ CAPTURE = {"uuid": r"[0-9a-fA-F-]{36}", "word": r"[A-Za-z0-9_.-]{1,64}", "int": 
 
 
 def pattern_regex(pattern):
-    """A route pattern ("/demands/{id:uuid}", "/agent/*") as a regex."""
+    """A route pattern ("/demands/{id:uuid}", "/files/*") as a regex."""
     out, rest = "", pattern
     if rest.endswith("/*"):
         rest, tail = rest[:-2], "/[^?]+"

@@ -255,15 +255,16 @@ test_head_as_get_and_guard(void **state)
 }
 
 static void
-test_star_route_path_arg(void **state)
+test_capture_route_path_param(void **state)
 {
-    req_t *r = new_req(*state, "GET", "/spaces/abc/def", "127.0.0.1");
+    req_t *r = new_req(*state, "GET", "/spaces/0b1e4c1e-6a55-4d1c-9a55-8d6f3c1d2e01/members",
+                       "127.0.0.1");
 
     route_dispatch(r);
     assert_int_equal(guard_calls, 1);
     assert_string_equal(guard_route, "space_members");
-    assert_string_equal(guard_arg, "abc/def");
-    assert_string_equal(r->path_arg, "abc/def");
+    assert_null(guard_arg);               /* no '*' in the pattern */
+    assert_string_equal(req_path_param(r, "id"), "0b1e4c1e-6a55-4d1c-9a55-8d6f3c1d2e01");
 }
 
 static void
@@ -734,7 +735,7 @@ main(void)
         T(test_allow_header_outlives_dispatch),
         T(test_allow_lists_every_row),
         T(test_head_as_get_and_guard),
-        T(test_star_route_path_arg),
+        T(test_capture_route_path_param),
         T(test_guard_made_response),
         T(test_guard_bad_input_shows_message),
         T(test_loopback_only),
