@@ -8,10 +8,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import { launchChromium } from './visits.mjs';
+import { logIn, axeViolations, overflow } from './common.mjs';
 
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const BASE = process.env.GUICHET_BASE_URL;
 const SHOTS = process.env.GUICHET_SCREENSHOTS;
 let browser;
@@ -22,28 +21,6 @@ before(async () => {
 });
 
 after(async () => { await browser?.close(); });
-
-async function logIn(page, account) {
-  await page.goto(BASE + '/dashboard');
-  await page.waitForURL(/\/interaction\//);
-  await page.fill('input[name=login]', account);
-  await page.fill('input[name=password]', 'un mot de passe');
-  await page.locator('form button[type=submit], form input[type=submit]').first().click();
-  await page.waitForURL((u) => u.toString().startsWith(BASE));
-}
-
-async function axeViolations(page) {
-  await page.addScriptTag({ path: AXE });
-  const result = await page.evaluate(() => window.axe.run(document, {
-    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-  }));
-  return result.violations.map((v) =>
-    `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-}
-
-async function overflow(page) {
-  return page.evaluate(() => document.scrollingElement.scrollWidth - window.innerWidth);
-}
 
 const HEADER = { 'fr-CH': 'Mon compte', 'de-CH': 'Mein Konto', 'en-GB': 'My account' };
 

@@ -8,10 +8,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import { launchChromium } from './visits.mjs';
+import { axeViolations, overflow } from './common.mjs';
 
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const BASE = process.env.GUICHET_BASE_URL;
 const SHOTS = process.env.GUICHET_SCREENSHOTS;
 const PHONE = { width: 375, height: 740 };
@@ -40,19 +39,6 @@ async function carlaForKiosque(page) {
   await page.getByLabel(/Kiosque du Marché/).check();
   await page.locator('form.context-choice button[type=submit]').click();
   await page.waitForURL(/\/catalogue$/);
-}
-
-async function axeViolations(page) {
-  await page.addScriptTag({ path: AXE });
-  const result = await page.evaluate(() => window.axe.run(document, {
-    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-  }));
-  return result.violations.map((v) =>
-    `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-}
-
-async function overflow(page) {
-  return page.evaluate(() => document.scrollingElement.scrollWidth - window.innerWidth);
 }
 
 async function checkPage(page, name) {

@@ -6,10 +6,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import { launchChromium } from './visits.mjs';
+import { logIn, axeViolations } from './common.mjs';
 
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 const BASE = process.env.GUICHET_BASE_URL;
 const SHOTS = process.env.GUICHET_SCREENSHOTS;
@@ -113,15 +112,6 @@ test('a citizen logs in through the identity provider and finds her demands', as
   await page.close();
 });
 
-async function logIn(page, account) {
-  await page.goto(BASE + '/dashboard');
-  await page.waitForURL(/\/interaction\//);
-  await page.fill('input[name=login]', account);
-  await page.fill('input[name=password]', 'un mot de passe');
-  await page.locator('form button[type=submit], form input[type=submit]').first().click();
-  await page.waitForURL((u) => u.toString().startsWith(BASE));
-}
-
 test('on a phone the référent manages members without the page scrolling sideways', async () => {
   const page = await frenchPage({ viewport: { width: 375, height: 740 } });
   await logIn(page, 'rita');
@@ -151,15 +141,6 @@ test('on a phone the référent manages members without the page scrolling sidew
 // axe-core's WCAG 2.1 A/AA rules on the page as it stands; the portal's CSP
 // forbids injected scripts, so the checking context bypasses it (the pages
 // themselves need no script).
-async function axeViolations(page) {
-  await page.addScriptTag({ path: AXE });
-  const result = await page.evaluate(() => window.axe.run(document, {
-    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-  }));
-  return result.violations.map((v) =>
-    `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-}
-
 test('pages with a person logged in have no axe-core violation, in French and English', async () => {
   // a demand of Kiosque du Marché (test_browser.py passes its path): Rita
   // acting for herself is refused it, with the buttons to switch

@@ -6,10 +6,9 @@
 // 2.1 A/AA at 0 violations in French and English, no sideways scrolling.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { launchChromium } from './visits.mjs';
+import { axeViolations, logIn, overflow } from './common.mjs';
 
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const BASE = process.env.GUICHET_BASE_URL;
 let browser;
 
@@ -19,28 +18,6 @@ before(async () => {
 });
 
 after(async () => { await browser?.close(); });
-
-async function logIn(page, account) {
-  await page.goto(BASE + '/wallet');
-  await page.waitForURL(/\/interaction\//);
-  await page.fill('input[name=login]', account);
-  await page.fill('input[name=password]', 'un mot de passe');
-  await page.locator('form button[type=submit], form input[type=submit]').first().click();
-  await page.waitForURL((u) => u.toString().startsWith(BASE));
-}
-
-async function axeViolations(page) {
-  await page.addScriptTag({ path: AXE });
-  const result = await page.evaluate(() => window.axe.run(document, {
-    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-  }));
-  return result.violations.map((v) =>
-    `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-}
-
-async function overflow(page) {
-  return page.evaluate(() => document.scrollingElement.scrollWidth - window.innerWidth);
-}
 
 function pdf(tag) {
   return Buffer.from(`%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\n% ${tag}\n%%EOF\n`);
