@@ -66,7 +66,11 @@ listen_parse_addr(const char *value, listen_addr_t *a, en_err_t *err)
         if (s[5] == '\0')
             return en_set(err, EN_BADINPUT, "cfg.listen",
                           "listen: \"%s\": unix: needs a path", value);
-        a->path = s + 5;
+        s += 5;
+        if (strchr(s, ':') != NULL)   /* libfcgi would read path:N as TCP */
+            return en_set(err, EN_BADINPUT, "cfg.listen",
+                          "listen: \"%s\": a socket path may not contain ':'", value);
+        a->path = s;
         return EN_OK;
     }
     if (!strncmp(s, "tcp:", 4)) {

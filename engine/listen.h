@@ -6,7 +6,7 @@
  * `listen` is a unix socket path (one host: nginx and the engine side by
  * side) or a TCP address (several hosts: nginx on one, engines on others):
  *
- *   listen = /run/guichet/guichet.sock      a path (or unix:/path)
+ *   listen = /run/guichet/guichet.sock      a path (or unix:/path; no ':')
  *   listen = 10.0.0.5:9000                  IPv4 address and port
  *   listen = [fd00::5]:9000                 IPv6 address and port
  *   listen = tcp:10.0.0.5:9000              the same, spelled out

@@ -86,7 +86,11 @@ def test_the_second_engine_listens_on_tcp_in_the_upstream(tcp_pair):
         conf = f.read()
     assert f"server unix:{run}/guichet.sock;" in conf
     assert f"server 127.0.0.1:{tcp_pair.tcp_port};" in conf
-    assert f'"socket":"127.0.0.1:{tcp_pair.tcp_port}"' in log_text(tcp_pair, 2)
+    # the port answers before the master logs that it serves: wait for the line
+    end = time.time() + 20
+    while f'"socket":"127.0.0.1:{tcp_pair.tcp_port}"' not in log_text(tcp_pair, 2):
+        assert time.time() < end, log_text(tcp_pair, 2)
+        time.sleep(0.2)
 
 
 def test_requests_reach_both_the_socket_and_the_tcp_engine(tcp_pair):
@@ -122,8 +126,11 @@ def test_a_peer_in_listen_allow_is_answered_and_another_is_closed_unread(tcp_pai
     assert b"Status: 200" in answer or b"ok" in answer.lower(), answer[:200]
     assert fastcgi_get(tcp_pair.tcp_port, source="127.0.0.2") == b""
     time.sleep(0.3)
-    log = log_text(tcp_pair, 2)
-    assert '"msg":"FastCGI connection refused: peer not in listen_allow","peer":"127.0.0.2"' in log
+    refused = '"msg":"FastCGI connection refused: peer not in listen_allow","peer":"127.0.0.2"'
+    end = time.time() + 20
+    while refused not in log_text(tcp_pair, 2):
+        assert time.time() < end, log_text(tcp_pair, 2)
+        time.sleep(0.2)
     # the refused peer cost nothing: nginx still gets answers from both
     assert tcp_pair.client().get("/healthz").status == 200
 
