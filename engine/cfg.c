@@ -23,6 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "listen.h"
 #include "util_file.h"
 
 extern char **environ;
@@ -62,6 +63,7 @@ typedef struct {
 
 static const cfg_key_t cfg_keys[] = {
     S("listen", listen),
+    S("listen_allow", listen_allow),
     S("pid_file", pid_file),
     S("socket_group", socket_group),
     I("workers", workers, 0, 256),
@@ -254,6 +256,28 @@ set_idp(pool_t *p, cfg_t *c, const char *key, const char *value,
     return EN_OK;
 }
 
+/* listen and listen_allow are checked where they are written, so a bad
+ * value is reported with its file:line (listen.h owns the syntax). */
+static int
+check_listen(pool_t *p, cfg_t *c, const char *key, const char *where,
+             en_err_t *err)
+{
+    listen_addr_t  a;
+    listen_allow_t allow;
+
+    if (!strcmp(key, "listen")) {
+        if (listen_parse_addr(c->listen, &a, err) != EN_OK)
+            return en_set(err, EN_BADINPUT, "cfg.listen", "%s: %s", where,
+                          pool_strdup(p, err->msg));
+        c->listen_where = pool_strdup(p, where);
+    } else if (!strcmp(key, "listen_allow")) {
+        if (listen_parse_allow(c->listen_allow, &allow, err) != EN_OK)
+            return en_set(err, EN_BADINPUT, "cfg.listen_allow", "%s: %s", where,
+                          pool_strdup(p, err->msg));
+    }
+    return EN_OK;
+}
+
 static int
 cfg_set(pool_t *p, cfg_t *c, const char *key, const char *value,
         const char *where, en_err_t *err)
@@ -263,8 +287,11 @@ cfg_set(pool_t *p, cfg_t *c, const char *key, const char *value,
     if (!strncmp(key, "idp.", 4))
         return set_idp(p, c, key, value, where, err);
     for (i = 0; i < NKEYS; i++)
-        if (!strcmp(cfg_keys[i].name, key))
-            return set_key(p, c, &cfg_keys[i], value, where, err);
+        if (!strcmp(cfg_keys[i].name, key)) {
+            if (set_key(p, c, &cfg_keys[i], value, where, err) != EN_OK)
+                return err->code;
+            return check_listen(p, c, key, where, err);
+        }
     return en_set(err, EN_BADINPUT, "cfg.key", "%s: unknown setting \"%s\"",
                   where, key);
 }
@@ -363,7 +390,9 @@ cfg_read_env(pool_t *p, char *const *envp, cfg_t *c, en_err_t *err)
 static int
 cfg_finish(pool_t *p, cfg_t *c, en_err_t *err)
 {
-    int i;
+    int            i;
+    listen_addr_t  addr;
+    listen_allow_t allow;
 
     if (c->workers == 0) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -388,6 +417,17 @@ cfg_finish(pool_t *p, cfg_t *c, en_err_t *err)
         if (idp->label == NULL)
             idp->label = idp->name;
     }
+    if (listen_parse_addr(c->listen, &addr, err) != EN_OK)
+        return en_set(err, EN_BADINPUT, "cfg.listen", "%s: %s", c->path,
+                      pool_strdup(p, err->msg));
+    if (listen_parse_allow(c->listen_allow, &allow, err) != EN_OK)
+        return en_set(err, EN_BADINPUT, "cfg.listen_allow", "%s: %s", c->path,
+                      pool_strdup(p, err->msg));
+    if (addr.tcp && allow.n == 0)
+        return en_set(err, EN_BADINPUT, "cfg.listen_allow",
+                      "%s: listen = %s is a TCP address: listen_allow must name the "
+                      "nginx host(s) allowed to connect (never an open FastCGI port)",
+                      c->listen_where ? c->listen_where : c->path, c->listen);
     if (c->xslt_dir == NULL)
         c->xslt_dir = pool_printf(p, "%s/xslt", c->root);
     if (c->workflows_dir == NULL)

@@ -30,7 +30,10 @@ typedef struct {
 
 typedef struct {
     const char *path;           /* the file read, for messages */
-    const char *listen;         /* FastCGI unix socket path */
+    const char *listen;         /* FastCGI: a unix socket path, or a TCP
+                                 * address:port (listen.h) */
+    const char *listen_allow;   /* TCP: peers allowed, addresses or CIDRs */
+    const char *listen_where;   /* file:line (or variable) that set listen */
     const char *socket_group;   /* group given the socket (nginx's), or NULL */
     const char *pid_file;       /* the master's pid, for `guichet reload` */
     int         workers;        /* 0 = number of CPUs */

@@ -2,7 +2,8 @@
 /*
  * master.c -- the php-fpm-style master process.
  *
- * Owns the listening socket (a unix socket, mode 0660), the pid file, the
+ * Owns the listening socket (a unix socket, mode 0660, or a TCP address
+ * opened by listen.c whose peers the workers check), the pid file, the
  * process table and the signal policy.  The master blocks every signal it
  * cares about and takes them synchronously with sigtimedwait(), so there
  * are no handlers and no races with fork.  Children inherit the blocked
@@ -36,6 +37,7 @@
 #include <unistd.h>
 
 #include "db.h"
+#include "listen.h"
 #include "log.h"
 #include "metrics.h"
 #include "worker.h"
@@ -97,23 +99,39 @@ open_socket(const cfg_t *cfg)
 {
     int            fd;
     struct timeval tick = { 0, 500000 };
+    listen_addr_t  a;
+    en_err_t       err;
 
-    unlink(cfg->listen);
-    fd = FCGX_OpenSocket(cfg->listen, 1024);
+    en_clear(&err);
+    if (listen_parse_addr(cfg->listen, &a, &err) != EN_OK) {   /* cfg.c checked it */
+        log_event(LOG_ERROR, "bad listen address", "error", err.msg, NULL);
+        return -1;
+    }
+    if (a.tcp) {
+        if ((fd = listen_open_tcp(&a, 1024, &err)) < 0) {
+            log_event(LOG_ERROR, "cannot open the FastCGI port", "address", cfg->listen,
+                      "error", err.msg, NULL);
+            return -1;
+        }
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tick, sizeof(tick));
+        return fd;
+    }
+    unlink(a.path);
+    fd = FCGX_OpenSocket(a.path, 1024);
     if (fd < 0) {
-        log_event(LOG_ERROR, "cannot open the FastCGI socket", "path", cfg->listen,
+        log_event(LOG_ERROR, "cannot open the FastCGI socket", "path", a.path,
                   "error", strerror(errno), NULL);
         return -1;
     }
-    if (chmod(cfg->listen, 0660) != 0) {
-        log_event(LOG_ERROR, "cannot chmod the socket", "path", cfg->listen, NULL);
+    if (chmod(a.path, 0660) != 0) {
+        log_event(LOG_ERROR, "cannot chmod the socket", "path", a.path, NULL);
         close(fd);
         return -1;
     }
     if (cfg->socket_group != NULL && *cfg->socket_group) {
         struct group *g = getgrnam(cfg->socket_group);
 
-        if (g == NULL || chown(cfg->listen, (uid_t) -1, g->gr_gid) != 0) {
+        if (g == NULL || chown(a.path, (uid_t) -1, g->gr_gid) != 0) {
             log_event(LOG_ERROR, "cannot give the socket to its group", "group",
                       cfg->socket_group, NULL);
             close(fd);
@@ -418,7 +436,13 @@ master_run(const cfg_t *cfg)
         }
     }
     close(listen_fd);
-    unlink(cfg->listen);
+    {
+        listen_addr_t a;
+        en_err_t      err;
+
+        if (listen_parse_addr(cfg->listen, &a, &err) == EN_OK && !a.tcp)
+            unlink(a.path);
+    }
     unlink(cfg->pid_file);
     log_event(LOG_INFO, "stopped", NULL);
     return 0;

@@ -30,6 +30,7 @@
 
 #include "db.h"
 #include "i18n.h"
+#include "listen.h"
 #include "log.h"
 #include "master.h"
 #include "metrics.h"
@@ -263,6 +264,7 @@ int
 worker_main(const cfg_t *cfg, int listen_fd, int slot)
 {
     FCGX_Request   fr;
+    listen_allow_t allow;
     sigset_t       block;
     en_err_t       err;
     long           served = 0;
@@ -293,22 +295,49 @@ worker_main(const cfg_t *cfg, int listen_fd, int slot)
     /* FCGX_Init installed libfcgi's handlers for SIGTERM/SIGUSR1 where the
      * default was in place; SIGTERM is blocked so it never runs. */
     signal(SIGUSR1, SIG_DFL);
-    if (FCGX_InitRequest(&fr, listen_fd, 0) != 0)
+    /* libfcgi never accepts by itself (its listening socket is -1): the
+     * connection is accepted by listen_accept(), which closes a TCP peer
+     * not in listen_allow before libfcgi reads a byte, and handed over as
+     * ipcFd.  keepConnection = 1 keeps FCGX_Accept_r's opening
+     * FCGX_Finish_r from closing it; the BEGIN_REQUEST record then says
+     * whether nginx keeps it. */
+    if (listen_parse_allow(cfg->listen_allow, &allow, &err) != EN_OK) {
+        log_event(LOG_ERROR, "bad listen_allow", "error", err.msg, NULL);
+        return 3;
+    }
+    if (FCGX_InitRequest(&fr, -1, 0) != 0)
         return 3;
     snprintf(slot_s, sizeof(slot_s), "%d", slot);
     log_event(LOG_DEBUG, "worker ready", "slot", slot_s, NULL);
     while (!master_child_should_stop()) {
-        int rc = FCGX_Accept_r(&fr);
+        int rc;
 
+        if (fr.ipcFd < 0) {
+            int fd = listen_accept(listen_fd, &allow);
+
+            if (fd < 0) {
+                if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR
+                    || errno == ECONNABORTED)
+                    continue;  /* the half-second tick: look for signals */
+                log_event(LOG_ERROR, "accept failed", "error", strerror(errno), NULL);
+                sleep(1);
+                continue;
+            }
+            /* the accepted socket inherited the listener's receive timeout */
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &none, sizeof(none));
+            fr.ipcFd = fd;
+            fr.keepConnection = 1;
+        }
+        rc = FCGX_Accept_r(&fr);
         if (rc < 0) {
-            if (rc == -EAGAIN || rc == -EWOULDBLOCK || rc == -EINTR)
-                continue;      /* the half-second tick: look for signals */
-            log_event(LOG_ERROR, "accept failed", "error", strerror(-rc), NULL);
-            sleep(1);
+            /* the peer went away or sent no request: libfcgi closed the
+             * connection and, having no listening socket, returned */
+            if (fr.ipcFd >= 0) {
+                close(fr.ipcFd);
+                fr.ipcFd = -1;
+            }
             continue;
         }
-        /* the accepted socket inherited the listener's receive timeout */
-        setsockopt(fr.ipcFd, SOL_SOCKET, SO_RCVTIMEO, &none, sizeof(none));
         handle(cfg, &fr);
         FCGX_Finish_r(&fr);
         if (cfg->max_requests > 0 && ++served >= cfg->max_requests)

@@ -14,7 +14,11 @@
 # the engine's home page list the demo accounts (config key demo).
 # GUICHET_ENGINES=2 starts a second engine (its own socket, pid file and
 # log, same database) and puts both sockets in nginx's upstream, as two
-# engine hosts would be.
+# engine hosts would be.  GUICHET_ENGINE_TCP=1 with it starts the engines
+# from the second on over FastCGI on TCP instead (listen = 127.0.0.1:PORT,
+# a free port kept in $VAR/run/guichetN.port, or GUICHET_ENGINE_TCP_PORT
+# for the second; listen_allow = 127.0.0.1), as `server 127.0.0.1:PORT;`
+# in nginx's upstream: the several-hosts setup of docs/operations.md.
 # GUICHET_PG_STANDBY_PORT names a streaming standby (the failover test
 # builds it): the engine's connection string then lists both servers.
 #
@@ -32,6 +36,7 @@ SMTP_PORT="${GUICHET_SMTP_PORT:-2525}"
 PGBIN=/usr/lib/postgresql/15/bin
 GUICHET="${GUICHET_BIN:-$ROOT/build/guichet}"
 ENGINES="${GUICHET_ENGINES:-1}"; unset GUICHET_ENGINES   # not an engine setting
+ENGINE_TCP="${GUICHET_ENGINE_TCP:-}"; unset GUICHET_ENGINE_TCP   # nor this
 
 as_pg() {   # PostgreSQL refuses to run as root: use its system user then
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
@@ -43,6 +48,27 @@ secret_file() {   # a random secret kept in the state folder
   cat "$f"
 }
 
+engine_port() {   # engine_port N: engine N's TCP port, chosen once and kept
+  local f="$VAR/run/guichet$1.port"
+  if [ ! -s "$f" ]; then
+    mkdir -p "$VAR/run"
+    if [ "$1" = 2 ] && [ -n "${GUICHET_ENGINE_TCP_PORT:-}" ]; then
+      echo "$GUICHET_ENGINE_TCP_PORT" > "$f"
+    else
+      /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' > "$f"
+    fi
+  fi
+  cat "$f"
+}
+
+engine_listening() {   # engine_listening ADDRESS: its socket or port answers
+  case "$1" in
+    /*) test -S "$1" ;;
+    *) /usr/bin/python3 -c 'import socket, sys
+h, p = sys.argv[1].rsplit(":", 1); socket.create_connection((h, int(p)), 1).close()' "$1" 2>/dev/null ;;
+  esac
+}
+
 engine_env() {   # engine_env [N]: the environment of engine N (default 1)
   local pw n="${1:-1}"; [ "$n" -gt 1 ] || n=""
   pw="$(cat "$VAR/pg/guichet-password" 2>/dev/null || true)"
@@ -50,6 +76,11 @@ engine_env() {   # engine_env [N]: the environment of engine N (default 1)
   export TZ="${TZ:-Europe/Zurich}"     # durations are civil days and months
   export GUICHET_ROOT="$ROOT"
   export GUICHET_LISTEN="$VAR/run/guichet$n.sock"
+  unset GUICHET_LISTEN_ALLOW
+  if [ -n "$n" ] && [ -n "$ENGINE_TCP" ]; then   # engine N over TCP
+    export GUICHET_LISTEN="127.0.0.1:$(engine_port "$n")"
+    export GUICHET_LISTEN_ALLOW="127.0.0.1"
+  fi
   export GUICHET_PID_FILE="$VAR/run/guichet$n.pid"
   # GUICHET_PG_STANDBY_PORT: a streaming standby there too; libpq finds the primary
   local sb="${GUICHET_PG_STANDBY_PORT:-}"
@@ -214,11 +245,11 @@ engine_start() {
   local i log
   for ((i = 1; i <= ENGINES; i++)); do
     engine_env "$i"
-    log="$VAR/log/$(basename "$GUICHET_LISTEN" .sock).log"
+    log="$VAR/log/$(basename "$GUICHET_PID_FILE" .pid).log"
     pidfile_alive "$GUICHET_PID_FILE" && continue
     "$GUICHET" migrate >>"$VAR/log/migrate.log" 2>&1 || { cat "$VAR/log/migrate.log" >&2; return 1; }
     (cd "$ROOT" && detach "$GUICHET" serve >>"$log" 2>&1)
-    wait_for 20 test -S "$GUICHET_LISTEN" || { echo "engine did not start (see $log)" >&2; return 1; }
+    wait_for 20 engine_listening "$GUICHET_LISTEN" || { echo "engine did not start (see $log)" >&2; return 1; }
     echo "engine: $GUICHET_LISTEN"
   done
 }
@@ -235,8 +266,11 @@ nginx_start() {
       -e "s|@SOCKET@|$VAR/run/guichet.sock|g" "$ROOT/nginx/guichet-dev.conf.in" > "$VAR/nginx/nginx.conf"
   if [ "$(id -u)" -eq 0 ]; then sed -i '1i user www-data;' "$VAR/nginx/nginx.conf"; fi
   local i
+  local server
   for ((i = ENGINES; i >= 2; i--)); do   # the other engines join the upstream
-    sed -i "s|^\( *\)server unix:$VAR/run/guichet.sock;|&\n\1server unix:$VAR/run/guichet$i.sock;|" \
+    server="unix:$VAR/run/guichet$i.sock"
+    [ -z "$ENGINE_TCP" ] || server="127.0.0.1:$(engine_port "$i")"
+    sed -i "s|^\( *\)server unix:$VAR/run/guichet.sock;|&\n\1server $server;|" \
       "$VAR/nginx/nginx.conf"
   done
   if pidfile_alive "$VAR/nginx/nginx.pid"; then

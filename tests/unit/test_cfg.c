@@ -181,6 +181,23 @@ static const bad_file_t bad_files[] = {
           "digits, - and _" },
     { FIX "idp_no_field.conf", EN_BADINPUT, "cfg.key",
       FIX "idp_no_field.conf:2: \"idp.dev\": expected idp.<name>.<field>" },
+    { FIX "listen_bad_port.conf", EN_BADINPUT, "cfg.listen",
+      FIX "listen_bad_port.conf:2: listen: \"10.0.0.5:99999\": the port must be 1 to 65535" },
+    { FIX "listen_bad_host.conf", EN_BADINPUT, "cfg.listen",
+      FIX "listen_bad_host.conf:1: listen: \"guichet.example:9000\": \"guichet.example\" "
+          "is not an IPv4 address (a host name is not accepted; IPv6 goes in brackets; "
+          "a socket path with ':' is written unix:path)" },
+    { FIX "listen_allow_bad.conf", EN_BADINPUT, "cfg.listen_allow",
+      FIX "listen_allow_bad.conf:2: listen_allow: \"nginx.example\" is not an address "
+          "or CIDR (a host name is not accepted)" },
+    { FIX "listen_allow_bad_prefix.conf", EN_BADINPUT, "cfg.listen_allow",
+      FIX "listen_allow_bad_prefix.conf:2: listen_allow: \"10.0.0.0/33\": the prefix "
+          "length must be 0 to 32" },
+    /* a TCP listen without listen_allow: the line of the listen */
+    { FIX "listen_tcp_no_allow.conf", EN_BADINPUT, "cfg.listen_allow",
+      FIX "listen_tcp_no_allow.conf:2: listen = tcp:127.0.0.1:9001 is a TCP address: "
+          "listen_allow must name the nginx host(s) allowed to connect (never an open "
+          "FastCGI port)" },
     /* whole-file checks name the file without a line */
     { FIX "idp_no_issuer.conf", EN_BADINPUT, "cfg.idp",
       FIX "idp_no_issuer.conf: identity provider \"dev\" needs issuer and client_id" },
@@ -236,6 +253,35 @@ test_line_too_long(void **state)
 }
 
 /* --- environment --------------------------------------------------- */
+
+/* a TCP listen with its allow-list is accepted as written */
+static void
+test_listen_tcp(void **state)
+{
+    cfg_t    c;
+    en_err_t err = { 0 };
+
+    assert_int_equal(cfg_load_env(*state, FIX "listen_tcp.conf", no_env, &c, &err), EN_OK);
+    assert_string_equal(c.listen, "10.0.0.5:9000");
+    assert_string_equal(c.listen_allow, "10.0.0.2, 10.0.1.0/24 fd00::/8");
+}
+
+/* the environment's TCP listen without an allow-list is refused, naming
+ * the variable */
+static void
+test_listen_env_no_allow(void **state)
+{
+    char *const env[] = { "GUICHET_LISTEN=127.0.0.1:9001", NULL };
+    char *const env_ok[] = { "GUICHET_LISTEN=127.0.0.1:9001",
+                             "GUICHET_LISTEN_ALLOW=127.0.0.2", NULL };
+    cfg_t       c;
+    en_err_t    err = { 0 };
+
+    assert_int_equal(cfg_load_env(*state, NULL, env, &c, &err), EN_BADINPUT);
+    assert_non_null(strstr(err.msg, "environment GUICHET_LISTEN: listen = 127.0.0.1:9001 "
+                                     "is a TCP address"));
+    assert_int_equal(cfg_load_env(*state, NULL, env_ok, &c, &err), EN_OK);
+}
 
 static void
 test_env_beats_file(void **state)
@@ -509,6 +555,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_bad_files, setup_pool, teardown_pool),
         cmocka_unit_test_setup_teardown(test_line_too_long, setup_pool, teardown_pool),
         cmocka_unit_test_setup_teardown(test_env_beats_file, setup_pool, teardown_pool),
+        cmocka_unit_test_setup_teardown(test_listen_tcp, setup_pool, teardown_pool),
+        cmocka_unit_test_setup_teardown(test_listen_env_no_allow, setup_pool, teardown_pool),
         cmocka_unit_test_setup_teardown(test_env_ignored_names, setup_pool, teardown_pool),
         cmocka_unit_test_setup_teardown(test_env_refused, setup_pool, teardown_pool),
         cmocka_unit_test_setup_teardown(test_env_idp, setup_pool, teardown_pool),
