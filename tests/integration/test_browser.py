@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """Runs the browser tests (tests/browser, node:test + playwright-core +
 Debian's Chromium) against the real stack, and fails when any of them
-does.  Screenshots land in the stack's folder (kept with
-GUICHET_TEST_KEEP=1).
+does.  Screenshots land in build/screenshots/ (kept after the run, ignored
+by git): the main pages (MAIN_PAGES) at 375 and 1280 px, shot by
+tests/browser/visits.mjs the first time a test loads each, must all be
+there.
 
 The census of page routes: every browser test file records the pages it
 loads (tests/browser/visits.mjs); every GET route of the engine's route
@@ -11,10 +13,15 @@ page route without a browser visit fails it."""
 import json
 import os
 import re
+import shutil
 import subprocess
 
 from fixtures_people import seed
 from test_access_matrix import engine_routes
+
+# the main pages tests/browser/visits.mjs shoots (its MAIN_PAGES names)
+MAIN_PAGES = ["home", "dashboard", "catalogue", "form-page", "demand", "wallet", "account",
+              "notifications", "agent-queue", "admin-procedures"]
 
 # GET routes that render no page, each with its reason
 NOT_PAGES = {
@@ -63,7 +70,10 @@ def test_the_census_matches_patterns():
 def test_browser_suite_passes_in_chromium(stack):
     world = seed(stack)     # the demo world: Rita, référent of Kiosque du Marché
     browser_dir = os.path.join(stack.root, "tests", "browser")
-    shots = os.path.join(stack.var, "screenshots")
+    # kept by the run (build/ is ignored by git): the main pages at 375
+    # and 1280 px, shot by tests/browser/visits.mjs, plus each file's own
+    shots = os.path.join(stack.root, "build", "screenshots")
+    shutil.rmtree(shots, ignore_errors=True)
     os.makedirs(shots, exist_ok=True)
     tests = sorted(f for f in os.listdir(browser_dir) if f.endswith(".test.mjs"))
     # BROWSER_TESTS=forms.test.mjs: those files only (iterating;
@@ -89,6 +99,9 @@ def test_browser_suite_passes_in_chromium(stack):
         visits = [json.loads(line) for line in f if line.strip()]
     if only:
         return
+    unshot = [f"main-{name}-{w}.png" for name in MAIN_PAGES for w in (375, 1280)
+              if not os.path.exists(os.path.join(shots, f"main-{name}-{w}.png"))]
+    assert not unshot, "main pages no browser test loaded (no screenshot): " + ", ".join(unshot)
     missing = unvisited(engine_routes(), visits)
     assert not missing, "page routes no browser test visits (add a visit in " \
         "tests/browser/*.test.mjs): " + ", ".join(f"{n} {p}" for n, p in missing)
