@@ -103,3 +103,7 @@ BEGIN
     END IF;
     RETURN to_jsonb(d);
 END $$;
+
+-- The purge warning is a reminder a person may turn off in their
+-- notification preferences (0014's account_mail_kinds).
+INSERT INTO account_mail_kinds (template, kind) VALUES ('draft-expiring', 'reminder');

@@ -201,3 +201,9 @@ BEGIN
     END IF;
 END $$;
 
+
+-- Both messages are of the kind "message" a person may turn off in their
+-- notification preferences (0014's account_mail_kinds).
+INSERT INTO account_mail_kinds (template, kind) VALUES
+    ('message-to-owner', 'message'),
+    ('message-to-agents', 'message');
