@@ -22,7 +22,7 @@ import time
 import pytest
 
 from fixtures_people import make_demand, seed
-from oidc_login import login
+from test_demand_web import csrf_of, logged_in
 
 
 @pytest.fixture(scope="module")
@@ -30,24 +30,6 @@ def world(stack):
     for sub in ("tmp", "new", "cur"):
         os.makedirs(os.path.join(stack.var, "mail", sub), exist_ok=True)
     return seed(stack)
-
-
-def csrf_of(client, path="/account"):
-    r = client.get(path)
-    m = re.search(r'name="csrf" value="([^"]+)"', r.text)
-    assert m, f"no CSRF field on {path}: {r!r}"
-    return m.group(1)
-
-
-def logged_in(stack, account, space=None):
-    c = stack.client()
-    r = login(stack, c, account)
-    assert r.status == 303, f"login of {account}: {r!r}"
-    if space is not None:
-        r = c.post("/context", data={"space": space, "csrf": csrf_of(c, "/context")})
-        assert r.status == 303, f"context switch of {account}: {r!r}"
-    c.token = csrf_of(c)
-    return c
 
 
 def q1(stack, query, *params):

@@ -21,7 +21,7 @@ import re
 import pytest
 
 from fixtures_people import make_demand, seed
-from oidc_login import login
+from test_demand_web import logged_in
 
 EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 CLEAN = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
@@ -48,22 +48,6 @@ def world(stack):
     for sub in ("tmp", "new", "cur"):
         os.makedirs(os.path.join(stack.var, "mail", sub), exist_ok=True)
     return seed(stack)
-
-
-def csrf_of(client, path="/dashboard"):
-    m = re.search(r'name="csrf" value="([^"]+)"', client.get(path).text)
-    assert m, f"no CSRF field on {path}"
-    return m.group(1)
-
-
-def logged_in(stack, account, space=None):
-    c = stack.client()
-    assert login(stack, c, account).status == 303
-    if space is not None:
-        r = c.post("/context", data={"space": space, "csrf": csrf_of(c, "/context")})
-        assert r.status == 303, r
-    c.token = csrf_of(c)
-    return c
 
 
 @pytest.fixture(scope="module")

@@ -14,29 +14,13 @@ import re
 import pytest
 
 from fixtures_people import make_demand, seed
-from oidc_login import login
 from test_av import CLEAN, INFECTED, error_next_to, text_of
+from test_demand_web import logged_in
 
 
 def pdf_bytes(tag):
     return (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n% " + tag.encode()
             + b"\ntrailer<</Root 1 0 R>>\n%%EOF\n")
-
-
-def csrf_of(client, path="/wallet"):
-    m = re.search(r'name="csrf" value="([^"]+)"', client.get(path).text)
-    assert m, f"no CSRF field on {path}"
-    return m.group(1)
-
-
-def logged_in(stack, account, space=None):
-    c = stack.client()
-    assert login(stack, c, account).status == 303
-    if space is not None:
-        r = c.post("/context", data={"space": space, "csrf": csrf_of(c, "/context")})
-        assert r.status == 303, r
-    c.token = csrf_of(c)
-    return c
 
 
 @pytest.fixture(scope="module")
