@@ -18,8 +18,7 @@ import time
 import pytest
 
 from conftest import GUICHET, ROOT, Stack, free_port
-from oidc_login import ACCOUNTS, login
-from test_several_engines import log_text, served_by
+from test_several_engines import assert_requests_spread, assert_session_across, log_text
 
 
 @pytest.fixture(scope="module")
@@ -94,30 +93,11 @@ def test_the_second_engine_listens_on_tcp_in_the_upstream(tcp_pair):
 
 
 def test_requests_reach_both_the_socket_and_the_tcp_engine(tcp_pair):
-    c = tcp_pair.client()
-    ids = []
-    for _ in range(40):
-        r = c.get("/healthz")
-        assert r.status == 200
-        ids.append(r.headers["x-request-id"])
-    time.sleep(0.3)                                  # the log lines are written after the answer
-    seen = served_by(tcp_pair, ids)
-    assert seen[1] >= 5 and seen[2] >= 5, seen
+    assert_requests_spread(tcp_pair)
 
 
 def test_a_session_works_across_the_socket_and_the_tcp_engine(tcp_pair):
-    c = tcp_pair.client()
-    r = login(tcp_pair, c, "carla", return_to="/auth/session")
-    assert r.status == 303, r
-    ids = []
-    for _ in range(20):
-        r = c.get("/auth/session")
-        assert r.status == 200, r
-        assert ACCOUNTS["carla"][0] in r.text
-        ids.append(r.headers["x-request-id"])
-    time.sleep(0.3)
-    seen = served_by(tcp_pair, ids)
-    assert seen[1] >= 3 and seen[2] >= 3, seen
+    assert_session_across(tcp_pair)
 
 
 def test_a_peer_in_listen_allow_is_answered_and_another_is_closed_unread(tcp_pair):

@@ -63,21 +63,23 @@ def test_two_masters_with_their_own_sockets(pair):
         assert '"msg":"background job ready","job":"mailer"' in log
 
 
-def test_requests_spread_over_both_engines(pair):
-    c = pair.client()
+def assert_requests_spread(stack):
+    """40 requests through nginx: both engines answered some."""
+    c = stack.client()
     ids = []
     for _ in range(40):
         r = c.get("/healthz")
         assert r.status == 200
         ids.append(r.headers["x-request-id"])
     time.sleep(0.3)                                  # the log lines are written after the answer
-    seen = served_by(pair, ids)
+    seen = served_by(stack, ids)
     assert seen[1] >= 5 and seen[2] >= 5, seen
 
 
-def test_a_session_opened_on_one_engine_works_on_the_other(pair):
-    c = pair.client()
-    r = login(pair, c, "carla", return_to="/auth/session")
+def assert_session_across(stack):
+    """carla logs in once; her session page answers on both engines."""
+    c = stack.client()
+    r = login(stack, c, "carla", return_to="/auth/session")
     assert r.status == 303, r
     ids = []
     for _ in range(20):
@@ -86,8 +88,16 @@ def test_a_session_opened_on_one_engine_works_on_the_other(pair):
         assert ACCOUNTS["carla"][0] in r.text
         ids.append(r.headers["x-request-id"])
     time.sleep(0.3)
-    seen = served_by(pair, ids)
+    seen = served_by(stack, ids)
     assert seen[1] >= 3 and seen[2] >= 3, seen
+
+
+def test_requests_spread_over_both_engines(pair):
+    assert_requests_spread(pair)
+
+
+def test_a_session_opened_on_one_engine_works_on_the_other(pair):
+    assert_session_across(pair)
 
 
 def test_timers_fire_once_and_mail_goes_once_with_both_schedulers_and_mailers(pair):
