@@ -39,14 +39,9 @@
 #include "log.h"
 #include "metrics.h"
 #include "pool_json.h"
+#include "wf_effect.h"
 #include "wf_input.h"
 #include "wf_store.h"
-
-/* The side effects this runtime implements; SQL wf_effect() has the same
- * list.  The checker knows the whole closed list (wf_action_name); an
- * action it accepts but that is not here yet is refused before anything
- * is written. */
-static const char *const implemented_effects[] = { NULL };
 
 static db_stmt_t apply_stmt =
     DB_STMT("wf_apply", 2, "SELECT wf_apply($1::jsonb, $2::bytea[])::text");
@@ -339,37 +334,6 @@ mails_json(const principal_t *who, const wf_def_t *def, const wf_demand_t *d,
     return a;
 }
 
-static int
-effects_ok(en_err_t *err, const wf_transition_t *t, json_t **out)
-{
-    size_t i, j, k;
-
-    *out = json_array();
-    for (i = 0; i < t->n_effects; i++) {
-        const wf_effect_t *e = &t->effects[i];
-        json_t            *o, *args;
-        int                known = 0;
-
-        for (k = 0; implemented_effects[k] != NULL; k++)
-            if (!strcmp(implemented_effects[k], e->action))
-                known = 1;
-        if (!known) {
-            json_decref(*out);
-            *out = NULL;
-            return en_set(err, EN_INTERNAL, "wf.effect.not_implemented",
-                          "effect not implemented: %s", e->action);
-        }
-        o = json_object();
-        args = json_object();
-        for (j = 0; j < e->n_args; j++)
-            json_object_set_new(args, e->args[j].name, json_string(e->args[j].value));
-        json_object_set_new(o, "name", json_string(e->action));
-        json_object_set_new(o, "args", args);
-        json_array_append_new(*out, o);
-    }
-    return EN_OK;
-}
-
 /* The uploaded bytes as one bytea[] in PostgreSQL's binary array format:
  * ndim, has-nulls, element type, (size, lower bound), then (length, bytes)
  * per element, all big-endian. */
@@ -483,8 +447,14 @@ wf_fire_loaded(pool_t *p, en_err_t *err, const principal_t *who, const wf_demand
     wf_input_attachments(&c, t);
     if ((rc = wf_input_verdict(&c, err, &result->errors, &result->nerrors)) != EN_OK)
         return rc;
-    if ((rc = effects_ok(err, t, &effects)) != EN_OK)
+    /* the effects last: a hook may still refuse the input (a wrong code) */
+    if ((rc = wf_effect_prepare(p, err, who, d, t, &c, &effects)) != EN_OK) {
+        if (rc == EN_BADINPUT
+            && wf_input_verdict(&c, err, &result->errors, &result->nerrors) == EN_OK)
+            return en_set(err, EN_INTERNAL, "err.internal",
+                          "an effect refused the input without saying where");
         return rc;
+    }
 
     /* the change, as one document */
     change = json_object();
@@ -512,7 +482,7 @@ wf_fire_loaded(pool_t *p, en_err_t *err, const principal_t *who, const wf_demand
     if (t->to != s)
         bad |= wf_json_set(change, "timers", timers_array(p, t->to, time(NULL)));
     bad |= wf_json_set(change, "mails", mails_json(who, def, d, t, comment));
-    bad |= wf_json_set(change, "effects", effects);
+    bad |= wf_json_set(change, "effects", json_incref(effects));
     if (bad)
         return en_set(err, EN_INTERNAL, "err.internal",
                       "the transition could not be put into JSON");

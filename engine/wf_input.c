@@ -53,6 +53,12 @@ add_error(wf_input_check_t *c, const char *field, const char *key, const char *a
     c->nerrors++;
 }
 
+void
+wf_input_error(wf_input_check_t *c, const char *field, const char *key, const char *arg)
+{
+    add_error(c, field, key, arg);
+}
+
 /* Whether field was already refused: a form-complete guard and the
  * transition's own pages both validate it, and the page should say once
  * what to correct. */

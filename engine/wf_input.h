@@ -97,6 +97,11 @@ const char *wf_input_comment(wf_input_check_t *c, wf_comment_t rule, const char 
 /* Validates t's attachments (type from the bytes, size, required, name). */
 void wf_input_attachments(wf_input_check_t *c, const wf_transition_t *t);
 
+/* Refuses field with message key (and arg) after the fact: a check only
+ * the caller can make (wf_effect.c: a wrong one-time code). */
+void wf_input_error(wf_input_check_t *c, const char *field, const char *key,
+                    const char *arg);
+
 /* EN_OK when everything passed; EN_BADINPUT with *errors / *nerrors (in
  * form order) otherwise; EN_INTERNAL when a JSON value could not be built
  * (never silently a missing key). */
