@@ -30,6 +30,7 @@ extern const route_t notes_routes[];
 extern const route_t admin_routes[];
 extern const route_t api_routes[];
 extern const route_t admin_services_routes[];
+extern const route_t admin_ops_routes[];
 
 static const route_t *const route_tables[] = {
     sys_routes,
@@ -46,6 +47,7 @@ static const route_t *const route_tables[] = {
     admin_routes,
     api_routes,
     admin_services_routes,
+    admin_ops_routes,
 };
 
 #define NTABLES (sizeof(route_tables) / sizeof(route_tables[0]))

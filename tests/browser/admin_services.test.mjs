@@ -4,7 +4,8 @@
 // /admin, a refused form keeps its input with the message next to the
 // field, an account is created for one by="system" step of subsidy with
 // its token shown once, then revoked; on a 375 px phone screen, at 0 axe
-// violations.  Run by tests/integration/test_browser.py on the shared stack.
+// violations.  The incidents page, reached from /admin too, in French and
+// German.  Run by tests/integration/test_browser.py on the shared stack.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -66,4 +67,22 @@ test('an administrator creates and revokes a service account, on a phone', async
     assert.ok(o <= 0, `${p} overflows by ${o}px at 375 px`);
   }
   await ctx.close();
+});
+
+test('the incidents page, reached from /admin, on a phone', async () => {
+  for (const locale of ['fr-CH', 'de-CH']) {
+    const ctx = await browser.newContext({ locale, bypassCSP: true,
+                                           viewport: { width: 375, height: 740 } });
+    const page = await ctx.newPage();
+    await logIn(page, 'admin');
+    await page.goto(BASE + '/admin');
+    await page.locator('a[href="/admin/incidents"]').click();
+    await page.waitForURL(/\/admin\/incidents$/);
+    assert.equal(await page.locator('h2#health-title').count(), 1);
+    assert.deepEqual(await axeViolations(page), [], locale);
+    const o = await overflow(page);
+    assert.ok(o <= 0, `${locale} overflows by ${o}px at 375 px`);
+    if (SHOTS) await page.screenshot({ path: path.join(SHOTS, `admin-incidents-${locale}.png`), fullPage: true });
+    await ctx.close();
+  }
 });

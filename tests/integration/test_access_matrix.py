@@ -171,6 +171,11 @@ MATRIX = [
         note="a bearer token, never a session: every browser actor is unknown"),
     Row("api_fire", "POST", "/api/v1/demands/not-a-uuid/transitions/remind", cells(404),
         note="a malformed id matches no route"),
+    Row("admin_incidents", "GET", "/admin/incidents", cells_logged_in(403, admin=200)),
+    Row("admin_incident_act", "POST", "/admin/incidents/timer/999999999/retry",
+        cells_logged_in(403, admin=409), note="admin: no such failed timer (no longer open)"),
+    Row("admin_incident_act", "POST", "/admin/incidents/letter/1/retry",
+        cells_logged_in(403, admin=404), note="an unknown kind"),
 
     # --- demands (engine/h_demand.c, h_demand_view.c, h_form.c) ----------------------
     Row("dashboard", "GET", "/dashboard", cells_logged_in(200)),
