@@ -31,6 +31,7 @@ extern const route_t admin_routes[];
 extern const route_t api_routes[];
 extern const route_t admin_services_routes[];
 extern const route_t admin_ops_routes[];
+extern const route_t admin_groups_routes[];
 
 static const route_t *const route_tables[] = {
     sys_routes,
@@ -48,6 +49,7 @@ static const route_t *const route_tables[] = {
     api_routes,
     admin_services_routes,
     admin_ops_routes,
+    admin_groups_routes,
 };
 
 #define NTABLES (sizeof(route_tables) / sizeof(route_tables[0]))

@@ -86,3 +86,34 @@ test('the incidents page, reached from /admin, on a phone', async () => {
     await ctx.close();
   }
 });
+
+test('people and groups, and login identities, on a phone', async () => {
+  const ctx = await browser.newContext({ locale: 'fr-CH', bypassCSP: true,
+                                         viewport: { width: 375, height: 740 } });
+  const page = await ctx.newPage();
+  const checked = [];
+  await logIn(page, 'admin');
+  await page.goto(BASE + '/admin');
+  await page.locator('a[href="/admin/groups"]').click();
+  await page.waitForURL(/\/admin\/groups$/);
+  checked.push(['groups', await axeViolations(page), await overflow(page)]);
+  // an address nobody has: the message sits in that group's form, the text kept
+  const form = page.locator('form[action="/admin/groups/agent/serac/members"]');
+  await form.locator('input[type=email]').fill('personne@nulle-part.test');
+  await form.locator('button[type=submit]').click();
+  assert.equal(await page.locator('#members-agent-serac-error').count(), 1);
+  assert.equal(await page.inputValue('#members-agent-serac-email'), 'personne@nulle-part.test');
+  checked.push(['groups refused', await axeViolations(page), await overflow(page)]);
+  await page.locator('a[href="/admin/identities"]').click();
+  await page.fill('#id-q', 'Alice');
+  await page.locator('form[role=search] button').click();
+  await page.waitForURL(/\/admin\/identities\?q=Alice$/);
+  assert.ok(await page.locator('article.identity').count() >= 1, 'Alice has a login identity');
+  checked.push(['identities', await axeViolations(page), await overflow(page)]);
+  if (SHOTS) await page.screenshot({ path: path.join(SHOTS, 'admin-groups.png'), fullPage: true });
+  for (const [p, v, o] of checked) {
+    assert.deepEqual(v, [], p);
+    assert.ok(o <= 0, `${p} overflows by ${o}px at 375 px`);
+  }
+  await ctx.close();
+});

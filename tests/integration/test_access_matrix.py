@@ -177,6 +177,24 @@ MATRIX = [
     Row("admin_incident_act", "POST", "/admin/incidents/letter/1/retry",
         cells_logged_in(403, admin=404), note="an unknown kind"),
 
+    # --- people and groups (h_admin_groups.c) -------------------------------------------
+    Row("admin_groups", "GET", "/admin/groups", cells_logged_in(403, admin=200)),
+    Row("admin_group_create", "POST", "/admin/groups", cells_logged_in(403, admin=422),
+        data={"kind": "agent", "id": "Pas Bon", "name": "x"}, note="admin: a bad id"),
+    Row("admin_member_add", "POST", "/admin/groups/agent/serac/members",
+        cells_logged_in(403, admin=422), data={"email": "nobody@nowhere.test"},
+        note="admin: no account has that address"),
+    Row("admin_member_remove", "POST", "/admin/groups/agent/serac/members/{missing}/remove",
+        cells_logged_in(403, admin=404), note="admin: not a member"),
+    Row("admin_admin_add", "POST", "/admin/administrators", cells_logged_in(403, admin=422),
+        data={"email": "nobody@nowhere.test"}),
+    Row("admin_admin_remove", "POST", "/admin/administrators/{missing}/remove",
+        cells_logged_in(403, admin=404)),
+    Row("admin_identities", "GET", "/admin/identities?q=zz", cells_logged_in(403, admin=200)),
+    Row("admin_identity_link", "POST", "/admin/identities/link",
+        cells_logged_in(403, admin=422),
+        data={"issuer": "https://nowhere.test", "subject": "x", "to": "nobody@nowhere.test"}),
+
     # --- demands (engine/h_demand.c, h_demand_view.c, h_form.c) ----------------------
     Row("dashboard", "GET", "/dashboard", cells_logged_in(200)),
     Row("demand_start", "POST", "/demands",

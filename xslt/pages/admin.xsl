@@ -21,6 +21,10 @@
       <h2 id="admin-tools"><a href="/admin/procedures"><xsl:value-of select="g:msg('admin.home.procedures')"/></a></h2>
       <p><xsl:value-of select="g:msg('admin.home.procedures_hint')"/></p>
     </section>
+    <section aria-labelledby="admin-groups">
+      <h2 id="admin-groups"><a href="/admin/groups"><xsl:value-of select="g:msg('groups.title')"/></a></h2>
+      <p><xsl:value-of select="g:msg('groups.home_hint')"/></p>
+    </section>
     <section aria-labelledby="admin-services">
       <h2 id="admin-services"><a href="/admin/service-accounts"><xsl:value-of select="g:msg('api.admin.title')"/></a></h2>
       <p><xsl:value-of select="g:msg('api.admin.home_hint')"/></p>
