@@ -32,6 +32,7 @@ extern const route_t api_routes[];
 extern const route_t admin_services_routes[];
 extern const route_t admin_ops_routes[];
 extern const route_t admin_groups_routes[];
+extern const route_t admin_audit_routes[];
 
 static const route_t *const route_tables[] = {
     sys_routes,
@@ -50,6 +51,7 @@ static const route_t *const route_tables[] = {
     admin_services_routes,
     admin_ops_routes,
     admin_groups_routes,
+    admin_audit_routes,
 };
 
 #define NTABLES (sizeof(route_tables) / sizeof(route_tables[0]))

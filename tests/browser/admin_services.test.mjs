@@ -117,3 +117,30 @@ test('people and groups, and login identities, on a phone', async () => {
   }
   await ctx.close();
 });
+
+test('the audit search, on a phone', async () => {
+  const ctx = await browser.newContext({ locale: 'fr-CH', bypassCSP: true,
+                                         viewport: { width: 375, height: 740 } });
+  const page = await ctx.newPage();
+  const checked = [];
+  await logIn(page, 'admin');
+  await page.goto(BASE + '/admin');
+  await page.locator('a[href="/admin/audit"]').click();
+  await page.waitForURL(/\/admin\/audit$/);
+  checked.push(['recent', await axeViolations(page), await overflow(page)]);
+  await page.fill('#audit-q', 'CHE-109.347.829');
+  await page.locator('form.audit-search button[type=submit]').click();
+  await page.waitForURL(/q=CHE/);
+  assert.ok(await page.locator('ol.audit > li').count() >= 1, 'the Kiosque has a history');
+  checked.push(['space', await axeViolations(page), await overflow(page)]);
+  await page.fill('#audit-q', 'pas une référence');
+  await page.locator('form.audit-search button[type=submit]').click();
+  assert.equal(await page.locator('#audit-q-error').count(), 1);
+  assert.equal(await page.getAttribute('#audit-q', 'aria-invalid'), 'true');
+  checked.push(['refused', await axeViolations(page), await overflow(page)]);
+  for (const [p, v, o] of checked) {
+    assert.deepEqual(v, [], p);
+    assert.ok(o <= 0, `${p} overflows by ${o}px at 375 px`);
+  }
+  await ctx.close();
+});

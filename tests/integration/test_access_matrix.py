@@ -191,6 +191,8 @@ MATRIX = [
     Row("admin_admin_remove", "POST", "/admin/administrators/{missing}/remove",
         cells_logged_in(403, admin=404)),
     Row("admin_identities", "GET", "/admin/identities?q=zz", cells_logged_in(403, admin=200)),
+    Row("admin_audit", "GET", "/admin/audit", cells_logged_in(403, admin=200)),
+    Row("admin_audit", "GET", "/admin/audit?q=not+a+thing", cells_logged_in(403, admin=422)),
     Row("admin_identity_link", "POST", "/admin/identities/link",
         cells_logged_in(403, admin=422),
         data={"issuer": "https://nowhere.test", "subject": "x", "to": "nobody@nowhere.test"}),

@@ -25,6 +25,10 @@
       <h2 id="admin-groups"><a href="/admin/groups"><xsl:value-of select="g:msg('groups.title')"/></a></h2>
       <p><xsl:value-of select="g:msg('groups.home_hint')"/></p>
     </section>
+    <section aria-labelledby="admin-audit">
+      <h2 id="admin-audit"><a href="/admin/audit"><xsl:value-of select="g:msg('audit.title')"/></a></h2>
+      <p><xsl:value-of select="g:msg('audit.home_hint')"/></p>
+    </section>
     <section aria-labelledby="admin-services">
       <h2 id="admin-services"><a href="/admin/service-accounts"><xsl:value-of select="g:msg('api.admin.title')"/></a></h2>
       <p><xsl:value-of select="g:msg('api.admin.home_hint')"/></p>
