@@ -22,6 +22,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 
 import pytest
@@ -306,3 +307,17 @@ def test_guichet_check_reports_group_mistakes_as_file_and_line(gs):
                      r.stdout + r.stderr), r
     r = gs.guichet("check", os.path.join(ROOT, "tests", "fixtures", "groups", "grouptest.xml"))
     assert r.returncode == 0, r
+
+
+def test_the_groups_in_chromium_have_no_axe_violation_and_fit_a_phone(gs):
+    """tests/browser/groups.test.mjs against this module's stack (the only
+    one with the test procedure)."""
+    browser_dir = os.path.join(ROOT, "tests", "browser")
+    shots = os.path.join(ROOT, "build", "screenshots")
+    os.makedirs(shots, exist_ok=True)
+    r = subprocess.run(["node", "--test", "groups.test.mjs"], cwd=browser_dir,
+                       env={**os.environ, **gs.env, "GUICHET_BASE_URL": gs.base_url,
+                            "GUICHET_GROUPS": "yes", "GUICHET_SCREENSHOTS": shots},
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stdout[-4000:] + r.stderr[-2000:]
+    assert "# pass 1" in r.stdout and "# skipped 0" in r.stdout, r.stdout[-2000:]
