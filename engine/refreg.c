@@ -37,6 +37,24 @@ static db_stmt_t applications_stmt =
             "SELECT jsonb_build_object('name', name, 'application', application) "
             "FROM ref_applications WHERE code = $1");
 
+static db_stmt_t avs_stmt =
+    DB_STMT("refreg_avs_known", 1, "SELECT 1 FROM ref_persons WHERE avs13 = $1");
+
+int
+refreg_avs_known(pool_t *p, en_err_t *err, const char *avs, int *known)
+{
+    const char *v[1] = { avs };
+    PGresult   *res;
+
+    *known = 0;
+    if (avs == NULL || *avs == '\0')
+        return EN_OK;
+    if ((res = db_exec_prepared(p, err, &avs_stmt, v)) == NULL)
+        return err->code;
+    *known = PQntuples(res) > 0;
+    return EN_OK;
+}
+
 const refreg_t *
 refreg_find(const char *name)
 {

@@ -47,4 +47,9 @@ int refreg_has_column(const refreg_t *reg, const char *column);
 int refreg_lookup(pool_t *p, en_err_t *err, const refreg_t *reg, const char *const *keys,
                   json_t **row);
 
+/* Whether the person register has the AVS13 number avs (normalised,
+ * "756.1234.5678.97"), whatever the birth date: the guard
+ * avs-registered:FIELD.  EN_OK with *known 1 or 0. */
+int refreg_avs_known(pool_t *p, en_err_t *err, const char *avs, int *known);
+
 #endif

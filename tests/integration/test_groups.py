@@ -321,3 +321,35 @@ def test_the_groups_in_chromium_have_no_axe_violation_and_fit_a_phone(gs):
                        capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stdout[-4000:] + r.stderr[-2000:]
     assert "# pass 1" in r.stdout and "# skipped 0" in r.stdout, r.stdout[-2000:]
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def submitted(gs, bruno, avs):
+    d = new_demand(bruno)
+    r = post_page(bruno, d, "identification", {"avs": avs, "birth-date": ALICE_BIRTH})
+    assert r.status == 303, r
+    if r.headers["location"].endswith("/page/document"):
+        r = post_page(bruno, d, "document", {},
+                      files={"id-copy": ("id.pdf", PDF, "application/pdf")})
+        assert r.status == 303, r
+    assert post_page(bruno, d, "communes", communes(("5586",)), nav="next").status == 303
+    r = bruno.post(f"/demands/{d}/fire/submit", data={"csrf": csrf_of(bruno, f"/demands/{d}")})
+    assert r.status == 303, r
+    return d
+
+
+def test_the_avs_registered_guard_reads_the_person_register(gs, bruno):
+    known = submitted(gs, bruno, ALICE_AVS)
+    r = bruno.post(f"/demands/{known}/fire/confirm",
+                   data={"csrf": csrf_of(bruno, f"/demands/{known}")})
+    assert r.status == 303, r
+    assert gs.sql("SELECT state FROM demands WHERE id = :'p1'", known)[0][0] == "closed"
+
+    unknown = submitted(gs, bruno, UNKNOWN_AVS)
+    r = bruno.post(f"/demands/{unknown}/fire/confirm",
+                   data={"csrf": csrf_of(bruno, f"/demands/{unknown}")})
+    assert r.status in (403, 409, 422), r
+    assert "ne figure pas dans le registre des personnes" in text_of(r.text)
+    assert gs.sql("SELECT state FROM demands WHERE id = :'p1'", unknown)[0][0] == "submitted"
