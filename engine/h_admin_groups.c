@@ -20,7 +20,7 @@
  * (each kept in admin_events).  A refusal is shown next to the form that
  * sent it, with what was typed.  No SQL here.  Pages:
  * xslt/pages/admin_groups.xsl and admin_identities.xsl, texts in
- * xslt/i18n/groups.xml.
+ * xslt/i18n/directory.xml.
  */
 #include <string.h>
 

@@ -39,6 +39,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "pool_json.h"
+#include "refreg.h"
 #include "wf_effect.h"
 #include "wf_input.h"
 #include "wf_store.h"
@@ -190,9 +191,23 @@ guards_hold(pool_t *p, en_err_t *err, wf_input_check_t *c, const principal_t *wh
                               "this procedure is not open to this kind of entity");
             break;
         }
+        case WF_GUARD_AVS_REGISTERED: {
+            json_t     *v = json_object_get(c->set, g->field_name);
+            const char *avs = json_is_string(v) ? json_string_value(v)
+                              : wf_demand_field(p, c->d, g->field_name);
+            int         known;
+
+            /* the person register (refreg.c, sql/0027) */
+            if (refreg_avs_known(p, err, avs, &known) != EN_OK)
+                return err->code;
+            if (!known)
+                return en_set(err, EN_FORBIDDEN, "wf.guard.avs_registered",
+                              "this AVS number is not in the person register");
+            break;
+        }
         default:
-            /* ide-registered, avs-registered: the registers come with the
-             * procedures that need them */
+            /* ide-registered: the register comes with the procedures that
+             * need it */
             return en_set(err, EN_INTERNAL, "wf.guard.not_implemented",
                           "guard not implemented: %s", g->text ? g->text : "?");
         }

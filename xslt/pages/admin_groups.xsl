@@ -94,7 +94,7 @@
   <xsl:template name="group">
     <xsl:param name="kind"/>
     <xsl:variable name="form" select="concat('members-', $kind, '-', @id)"/>
-    <article class="group" aria-labelledby="{$form}-title">
+    <article class="admin-group" aria-labelledby="{$form}-title">
       <h3 id="{$form}-title">
         <xsl:value-of select="@name"/>
         <xsl:text> </xsl:text>

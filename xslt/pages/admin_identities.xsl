@@ -40,7 +40,7 @@
       <p role="status"><xsl:value-of select="g:msg('groups.search_none')"/></p>
     </xsl:if>
     <xsl:for-each select="people/person">
-      <section class="group" aria-labelledby="person-{@id}">
+      <section class="admin-group" aria-labelledby="person-{@id}">
         <h2 id="person-{@id}">
           <xsl:value-of select="@name"/>
           <xsl:if test="@email"><xsl:text> – </xsl:text><span class="email"><xsl:value-of select="@email"/></span></xsl:if>
