@@ -187,6 +187,12 @@ static const wf_action_t wf_actions[] = {
         { "entity-field", WF_ARG_FIELD, 1, NULL },
         { "name-field", WF_ARG_FIELD, 0, NULL }, A_END } },
     { "activate-space", NULL, { A_END } },
+    { "ide-lookup", NULL, {
+        { "entity-field", WF_ARG_FIELD, 1, NULL },
+        { "name-field", WF_ARG_FIELD, 0, NULL },
+        { "legal-form-field", WF_ARG_FIELD, 0, NULL },
+        { "address-field", WF_ARG_FIELD, 0, NULL },
+        { "signature-field", WF_ARG_FIELD, 0, NULL }, A_END } },
     { "attach-member", NULL, {
         A_PERSON, A_SPACE, { "function-field", WF_ARG_FIELD, 0, NULL },
         A_END } },

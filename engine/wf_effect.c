@@ -16,6 +16,9 @@ static const struct {
     wf_effect_hook_t  hook;
 } effects[] = {
     { "noop", NULL },
+    { "ide-lookup", NULL },        /* sql/0022_space_open.sql */
+    { "create-space", NULL },
+    { "activate-space", NULL },
     { NULL, NULL }
 };
 
