@@ -1,0 +1,208 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""test_space_open.py -- opening a professional space (workflows/space_open.xml,
+sql/0022_space_open.sql, engine/ide_register.c) through nginx, the engine,
+PostgreSQL, the identity provider and the SMTP sink, with the demo world and
+the IDE register of data/ref/ (fixtures_people.seed):
+
+  lea     verified citizen, registered with individual signature for the
+          association "Chœur des Trois Lacs" (CHE-315.620.489, no space yet)
+  lucas   verified, individual signatory of "Atelier Graphique Girard Sàrl"
+  alice   verified citizen, signatory of nothing
+  bruno   known by e-mail only
+  cyril   agent of the group "cyber" (Cyberadministration)
+
+The applicant types the IDE number (an unknown one is refused next to the
+field with the federal register's advice); name, legal form and address
+come from the register; the documents asked follow from the legal form and
+the signature (a rule of the definition); cyril validates (the space is
+created, pending, and a code letter to the registered address is queued),
+asks to complete, or refuses; the applicant confirms with the code from the
+letter (three wrong ones lock entry 30 minutes) and becomes the space's only
+référent; a code not typed in 30 days ends the demand.
+"""
+import re
+
+import pytest
+
+from fixtures_people import seed
+from test_demand_web import (PDF, error_next_to, fire, logged_in, post_page, q1, state_of,
+                             text_of, wait_for_mail)
+
+CHOEUR = "CHE-315.620.489"        # association, lea signs alone
+JARDINS = "CHE-524.178.364"       # association, two collective signatories
+MOULIN = "CHE-637.281.948"        # foundation, three collective signatories
+JAQUET = "CHE-748.392.050"        # SA, two collective signatories
+GIRARD = "CHE-859.403.161"        # Sàrl, lucas signs alone
+BOURG = "CHE-960.514.276"         # SA, one individual signatory (not a demo account)
+UNKNOWN = "CHE-204.158.730"       # check digit right, not in the register
+WORKFLOW = "space-open"
+
+# test-only register rows (the shipped CSV stays the demo's): entities that
+# several tests may open without meeting each other's pending spaces
+EXTRA_SQL = r"""
+INSERT INTO ide_register (ide, name, legal_form, street, house_number, postcode, locality)
+VALUES (:'p1', :'p2', :'p3', 'Rue des Tests', '1', '1000', 'Lausanne')
+ON CONFLICT (ide) DO NOTHING
+"""
+
+
+@pytest.fixture(scope="module")
+def world(stack):
+    import os
+    for sub in ("tmp", "new", "cur"):
+        os.makedirs(os.path.join(stack.var, "mail", sub), exist_ok=True)
+    return seed(stack)
+
+
+@pytest.fixture(scope="module")
+def cyril(stack, world):
+    return logged_in(stack, "cyril")
+
+
+def new_demand(client):
+    r = client.post("/demands", data={"workflow": WORKFLOW, "new": "1", "csrf": client.token})
+    assert r.status == 303, r
+    m = re.fullmatch(r"/demands/([0-9a-f-]{36})/page/entity", r.headers["location"])
+    assert m, r.headers["location"]
+    return m.group(1)
+
+
+def identify(client, demand, ide):
+    r = post_page(client, demand, "entity", {"ide": ide}, nav="save")
+    assert r.status == 303, r
+    return fire(client, demand, "identify")
+
+
+def pdf(name):
+    return (name, PDF, "application/pdf")
+
+
+def submit(client, demand, files):
+    return fire(client, demand, "submit", files={k: pdf(f"{k}.pdf") for k in files} or None)
+
+
+def reference_of(stack, demand):
+    return q1(stack, "SELECT reference FROM demands WHERE id = :'p1'", demand)
+
+
+def letter_of(stack, demand):
+    rows = stack.sql("SELECT template, recipient::text, data->>'code' FROM letters"
+                     " WHERE demand_id = :'p1' ORDER BY id", demand)
+    return rows
+
+
+def data_error(page, field):
+    """The refusal shown next to field's answer on the demand page (the
+    error summary links to its form page)."""
+    m = re.search(r'<dt id="f-%s">.*?</dt><dd>(.*?)</dd>' % re.escape(field), page, re.S)
+    assert m, f"no answer f-{field} on the page"
+    e = re.search(r'<span class="error-msg">(.*?)</span>', m.group(1), re.S)
+    return text_of(e.group(1)) if e else None
+
+
+# --- the IDE number ------------------------------------------------------------------
+
+def test_an_unknown_ide_is_refused_next_to_the_field_with_the_registers_advice(stack, world):
+    alice = logged_in(stack, "alice")
+    demand = new_demand(alice)
+    r = identify(alice, demand, UNKNOWN)
+    assert r.status == 422, r
+    msg = data_error(r.text, "ide")
+    assert msg and "pas inscrit au registre IDE" in msg and "uid.admin.ch" in msg, r.text
+    assert f'href="/demands/{demand}/page/entity#f-ide"' in r.text, "the summary links the field"
+    assert UNKNOWN in r.text, "what was typed is kept"
+    assert state_of(stack, demand) == "draft"
+    assert q1(stack, "SELECT count(*) FROM events WHERE demand_id = :'p1'", demand) == "1"
+    # a malformed one is the field's own check (format, check digit)
+    r = post_page(alice, demand, "entity", {"ide": "CHE-204.158.731"}, nav="save")
+    assert r.status == 422, r
+    assert error_next_to(r.text, "f-ide"), r.text
+
+
+# --- the main path, by every actor ---------------------------------------------------
+
+def open_to_checking(stack, client, ide, files):
+    """A demand of client's for ide, identified and submitted with files."""
+    demand = new_demand(client)
+    r = identify(client, demand, ide)
+    assert r.status == 303, r
+    assert state_of(stack, demand) == "documents"
+    r = submit(client, demand, files)
+    assert r.status == 303, r
+    assert state_of(stack, demand) == "checking"
+    return demand
+
+
+def test_lea_opens_the_space_of_her_association_and_becomes_its_referent(stack, world, cyril):
+    lea = logged_in(stack, "lea")
+    demand = new_demand(lea)
+    r = identify(lea, demand, CHOEUR)
+    assert r.status == 303, r
+    assert state_of(stack, demand) == "documents"
+    # the register's facts, not typed: shown to her
+    page = text_of(lea.get(f"/demands/{demand}").text)
+    for words in ("Chœur des Trois Lacs", "Association", "c/o Léa Bonvin", "Rue du Valentin 12",
+                  "1004 Lausanne", "signature individuelle"):
+        assert words in page, words
+    assert f'/demands/{demand}/page/register' not in lea.get(f"/demands/{demand}").text, \
+        "the register's data cannot be edited"
+    # an association: statutes and minutes; she signs alone: no designation
+    r = lea.get(f"/demands/{demand}/page/association")
+    assert r.status == 200 and 'name="statutes"' in r.text and 'name="minutes"' in r.text, r
+    assert lea.get(f"/demands/{demand}/page/designation").status != 200
+    # what she might post for the register's fields is not taken
+    r = post_page(lea, demand, "association", {"legal-form": "sa", "entity-name": "Autre"},
+                  nav="save")
+    assert q1(stack, "SELECT form_data->>'legal-form' || '/' || (form_data->>'entity-name')"
+                     " FROM demands WHERE id = :'p1'", demand) == \
+        "association/Chœur des Trois Lacs"
+    # nothing attached: refused, each document named next to its field
+    r = submit(lea, demand, [])
+    assert r.status == 422, r
+    assert data_error(r.text, "statutes") and data_error(r.text, "minutes"), r.text
+    r = submit(lea, demand, ["statutes", "minutes"])
+    assert r.status == 303, r
+    assert state_of(stack, demand) == "checking"
+    ref = reference_of(stack, demand)
+    wait_for_mail(stack, "lea.bonvin@exemple.test", ref)
+    wait_for_mail(stack, "cyril.pittet@exemple.test", ref)
+
+    # cyril: in his queue, he validates
+    r = cyril.get("/agent/cyber")
+    assert r.status == 200 and ref in r.text, r
+    r = fire(cyril, demand, "validate")
+    assert r.status == 303, r
+    assert state_of(stack, demand) == "code-sent"
+    space, status, referent = stack.sql(
+        "SELECT s.id, s.status, s.referent_person_id FROM demands d"
+        "  JOIN spaces s ON s.id = d.subject_space_id WHERE d.id = :'p1'", demand)[0]
+    assert (status, referent) == ("pending", world.persons["lea"])
+    # the letter to the registered address, with the code
+    [(template, recipient, code)] = letter_of(stack, demand)
+    assert template == "space-activation"
+    import json
+    rcp = json.loads(recipient)
+    assert (rcp["name"], rcp.get("care_of"), rcp["street"], rcp.get("house_number"),
+            rcp["postcode"], rcp["locality"]) == \
+        ("Chœur des Trois Lacs", "Léa Bonvin", "Rue du Valentin", "12", "1004", "Lausanne")
+    assert code and len(code) >= 6
+    wait_for_mail(stack, "lea.bonvin@exemple.test", "code d’activation")
+
+    # lea: "Confirmer l'ouverture" under "à traiter"
+    dash = lea.get("/dashboard").text
+    assert ref in dash and "Confirmer l" in text_of(dash)
+    r = fire(lea, demand, "confirm", {"code": code})
+    assert r.status == 303, r
+    assert state_of(stack, demand) == "opened"
+    assert stack.sql("SELECT status, referent_person_id FROM spaces WHERE id = :'p1'", space) \
+        == [("active", world.persons["lea"])]
+    assert q1(stack, "SELECT count(*) FROM memberships WHERE space_id = :'p1'"
+                     " AND ended_at IS NULL", space) == "1"
+    trail = stack.sql("SELECT action, person_id FROM space_events WHERE space_id = :'p1'"
+                      " ORDER BY id", space)
+    assert [a for a, _ in trail] == ["create", "activate"]
+    assert trail[0][1] == world.persons["lea"]
+    wait_for_mail(stack, "lea.bonvin@exemple.test", "référent")
+    # the context choice offers the new space
+    t = text_of(lea.get("/context").text)
+    assert "Léa Bonvin, pour Chœur des Trois Lacs" in t, t
