@@ -15,6 +15,13 @@ static db_stmt_t legal_form_stmt =
     DB_STMT("ide_register_legal_form", 1,
             "SELECT legal_form FROM ide_register WHERE ide = $1");
 
+static db_stmt_t space_open_stmt =
+    DB_STMT("ide_register_space_open", 2,
+            "SELECT EXISTS (SELECT 1 FROM spaces s JOIN entities e ON e.id = s.entity_id"
+            "  WHERE e.ide = $1 AND (s.status = 'active' OR (s.status = 'pending'"
+            "    AND EXISTS (SELECT 1 FROM demands d WHERE d.subject_space_id = s.id"
+            "                   AND NOT d.is_final AND d.id <> $2::uuid))))");
+
 int
 ide_register_canonical(const char *s)
 {
@@ -42,5 +49,19 @@ ide_register_legal_form(pool_t *p, en_err_t *err, const char *ide, const char **
         return err->code;
     if (PQntuples(res) == 1)
         *legal_form = pool_strdup(p, db_val(res, 0, 0));
+    return EN_OK;
+}
+
+int
+ide_register_space_open(pool_t *p, en_err_t *err, const char *ide, const char *demand_id,
+                        int *open)
+{
+    const char *params[2] = { ide, demand_id };
+    PGresult   *res;
+
+    *open = 0;
+    if ((res = db_exec_prepared(p, err, &space_open_stmt, params)) == NULL)
+        return err->code;
+    *open = PQntuples(res) == 1 && !strcmp(db_val(res, 0, 0), "t");
     return EN_OK;
 }

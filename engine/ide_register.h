@@ -5,8 +5,8 @@
  * IDE/UID register the portal knows, with their legal form and registered
  * postal address.
  *
- * Owns the register's reads from C (the guards ide-registered and
- * entity-kind, engine/wf_fire.c).  Does not own: loading it (the CSV files
+ * Owns the register's reads from C (the guards ide-registered,
+ * no-open-space and entity-kind, engine/wf_fire.c).  Does not own: loading it (the CSV files
  * of data/ref/, scripts/demo_world.py), copying its facts into a demand
  * (the effect ide-lookup, fx_ide_lookup in SQL), nor the entities that
  * have a space (space.c).
@@ -26,5 +26,12 @@ int ide_register_canonical(const char *s);
  * register.  EN_OK, or the database's error. */
 int ide_register_legal_form(pool_t *p, en_err_t *err, const char *ide,
                             const char **legal_form);
+
+/* *open = 1 when the entity of ide has a professional space that is active,
+ * or pending while the demand that opened it (another than demand_id) is
+ * still under way; a pending space left by an opening that ended is not
+ * (the next opening closes it: fx_create_space). */
+int ide_register_space_open(pool_t *p, en_err_t *err, const char *ide, const char *demand_id,
+                            int *open);
 
 #endif

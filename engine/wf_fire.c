@@ -246,6 +246,20 @@ guards_hold(pool_t *p, en_err_t *err, wf_input_check_t *c, const principal_t *wh
                 wf_input_error(c, g->field_name, "ide.not_registered", NULL);
             break;
         }
+        case WF_GUARD_NO_OPEN_SPACE: {
+            /* the entity already has its space (or one on its way): told
+             * next to the number, before anyone checks documents for it */
+            const char *ide = guard_value(c, g->field_name);
+            int         open = 0, rc;
+
+            if (ide == NULL || !ide_register_canonical(ide))
+                break;
+            if ((rc = ide_register_space_open(p, err, ide, c->d->id, &open)) != EN_OK)
+                return rc;
+            if (open)
+                wf_input_error(c, g->field_name, "ide.space_open", NULL);
+            break;
+        }
         default:
             /* avs-registered: the person register comes with the
              * procedures that need it */

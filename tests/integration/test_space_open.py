@@ -120,6 +120,55 @@ def test_an_unknown_ide_is_refused_next_to_the_field_with_the_registers_advice(s
     assert error_next_to(r.text, "f-ide"), r.text
 
 
+def test_an_entity_with_its_space_already_is_refused_next_to_the_field(stack, world):
+    alice = logged_in(stack, "alice")
+    demand = new_demand(alice)
+    r = identify(alice, demand, "CHE-109.347.829")          # Kiosque du Marché: active
+    assert r.status == 422, r
+    msg = data_error(r.text, "ide")
+    assert msg and "déjà un espace professionnel" in msg and "référent" in msg, r.text
+    assert state_of(stack, demand) == "draft"
+    assert fire(alice, demand, "discard").status == 303
+
+
+# the guard entity-kind on a demand from a personal space: the register's
+# entity of its IDE field (a procedure of the test's own, published here)
+KIND_XML = """<?xml version="1.0" encoding="UTF-8"?>
+<workflow xmlns="urn:guichet:workflow:1" id="guichet-test-entity-kind">
+  <title xml:lang="fr">Sonde entity-kind</title>
+  <audience space="personal"/>
+  <form id="f"><page id="p"><title xml:lang="fr">P</title>
+    <field name="ide" type="ide" required="yes"><label xml:lang="fr">IDE</label></field>
+  </page></form>
+  <states initial="a">
+    <state id="a" bucket="draft" form="f"><label xml:lang="fr">A</label></state>
+    <state id="b" bucket="archived" final="yes"><label xml:lang="fr">B</label></state>
+  </states>
+  <transition id="go" from="a" to="b" by="owner" form="f" guard="entity-kind=association">
+    <label xml:lang="fr">Pour une association</label></transition>
+</workflow>
+"""
+
+
+def test_entity_kind_holds_on_the_registers_entity_of_a_personal_demand(stack, world):
+    stack.sql("SELECT wf_publish('guichet-test-entity-kind',"
+              " encode(sha256(convert_to(:'p1', 'UTF8')), 'hex'), :'p1', 'test_space_open')",
+              KIND_XML)
+    alice = logged_in(stack, "alice")
+    r = alice.post("/demands", data={"workflow": "guichet-test-entity-kind", "new": "1",
+                                      "csrf": alice.token})
+    assert r.status == 303, r
+    demand = re.search(r"/demands/([0-9a-f-]{36})", r.headers["location"]).group(1)
+    assert post_page(alice, demand, "p", {"ide": JAQUET}, nav="save").status == 303
+    r = fire(alice, demand, "go")
+    assert r.status == 403, r                               # an SA is a company
+    assert state_of(stack, demand) == "a"
+    assert post_page(alice, demand, "p", {"ide": JARDINS}, nav="save").status == 303
+    r = fire(alice, demand, "go")
+    assert r.status == 303, r
+    assert state_of(stack, demand) == "b"
+
+
 # --- the main path, by every actor ---------------------------------------------------
 
 def open_to_checking(stack, client, ide, files):
