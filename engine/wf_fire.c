@@ -120,6 +120,21 @@ guard_value(wf_input_check_t *c, const char *field)
     return wf_demand_field(c->p, c->d, field);
 }
 
+/* A well-formed IDE number in a guard's field (its check digit right), or
+ * NULL: an empty or malformed one is left to the field's own check, which
+ * says what is wrong with it. */
+static const char *
+guard_ide(wf_input_check_t *c, const wf_guard_t *g)
+{
+    const char    *ide = guard_value(c, g->field_name);
+    field_result_t res;
+
+    if (ide == NULL || !ide_register_canonical(ide) || g->field == NULL)
+        return NULL;
+    res = field_validate(c->p, FIELD_IDE, &g->field->rules, ide);
+    return res.key == NULL ? ide : NULL;
+}
+
 /* The legal form of the entity a demand is about: its space's, else
  * (a personal demand naming an entity, such as the opening of a space)
  * the register's for the first IDE field of its forms that has a value.
@@ -235,10 +250,10 @@ guards_hold(pool_t *p, en_err_t *err, wf_input_check_t *c, const principal_t *wh
             /* an IDE that is well formed but not in the register is
              * refused next to its field, everything typed kept; an empty
              * or malformed one is the field check's (required, format) */
-            const char *ide = guard_value(c, g->field_name), *form = NULL;
+            const char *ide = guard_ide(c, g), *form = NULL;
             int         rc;
 
-            if (ide == NULL || !ide_register_canonical(ide))
+            if (ide == NULL)
                 break;
             if ((rc = ide_register_legal_form(p, err, ide, &form)) != EN_OK)
                 return rc;
@@ -249,10 +264,10 @@ guards_hold(pool_t *p, en_err_t *err, wf_input_check_t *c, const principal_t *wh
         case WF_GUARD_NO_OPEN_SPACE: {
             /* the entity already has its space (or one on its way): told
              * next to the number, before anyone checks documents for it */
-            const char *ide = guard_value(c, g->field_name);
+            const char *ide = guard_ide(c, g);
             int         open = 0, rc;
 
-            if (ide == NULL || !ide_register_canonical(ide))
+            if (ide == NULL)
                 break;
             if ((rc = ide_register_space_open(p, err, ide, c->d->id, &open)) != EN_OK)
                 return rc;

@@ -137,6 +137,12 @@ def test_an_unknown_ide_is_refused_next_to_the_field_with_the_registers_advice(s
     r = post_page(alice, demand, "entity", {"ide": "CHE-204.158.731"}, nav="save")
     assert r.status == 422, r
     assert error_next_to(r.text, "f-ide"), r.text
+    # ... also when sent with the step: the check digit is named, not the register
+    r = fire(alice, demand, "identify", {"ide": "CHE-204.158.731"})
+    assert r.status == 422, r
+    msg = data_error(r.text, "ide")
+    assert msg and "registre" not in msg, msg
+    assert state_of(stack, demand) == "draft"
 
 
 def test_an_entity_with_its_space_already_is_refused_next_to_the_field(stack, world):
