@@ -141,7 +141,7 @@ def test_an_unknown_ide_is_refused_next_to_the_field_with_the_registers_advice(s
     r = fire(alice, demand, "identify", {"ide": "CHE-204.158.731"})
     assert r.status == 422, r
     msg = data_error(r.text, "ide")
-    assert msg and "registre" not in msg, msg
+    assert msg and "pas valable" in msg and "pas inscrit" not in msg, msg
     assert state_of(stack, demand) == "draft"
 
 
