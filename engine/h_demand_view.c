@@ -126,10 +126,40 @@ detail_href(req_t *r, const char *field, void *arg)
     return pool_printf(r->pool, "#t-%s-%s", c->tid ? c->tid : "x", field);
 }
 
-/* The stored data of one form, page by page, for reading. */
+/* Whether state s lets its owner edit page pg (<state pages=>; none
+ * named: every page of its form). */
+static int
+state_edits_page(const wf_state_t *s, const wf_page_t *pg)
+{
+    size_t i;
+
+    if (s == NULL || s->form == NULL || s->form != pg->form)
+        return 0;
+    if (s->n_pages == 0)
+        return 1;
+    for (i = 0; i < s->n_pages; i++)
+        if (s->pages[i] == pg)
+            return 1;
+    return 0;
+}
+
+static int
+page_has_data(const wf_page_t *pg, const wf_demand_t *d)
+{
+    size_t k;
+
+    for (k = 0; k < pg->n_fields; k++)
+        if (d->form_json && json_object_get(d->form_json, pg->fields[k].name))
+            return 1;
+    return 0;
+}
+
+/* The stored data of one form, page by page, for reading.  A page the
+ * state does not let edit offers no "Modifier", and is left out while it
+ * holds nothing (a page the engine fills, such as a register's data). */
 static void
 data_form(req_t *r, xmlNodePtr parent, const wf_form_t *form, const wf_demand_t *d,
-          int editable, const fire_back_t *back)
+          const wf_state_t *s, int editable, const fire_back_t *back)
 {
     xmlNodePtr fn = render_node(parent, "form");
     size_t     i, k, gi;
@@ -140,12 +170,13 @@ data_form(req_t *r, xmlNodePtr parent, const wf_form_t *form, const wf_demand_t 
         const wf_page_t *pg = &form->pages[i];
         xmlNodePtr       pn;
 
-        if (!dv_page_shown(r, pg, d))
+        if (!dv_page_shown(r, pg, d)
+            || (!state_edits_page(s, pg) && !page_has_data(pg, d)))
             continue;
         pn = render_node(fn, "page");
         render_attr(pn, "id", pg->id);
         render_attr(pn, "title", pg->title.n ? dv_text(r, &pg->title) : pg->id);
-        if (editable)
+        if (editable && state_edits_page(s, pg))
             render_attr(pn, "edit-href", pool_printf(r->pool, "/demands/%s/page/%s", d->id, pg->id));
         for (k = 0, gi = 0; k <= pg->n_fields; k++) {
             const wf_field_t       *f;
@@ -566,7 +597,7 @@ page_detail(req_t *r, const char *id, int status, const fire_back_t *back, int f
         const wf_form_t *f = &def->forms[k];
 
         if (f == s->form || (s->form == NULL && k == 0) || form_has_data(f, d))
-            data_form(r, data, f, d, !print && f == s->form && allowed[owner_i], back);
+            data_form(r, data, f, d, s, !print && f == s->form && allowed[owner_i], back);
     }
 
     /* documents that are no form field's (a decision letter...) */

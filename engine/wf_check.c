@@ -828,12 +828,13 @@ wf_check_guard(wf_ck_t *ck, wf_transition_t *t, wf_guard_t *g)
         break;
     case WF_GUARD_IDE_REGISTERED:
     case WF_GUARD_AVS_REGISTERED:
+    case WF_GUARD_NO_OPEN_SPACE:
         g->field = wf_need_field(ck, owner, g->field_name, t->line);
         if (g->field != NULL && g->field->type
-            != (g->kind == WF_GUARD_IDE_REGISTERED ? FIELD_IDE : FIELD_AVS13))
+            != (g->kind == WF_GUARD_AVS_REGISTERED ? FIELD_AVS13 : FIELD_IDE))
             wf_err(ck, t->line, "%s: field \"%s\" is of type %s, not %s",
                    owner, g->field_name, g->field->type_name,
-                   g->kind == WF_GUARD_IDE_REGISTERED ? "ide" : "avs13");
+                   g->kind == WF_GUARD_AVS_REGISTERED ? "avs13" : "ide");
         break;
     default:
         break;

@@ -188,6 +188,12 @@ static const wf_action_t wf_actions[] = {
         { "entity-field", WF_ARG_FIELD, 1, NULL },
         { "name-field", WF_ARG_FIELD, 0, NULL }, A_END } },
     { "activate-space", NULL, { A_END } },
+    { "ide-lookup", NULL, {
+        { "entity-field", WF_ARG_FIELD, 1, NULL },
+        { "name-field", WF_ARG_FIELD, 0, NULL },
+        { "legal-form-field", WF_ARG_FIELD, 0, NULL },
+        { "address-field", WF_ARG_FIELD, 0, NULL },
+        { "signature-field", WF_ARG_FIELD, 0, NULL }, A_END } },
     { "attach-member", NULL, {
         A_PERSON, A_SPACE, { "function-field", WF_ARG_FIELD, 0, NULL },
         A_END } },
@@ -288,6 +294,7 @@ static const wf_guard_spec_t wf_guards[] = {
     { "avs-registered", "avs-registered:FIELD", WF_GUARD_AVS_REGISTERED },
     { "not-owner", "not-owner", WF_GUARD_NOT_OWNER },
     { "no-open-demand", "no-open-demand", WF_GUARD_NO_OPEN_DEMAND },
+    { "no-open-space", "no-open-space:FIELD", WF_GUARD_NO_OPEN_SPACE },
 };
 
 #define WF_N_GUARDS (sizeof(wf_guards) / sizeof(*wf_guards))
@@ -1243,9 +1250,10 @@ wf_guard_args(wf_parse_t *ps, wf_transition_t *t, wf_guard_t *g,
         break;
     case WF_GUARD_IDE_REGISTERED:
     case WF_GUARD_AVS_REGISTERED:
+    case WF_GUARD_NO_OPEN_SPACE:
         if (rest[0] != ':' || rest[1] == '\0')
-            bad = "names the field to look up: write ide-registered:FIELD "
-                  "or avs-registered:FIELD";
+            bad = "names the field to look up: write ide-registered:FIELD, "
+                  "avs-registered:FIELD or no-open-space:FIELD";
         else
             g->field_name = rest + 1;
         break;

@@ -283,7 +283,8 @@ typedef enum {
     WF_GUARD_IDE_REGISTERED,    /* ide-registered:field */
     WF_GUARD_AVS_REGISTERED,    /* avs-registered:field */
     WF_GUARD_NOT_OWNER,         /* not-owner */
-    WF_GUARD_NO_OPEN_DEMAND     /* no-open-demand */
+    WF_GUARD_NO_OPEN_DEMAND,    /* no-open-demand */
+    WF_GUARD_NO_OPEN_SPACE      /* no-open-space:field */
 } wf_guard_kind_t;
 
 /* A named predicate; all of a transition's guards must hold.  Data only:

@@ -19,6 +19,9 @@ static const struct {
     { "noop", NULL },
     { "issue-code", wf_code_issue_hook },
     { "verify-code", wf_code_verify_hook },
+    { "ide-lookup", NULL },        /* sql/0022_space_open.sql */
+    { "create-space", NULL },
+    { "activate-space", NULL },
     { NULL, NULL }
 };
 

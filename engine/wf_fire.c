@@ -36,6 +36,7 @@
 #include "authz.h"
 #include "db.h"
 #include "en_assert.h"
+#include "ide_register.h"
 #include "log.h"
 #include "metrics.h"
 #include "pool_json.h"
@@ -108,6 +109,69 @@ entity_kind(const char *legal_form)
     return legal_form;       /* association, foundation, cooperative, commune */
 }
 
+/* A field's value as the guards see it: what was just sent (normalised),
+ * else what is stored; NULL when it has none. */
+static const char *
+guard_value(wf_input_check_t *c, const char *field)
+{
+    json_t *v = json_object_get(c->norm, field);
+
+    if (json_is_string(v))
+        return json_string_value(v);
+    return wf_demand_field(c->p, c->d, field);
+}
+
+/* A well-formed IDE number in a guard's field (its check digit right), or
+ * NULL: an empty or malformed one is left to the field's own check, which
+ * says what is wrong with it. */
+static const char *
+guard_ide(wf_input_check_t *c, const wf_guard_t *g)
+{
+    const char    *ide = guard_value(c, g->field_name);
+    field_result_t res;
+
+    if (ide == NULL || !ide_register_canonical(ide) || g->field == NULL)
+        return NULL;
+    res = field_validate(c->p, FIELD_IDE, &g->field->rules, ide);
+    return res.key == NULL ? ide : NULL;
+}
+
+/* The legal form of the entity a demand is about: its space's, else
+ * (a personal demand naming an entity, such as the opening of a space)
+ * the register's for the first IDE field of its forms that has a value.
+ * *legal_form NULL when there is none. */
+static int
+demand_legal_form(pool_t *p, en_err_t *err, wf_input_check_t *c, const wf_def_t *def,
+                  const char **legal_form)
+{
+    size_t i, j, k;
+
+    *legal_form = NULL;
+    if (c->d->owner_space_id != NULL) {
+        const char *v[1] = { c->d->owner_space_id };
+        PGresult   *res = db_exec(p, err,
+            "SELECT e.legal_form FROM spaces s JOIN entities e ON e.id = s.entity_id"
+            " WHERE s.id = $1::uuid", 1, v);
+
+        if (res == NULL)
+            return err->code;
+        if (PQntuples(res) == 1)
+            *legal_form = pool_strdup(p, db_val(res, 0, 0));
+        return EN_OK;
+    }
+    for (i = 0; i < def->n_forms; i++)
+        for (j = 0; j < def->forms[i].n_pages; j++)
+            for (k = 0; k < def->forms[i].pages[j].n_fields; k++) {
+                const wf_field_t *f = &def->forms[i].pages[j].fields[k];
+                const char       *ide;
+
+                if (f->type == FIELD_IDE && (ide = guard_value(c, f->name)) != NULL
+                    && *ide != '\0')
+                    return ide_register_legal_form(p, err, ide, legal_form);
+            }
+    return EN_OK;
+}
+
 static int
 guards_hold(pool_t *p, en_err_t *err, wf_input_check_t *c, const principal_t *who,
             const wf_def_t *def, const wf_transition_t *t, const wf_state_t *s)
@@ -168,21 +232,13 @@ guards_hold(pool_t *p, en_err_t *err, wf_input_check_t *c, const principal_t *wh
             break;
         }
         case WF_GUARD_ENTITY_KIND: {
-            const char *kind = NULL;
+            const char *form = NULL, *kind;
             size_t      k;
-            int         ok = 0;
+            int         ok = 0, rc;
 
-            if (c->d->owner_space_id != NULL) {
-                const char *v[1] = { c->d->owner_space_id };
-                PGresult   *res = db_exec(p, err,
-                    "SELECT e.legal_form FROM spaces s JOIN entities e ON e.id = s.entity_id"
-                    " WHERE s.id = $1::uuid", 1, v);
-
-                if (res == NULL)
-                    return err->code;
-                if (PQntuples(res) == 1)
-                    kind = entity_kind(db_val(res, 0, 0));
-            }
+            if ((rc = demand_legal_form(p, err, c, def, &form)) != EN_OK)
+                return rc;
+            kind = form != NULL ? entity_kind(form) : NULL;
             for (k = 0; kind != NULL && k < g->n_values; k++)
                 if (!strcmp(g->values[k], kind))
                     ok = 1;
@@ -205,9 +261,36 @@ guards_hold(pool_t *p, en_err_t *err, wf_input_check_t *c, const principal_t *wh
                               "this AVS number is not in the person register");
             break;
         }
+        case WF_GUARD_IDE_REGISTERED: {
+            /* an IDE that is well formed but not in the register is
+             * refused next to its field, everything typed kept; an empty
+             * or malformed one is the field check's (required, format) */
+            const char *ide = guard_ide(c, g), *form = NULL;
+            int         rc;
+
+            if (ide == NULL)
+                break;
+            if ((rc = ide_register_legal_form(p, err, ide, &form)) != EN_OK)
+                return rc;
+            if (form == NULL)
+                wf_input_error(c, g->field_name, "ide.not_registered", NULL);
+            break;
+        }
+        case WF_GUARD_NO_OPEN_SPACE: {
+            /* the entity already has its space (or one on its way): told
+             * next to the number, before anyone checks documents for it */
+            const char *ide = guard_ide(c, g);
+            int         open = 0, rc;
+
+            if (ide == NULL)
+                break;
+            if ((rc = ide_register_space_open(p, err, ide, c->d->id, &open)) != EN_OK)
+                return rc;
+            if (open)
+                wf_input_error(c, g->field_name, "ide.space_open", NULL);
+            break;
+        }
         default:
-            /* ide-registered: the register comes with the procedures that
-             * need it */
             return en_set(err, EN_INTERNAL, "wf.guard.not_implemented",
                           "guard not implemented: %s", g->text ? g->text : "?");
         }

@@ -19,6 +19,9 @@ What it makes, in this order:
               space_attach, space_grant, space_delegate): the trail in
               space_events is the one a real opening would leave;
   groups      agent groups, third-party groups, administrators;
+  register    the IDE register (data/ref/ide_register.csv and
+              ide_signatories.csv) through ide_register_load(), which the
+              opening of a professional space reads (load_ide_register);
   demands     through the `guichet demand create|save|fire|message` command, the
               door the web pages use too (same authorisation, validation,
               transaction, mails): every demand's history is real.  The
@@ -29,6 +32,7 @@ load_people() is also what tests/integration/fixtures_people.py calls to
 seed the test stacks (it adds its own test-only extras), so the tests and
 the demo share one description of who is who.
 """
+import csv
 import json
 import os
 import subprocess
@@ -181,6 +185,27 @@ def load_people(world, sql, issuer):
     part = {k: world.get(k, []) for k in
             ("accounts", "entities", "agent_groups", "third_party_groups", "administrators")}
     sql(PEOPLE_SQL, issuer, json.dumps(part))
+
+
+# --- the IDE register: data/ref/*.csv -----------------------------------------------
+
+REF = os.path.join(ROOT, "data", "ref")
+
+
+def read_ide_register(ref=REF):
+    """The register's CSV files as the document ide_register_load() takes."""
+    out = {}
+    for key, name in (("entities", "ide_register.csv"), ("signatories", "ide_signatories.csv")):
+        with open(os.path.join(ref, name), encoding="utf-8", newline="") as f:
+            out[key] = [{k: v for k, v in row.items() if v != ""} for row in csv.DictReader(f)]
+    return out
+
+
+def load_ide_register(sql, ref=REF):
+    """Loads the IDE register (replacing what was there); returns how many
+    entities it holds."""
+    return int(sql("SELECT ide_register_load(:'p1'::jsonb)",
+                   json.dumps(read_ide_register(ref)))[0][0])
 
 
 # --- demands: through the guichet command -------------------------------------------
@@ -364,6 +389,7 @@ def main(argv):
     sql = psql_runner(db)
     try:
         load_people(world, sql, issuer)
+        load_ide_register(sql)
         n = load_demands(world, sql, issuer, guichet)
         load_wallet(world, sql, issuer)
         import load_registers  # data/ref: communes, persons, applications

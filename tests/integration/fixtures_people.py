@@ -231,6 +231,8 @@ def seed(stack):
                       "target": IDE_OF.get(target), "state": state, "bucket": BUCKETS[state]}
                for name, (wf, owner, space, target, state) in DEMANDS.items()}
     stack.sql(SEED_SQL, issuer, PROBE_XML, OPEN_XML, json.dumps(demands))
+    if stack.sql("SELECT to_regclass('ide_register') IS NOT NULL")[0][0] == "t":
+        demo_world.load_ide_register(stack.sql)
     w = World()
     by_ide = {v: k for k, v in IDE_OF.items()}
     for kind, key, value in stack.sql(READ_SQL, issuer):

@@ -262,3 +262,15 @@ def test_the_readme_names_every_account_with_its_role_and_a_thing_to_try():
     assert [login for login, _, _ in rows] == LOGINS
     for login, role, thing in rows:
         assert role.strip() and thing.strip(), login
+
+
+def test_the_ide_register_is_loaded_from_data_ref_and_lea_may_open_her_choirs_space(demo):
+    import csv
+    with open(os.path.join(ROOT, "data", "ref", "ide_register.csv"), encoding="utf-8") as f:
+        entities = {row["ide"]: row for row in csv.DictReader(f)}
+    rows = dict(demo.sql("SELECT ide, name FROM ide_register"))
+    assert rows == {ide: e["name"] for ide, e in entities.items()}
+    assert demo.sql("SELECT ide_signature_of('CHE-315.620.489', i.person_id)"
+                    "  FROM identities i WHERE i.subject = 'lea'") == [("alone",)]
+    # the association of lea's README row has no space yet
+    assert demo.sql("SELECT count(*) FROM entities WHERE ide = 'CHE-315.620.489'") == [("0",)]

@@ -430,6 +430,9 @@ FIRST_TRY = {
     "marc": ("menuiserie", "/dashboard", ["Menuiserie Vuilleumier Sàrl", "Brouillon"]),
     "admin": (None, "/admin/procedures", ["subsidy"]),
     "sophie": (None, "/auth/session", ["forte"]),
+    "lea": (None, "/catalogue", ["Ouvrir un espace sécurisé professionnel"]),
+    "lucas": (None, "/catalogue", ["Ouvrir un espace sécurisé professionnel"]),
+    "cyril": (None, "/agent/cyber", ["Cyberadministration"]),
 }
 
 
