@@ -16,6 +16,7 @@ static const struct {
     wf_effect_hook_t  hook;
 } effects[] = {
     { "noop", NULL },
+    { "print-letter", NULL },           /* sql/0023_letters.sql */
     { NULL, NULL }
 };
 
