@@ -48,27 +48,27 @@
         <title><xsl:apply-templates select="." mode="subject"/></title>
         <style>
 @page { size: A4; margin: 15mm 20mm 20mm 20mm; }
-html { font-family: "DejaVu Sans", "Liberation Sans", sans-serif; font-size: 10pt;
-       line-height: 1.4; color: #000; }
+html { font-family: "DejaVu Sans", "Liberation Sans", sans-serif; font-size: 9.5pt;
+       line-height: 1.35; color: #000; }
 body { margin: 0; }
 .sender { position: absolute; left: 0; top: 0; width: 85mm; font-size: 9pt; }
 .sender strong { display: block; font-size: 11pt; }
 .address { position: absolute; left: 98mm; top: 40mm; width: 80mm; height: 36mm;
            overflow: hidden; font-size: 10.5pt; line-height: 1.3; }
 .address p { margin: 0; }
-.head { margin-top: 88mm; }
+.head { margin-top: 84mm; }
 .place { margin: 0 0 0 98mm; }
 .ref { margin: 4mm 0 0; font-size: 9pt; }
-h1 { font-size: 11.5pt; margin: 8mm 0 5mm; }
-p { margin: 0 0 3mm; }
-.code { font-family: "DejaVu Sans Mono", "Liberation Mono", monospace; font-size: 24pt;
-        font-weight: bold; letter-spacing: 2mm; margin: 3mm 0 2mm; padding: 3mm 5mm;
+h1 { font-size: 11pt; margin: 6mm 0 4mm; }
+p { margin: 0 0 2.5mm; }
+.code { font-family: "DejaVu Sans Mono", "Liberation Mono", monospace; font-size: 22pt;
+        font-weight: bold; letter-spacing: 1.5mm; margin: 1mm 0 2mm; padding: 2mm 5mm;
         border: 0.4mm solid #000; display: inline-block; }
 ol { margin: 0 0 3mm; padding-left: 6mm; }
-li { margin-bottom: 1.5mm; }
+li { margin-bottom: 1mm; }
 .quote { margin: 0 0 3mm 5mm; padding-left: 3mm; border-left: 0.6mm solid #888; white-space: pre-wrap; }
 .small { font-size: 8.5pt; }
-.closing { margin-top: 6mm; }
+.closing { margin-top: 5mm; }
         </style>
       </head>
       <body>
