@@ -25,6 +25,23 @@
 #include "util_run.h"
 #include "wf_demand.h"
 
+int
+letters_template_exists(const char *xslt_dir, const char *tmpl)
+{
+    char        path[1024];
+    const char *c;
+
+    if (tmpl == NULL || *tmpl == '\0' || strlen(tmpl) > 63)
+        return 0;
+    for (c = tmpl; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-' || *c == '_'))
+            return 0;
+    if (!strcmp(tmpl, "common"))
+        return 0;                       /* the frame, not a letter */
+    snprintf(path, sizeof(path), "%s/letters/%s.xsl", xslt_dir, tmpl);
+    return access(path, R_OK) == 0;
+}
+
 long
 letters_backoff(int attempts)
 {

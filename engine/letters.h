@@ -34,6 +34,10 @@
 /* The letters job (letters_job.c), for commands.c and `guichet letters`. */
 extern const bgjob_t letters_job;
 
+/* Whether xslt_dir/letters/<tmpl>.xsl exists (a lower-case name): what a
+ * definition's print-letter names is checked when it is published. */
+int letters_template_exists(const char *xslt_dir, const char *tmpl);
+
 /* Seconds to wait before the next try after `attempts` failed ones. */
 long letters_backoff(int attempts);
 

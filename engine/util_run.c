@@ -146,8 +146,14 @@ util_run(pool_t *p, en_err_t *err, const util_run_t *run, char **out, size_t *ou
                     size_t ncap = cap * 2 > run->max_output ? run->max_output : cap * 2;
 
                     if (ncap <= cap) {
-                        too_much = 1;
-                        close_fd(&o[0]);
+                        /* full: only the end of the output may still come */
+                        char    one;
+                        ssize_t r1 = read(o[0], &one, 1);
+
+                        if (r1 > 0)
+                            too_much = 1;
+                        if (r1 >= 0 || (errno != EAGAIN && errno != EINTR))
+                            close_fd(&o[0]);
                         continue;
                     }
                     bigger = pool_alloc(p, ncap + 1);

@@ -330,3 +330,21 @@ def test_marking_sent_one_and_several_writes_the_demands_history(stack, world, p
     # the applicant's history says when the letter left
     history = text_of(carla.get(f"/demands/{d1}").text)
     assert "Lettre envoyée par la poste" in history
+
+
+# --- publishing --------------------------------------------------------------------------------
+
+def test_publish_refuses_a_print_letter_whose_template_does_not_exist(stack, world, tmp_path):
+    os.chmod(tmp_path, 0o755)
+    good = LETTERS_XML.replace('id="guichet-test-letters"', 'id="guichet-test-letters-ok"')
+    bad = LETTERS_XML.replace('id="guichet-test-letters"', 'id="guichet-test-letters-typo"') \
+        .replace('template="letter"', 'template="lettre"')
+    (tmp_path / "ok.xml").write_text(good, encoding="utf-8")
+    (tmp_path / "typo.xml").write_text(bad, encoding="utf-8")
+    r = stack.guichet_env({"GUICHET_WORKFLOWS_DIR": str(tmp_path)}, "publish")
+    assert r.returncode == 1, r.stdout
+    assert re.search(r'typo\.xml:\d+: letter template "lettre" does not exist', r.stderr), \
+        r.stderr
+    assert "1 published, 0 unchanged, 1 refused" in r.stdout, r.stdout
+    assert q1(stack, "SELECT count(*) FROM definitions"
+                     " WHERE workflow_key = 'guichet-test-letters-typo'") == "0"
