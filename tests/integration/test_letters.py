@@ -33,11 +33,15 @@ LETTERS_XML = """<?xml version="1.0" encoding="UTF-8"?>
   <audience space="any"/>
   <states initial="submitted">
     <state id="submitted" bucket="in-progress"><label xml:lang="fr">Transmise</label></state>
-    <state id="done" bucket="archived" final="yes"><label xml:lang="fr">Réglée par courrier</label></state>
+    <state id="answered" bucket="decision-unread"><label xml:lang="fr">Réglée par courrier</label></state>
+    <state id="done" bucket="archived" final="yes"><label xml:lang="fr">Classée</label></state>
   </states>
-  <transition id="post" from="submitted" to="done" by="agent:serac">
+  <transition id="post" from="submitted" to="answered" by="agent:serac">
     <label xml:lang="fr">Répondre par courrier</label>
     <effect action="print-letter" template="letter" to="owner"/>
+  </transition>
+  <transition id="file" from="answered" to="done" by="owner">
+    <label xml:lang="fr">Classer</label>
   </transition>
 </workflow>
 """
@@ -205,6 +209,15 @@ def test_print_letter_queues_a_letter_to_the_owner_at_the_entity(stack, world, a
                    "Répondre par courrier", "Réglée par courrier",
                    "Votre subvention est versée en mars."):
         assert needle in text, f"{needle!r} not in the letter: {text}"
+    # posted: the history says so, and the decision on top stays the step's
+    token = csrf_of(paul, "/agent/letters")
+    assert paul.post(f"/agent/letters/{letter}/sent", data={"csrf": token}).status == 303
+    carla = logged_in(stack, "carla", world.spaces["kiosque"])
+    page = carla.get(f"/demands/{demand}").text
+    top = re.search(r'(?s)<section class="top-note decision".*?</section>', page).group(0)
+    assert "Répondre par courrier" in text_of(top)
+    assert "Votre subvention est versée en mars." in text_of(top)
+    assert "Lettre envoyée par la poste" in text_of(page)
 
 
 def test_print_letter_on_a_demand_without_an_entity_is_refused(stack, world, agnes):
