@@ -28,6 +28,10 @@ extern const route_t wallet_routes[];
 extern const route_t catalogue_routes[];
 extern const route_t notes_routes[];
 extern const route_t admin_routes[];
+extern const route_t api_routes[];
+extern const route_t admin_services_routes[];
+extern const route_t admin_ops_routes[];
+extern const route_t admin_groups_routes[];
 extern const route_t letters_routes[];
 
 static const route_t *const route_tables[] = {
@@ -43,6 +47,10 @@ static const route_t *const route_tables[] = {
     catalogue_routes,
     notes_routes,
     admin_routes,
+    api_routes,
+    admin_services_routes,
+    admin_ops_routes,
+    admin_groups_routes,
     letters_routes,
 };
 
