@@ -59,7 +59,8 @@ letters_backoff(int attempts)
 static db_stmt_t claim_stmt = DB_STMT("letters_claim", 0,
     "SELECT json_build_object("
     "         'id', l.id, 'template', l.template, 'lang', l.lang,"
-    "         'recipient', l.recipient, 'data', l.data, 'attempts', l.attempts,"
+    "         'recipient', l.recipient,"
+    "         'data', l.data || letter_local_expiry(l.data), 'attempts', l.attempts,"
     "         'reference', d.reference, 'workflow', d.workflow_key,"
     "         'version', d.definition_version,"
     "         'created', to_char(l.created_at AT TIME ZONE 'Europe/Zurich', 'YYYY-MM-DD'),"

@@ -28,6 +28,31 @@ CREATE INDEX letters_due ON letters (next_attempt_at, id) WHERE status = 'queued
 INSERT INTO agent_groups (id, name) VALUES ('impression', 'Centrale d''impression')
 ON CONFLICT (id) DO NOTHING;
 
+-- What a letter shows of an expiry (data.expires_at: an ISO date, or an
+-- instant such as the one issue-code writes, "2026-12-30T17:09:13Z"), in
+-- the Swiss time of the letter's readers: {expires_on: YYYY-MM-DD,
+-- expires_time: HH24:MI (for an instant)}; {} when there is none or it
+-- does not read as a time (the letter then prints expires_at as it is).
+CREATE FUNCTION letter_local_expiry(p_data jsonb) RETURNS jsonb
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    v_at timestamptz;
+    v    text := p_data ->> 'expires_at';
+BEGIN
+    IF v IS NULL THEN
+        RETURN '{}';
+    END IF;
+    IF v ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' THEN
+        RETURN jsonb_build_object('expires_on', to_char(v::date, 'YYYY-MM-DD'));
+    END IF;
+    v_at := v::timestamptz;
+    RETURN jsonb_build_object(
+        'expires_on', to_char(v_at AT TIME ZONE 'Europe/Zurich', 'YYYY-MM-DD'),
+        'expires_time', to_char(v_at AT TIME ZONE 'Europe/Zurich', 'HH24:MI'));
+EXCEPTION WHEN others THEN
+    RETURN '{}';
+END $$;
+
 -- The PDF of letter p_letter, made by the job: stored as a document of the
 -- letter's demand (owner: the demand's owner side, so that whoever may see
 -- the demand may download it, sql/0003 az_document), the letter rendered,

@@ -361,3 +361,61 @@ def test_publish_refuses_a_print_letter_whose_template_does_not_exist(stack, wor
     assert "1 published, 0 unchanged, 1 refused" in r.stdout, r.stdout
     assert q1(stack, "SELECT count(*) FROM definitions"
                      " WHERE workflow_key = 'guichet-test-letters-typo'") == "0"
+
+
+# --- the code letter of issue-code, end to end -------------------------------------------------
+
+CODE_XML = """<?xml version="1.0" encoding="UTF-8"?>
+<workflow xmlns="urn:guichet:workflow:1" id="guichet-test-code-letter" version="1">
+  <title xml:lang="fr">Sonde du code par courrier</title>
+  <audience space="professional"/>
+  <form id="confirm">
+    <page id="code">
+      <title xml:lang="fr">Code</title>
+      <field name="code" type="text" required="yes" max-length="40">
+        <label xml:lang="fr">Code reçu par la poste</label>
+      </field>
+    </page>
+  </form>
+  <states initial="submitted">
+    <state id="submitted" bucket="in-progress"><label xml:lang="fr">Transmise</label></state>
+    <state id="code-sent" bucket="to-do"><label xml:lang="fr">Code envoyé</label></state>
+    <state id="done" bucket="archived" final="yes"><label xml:lang="fr">Confirmée</label></state>
+  </states>
+  <transition id="validate" from="submitted" to="code-sent" by="agent:serac">
+    <label xml:lang="fr">Valider et envoyer le code</label>
+    <effect action="issue-code" purpose="activation" channel="letter" valid="P30D"/>
+  </transition>
+  <transition id="confirm" from="code-sent" to="done" by="owner" form="confirm">
+    <label xml:lang="fr">Confirmer l'ouverture</label>
+    <effect action="verify-code" purpose="activation" field="code"/>
+  </transition>
+</workflow>
+"""
+
+
+def test_the_code_printed_by_issue_code_is_the_one_that_works(stack, world, agnes, paul, carla):
+    stack.sql(PUBLISH_SQL.replace("guichet-test-letters", "guichet-test-code-letter"),
+              CODE_XML)
+    demand = make_demand(stack, world, "guichet-test-code-letter", "carla", "kiosque")
+    r = fire(agnes, demand, "validate", {}, version=version_of(stack, demand))
+    assert r.status == 303, r
+    letter = int(q1(stack, "SELECT id FROM letters WHERE demand_id = :'p1'", demand))
+    assert wait_typeset(stack, letter) == "rendered"
+    body = letter_pdf(paul, letter)
+    assert pages(body) == 1
+    text = re.sub(r"\s+", " ", pdf_tool("pdftotext", data=body))
+    m = re.search(r"Votre code d’activation : ([A-HJ-NP-Z2-9]{8}) ", text)
+    assert m, text
+    # the expiry, in Swiss time, 30 days on
+    day = q1(stack, "SELECT to_char(expires_at AT TIME ZONE 'Europe/Zurich', 'FMDD')"
+                    "  FROM codes WHERE demand_id = :'p1'", demand)
+    assert re.search(r"valable jusqu’au %s \w+ 20\d\d à \d\d:\d\d\." % day, text), text
+    # nowhere else: not in the letter's data any more, not in any mail
+    assert q1(stack, "SELECT data ? 'code' FROM letters WHERE id = :'p1'", str(letter)) == "f"
+    assert not [x for x in stack.mails() if m.group(1).encode() in x.as_bytes()]
+    # the applicant types it: the demand moves on
+    r = fire(carla, demand, "confirm", {"code": m.group(1).lower()},
+             version=version_of(stack, demand))
+    assert r.status == 303, r
+    assert q1(stack, "SELECT state FROM demands WHERE id = :'p1'", demand) == "done"

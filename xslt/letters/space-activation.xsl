@@ -4,7 +4,9 @@
   space-activation.xsl - the letter that carries the activation code of a
   professional space to the entity's registered address (queued by the
   effect issue-code with channel="letter" template="space-activation").
-  Data: data/code, data/expires_at (YYYY-MM-DD), data/reference (the
+  Data: data/code, data/expires_at (a date, or an instant: issue-code
+  writes "2026-12-30T17:09:13Z"; the job adds data/expires_on and
+  data/expires_time in Swiss time), data/reference (the
   demand), data/entity (its name), data/purpose.  One A4 page: the code in
   large monospace, its expiry, and what to do with it.
 -->
@@ -37,8 +39,17 @@
         <xsl:value-of select="g:msg('letters.activation.expires')"/>
         <xsl:text> </xsl:text>
         <xsl:call-template name="long-date">
-          <xsl:with-param name="iso" select="data/expires_at"/>
+          <xsl:with-param name="iso">
+            <xsl:choose>
+              <xsl:when test="data/expires_on"><xsl:value-of select="data/expires_on"/></xsl:when>
+              <xsl:otherwise><xsl:value-of select="data/expires_at"/></xsl:otherwise>
+            </xsl:choose>
+          </xsl:with-param>
         </xsl:call-template>
+        <xsl:if test="data/expires_time">
+          <xsl:text> </xsl:text>
+          <xsl:value-of select="g:msg('letters.at_time', string(data/expires_time))"/>
+        </xsl:if>
         <xsl:text>.</xsl:text>
       </strong>
     </p>
