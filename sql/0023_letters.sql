@@ -149,7 +149,7 @@ CREATE FUNCTION fx_print_letter(d demands, args jsonb, event_id bigint, actor uu
 RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
-    v_space uuid := COALESCE((to_jsonb(d) ->> 'subject_space_id')::uuid, d.owner_space_id);
+    v_space uuid := COALESCE(d.subject_space_id, d.owner_space_id);
     v_addr  jsonb;
     v_owner text;
     v_ev    record;
