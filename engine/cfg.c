@@ -91,6 +91,10 @@ static const cfg_key_t cfg_keys[] = {
     B("scheduler", scheduler),
     B("mailer", mailer),
     D("scheduler_interval", scheduler_interval, 1, 3600),
+    B("letters", letters),
+    S("letters_group", letters_group),
+    S("letters_python", letters_python),
+    D("letters_timeout", letters_timeout, 5, 3600),
     I("max_body", max_body, 1024, 1024 * 1024 * 1024),
     I("max_upload", max_upload, 1024, 1024 * 1024 * 1024),
     S("av", av),
@@ -124,6 +128,10 @@ cfg_defaults(cfg_t *c)
     c->scheduler = 1;
     c->mailer = 1;
     c->scheduler_interval = 2;
+    c->letters = 1;
+    c->letters_group = "impression";
+    c->letters_python = "/usr/bin/python3";
+    c->letters_timeout = 60;
     c->max_body = 32 * 1024 * 1024;
     c->max_upload = 10 * 1024 * 1024;
     c->av = "clamd";

@@ -63,6 +63,10 @@ typedef struct {
     int         scheduler;      /* 1: the master forks a scheduler */
     int         mailer;         /* 1: the master forks a mailer */
     int         scheduler_interval; /* seconds between polls */
+    int         letters;        /* 1: the master forks the letters job */
+    const char *letters_group;  /* agent group of the print queue */
+    const char *letters_python; /* a Python 3 with Debian's weasyprint */
+    int         letters_timeout;/* seconds, one letter's typesetting */
     int         max_body;       /* bytes */
     int         max_upload;     /* bytes, one file: what clamd must be set to
                                    scan (docs/runtime.md); a file over its

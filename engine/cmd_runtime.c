@@ -5,6 +5,7 @@
  *   guichet publish                 publish the changed files of workflows/
  *   guichet scheduler [--once]      fire due timers (--once: what is due now)
  *   guichet mailer [--once]         drain the outbox (--once: what is due now)
+ *   guichet letters [--once]        typeset the queued letters (letters_job.c)
  *   guichet demand create|show|list|fire|save ...
  *
  * `demand` is an operator's (and the integration tests') door to the same C
@@ -27,6 +28,7 @@
 #include "db.h"
 #include "log.h"
 #include "mailer.h"
+#include "letters.h"
 #include "message.h"
 #include "pool_json.h"
 #include "scheduler.h"
@@ -39,6 +41,7 @@
 int cmd_publish(const cfg_t *cfg, int argc, char **argv);
 int cmd_scheduler(const cfg_t *cfg, int argc, char **argv);
 int cmd_mailer(const cfg_t *cfg, int argc, char **argv);
+int cmd_letters(const cfg_t *cfg, int argc, char **argv);
 int cmd_demand(const cfg_t *cfg, int argc, char **argv);
 
 static int
@@ -102,6 +105,12 @@ int
 cmd_mailer(const cfg_t *cfg, int argc, char **argv)
 {
     return run_job(&mailer_job, cfg, argc, argv);
+}
+
+int
+cmd_letters(const cfg_t *cfg, int argc, char **argv)
+{
+    return run_job(&letters_job, cfg, argc, argv);
 }
 
 /* --- demand ------------------------------------------------------------------ */

@@ -9,6 +9,7 @@
 
 #include "auth_oidc.h"
 #include "bgjob.h"
+#include "letters.h"
 #include "mailer.h"
 #include "master.h"
 #include "render.h"
@@ -23,6 +24,7 @@
 static const bgjob_t *const commands_jobs[] = {
     &scheduler_job,
     &mailer_job,
+    &letters_job,
 };
 
 void

@@ -16,6 +16,7 @@ void commands_register(const cfg_t *cfg);  /* commands.c */
 int  cmd_publish(const cfg_t *cfg, int argc, char **argv);
 int  cmd_scheduler(const cfg_t *cfg, int argc, char **argv);
 int  cmd_mailer(const cfg_t *cfg, int argc, char **argv);
+int  cmd_letters(const cfg_t *cfg, int argc, char **argv);
 int  cmd_demand(const cfg_t *cfg, int argc, char **argv);
 /* cmd_backup.c */
 int  cmd_backup(const cfg_t *cfg, int argc, char **argv);

@@ -146,6 +146,9 @@ h_agent(req_t *r)
         render_attr(n, "name", dv_jstr(g, "name", ""));
         render_attr(n, "count", pool_printf(r->pool, "%lld",
                                             dv_jint(counts, dv_jstr(g, "id", ""))));
+        /* the print group also has the print queue (h_letters.c) */
+        if (!strcmp(dv_jstr(g, "id", ""), r->cfg->letters_group))
+            render_attr(n, "letters", "yes");
     }
     req_header(r, "Cache-Control", "no-store");
     return render_finish(r, 200);

@@ -309,6 +309,8 @@ event_label(req_t *r, const wf_def_t *def, const char *tid)
         return i18n_get(r->lang, "demand.event.purge");
     if (!strcmp(tid, "migrate"))
         return i18n_get(r->lang, "demand.event.migrate");
+    if (!strcmp(tid, "letter-sent"))
+        return i18n_get(r->lang, "letters.event.sent");
     t = def ? wf_transition_find(def, tid) : NULL;
     return t != NULL && t->label.n > 0 ? dv_text(r, &t->label) : tid;
 }
@@ -346,6 +348,8 @@ decision_event(const wf_def_t *def, const wf_state_t *s, json_t *events)
     while (k-- > 0) {
         ev = json_array_get(events, k);
         to = wf_state_find(def, dv_jstr(ev, "to", ""));
+        if (!strcmp(dv_jstr(ev, "transition", ""), "letter-sent"))
+            continue;               /* a letter posted is no decision */
         if (to != NULL && to->bucket == WF_BUCKET_DECISION_UNREAD)
             return ev;
         if (to != s)
@@ -615,7 +619,9 @@ page_detail(req_t *r, const char *id, int status, const fire_back_t *back, int f
                 continue;               /* shown with the form's data */
             dd = render_node(docs_n, "document");
             render_attr(dd, "id", dv_jstr(doc, "id", ""));
-            render_attr(dd, "label", a != NULL && a->label.n ? dv_text(r, &a->label) : field);
+            render_attr(dd, "label", a != NULL && a->label.n ? dv_text(r, &a->label)
+                                     : !strcmp(field, "letter")   /* letters_job.c */
+                                     ? i18n_get(r->lang, "letters.document") : field);
             render_attr(dd, "filename", dv_jstr(doc, "filename", ""));
             render_attr(dd, "size-kb", pool_printf(r->pool, "%lld",
                                                    (dv_jint(doc, "size") + 1023) / 1024));

@@ -40,6 +40,7 @@ usage(FILE *out)
         "  publish          publish the changed workflow definitions now\n"
         "  scheduler [--once]  fire due timers (--once: what is due, then exit)\n"
         "  mailer [--once]  send the queued mail (--once: what is due, then exit)\n"
+        "  letters [--once]  typeset the queued letters to PDF (--once: what is due)\n"
         "  demand create|show|list|fire|save|message ...\n"
         "                   act on demands as a given person (operators, tests)\n"
         "  backup DIR       dump the database and save the configuration in DIR\n"
@@ -142,6 +143,8 @@ main(int argc, char **argv)
         rc = cmd_scheduler(&cfg, argc - i, argv + i);
     } else if (!strcmp(cmd, "mailer")) {
         rc = cmd_mailer(&cfg, argc - i, argv + i);
+    } else if (!strcmp(cmd, "letters")) {
+        rc = cmd_letters(&cfg, argc - i, argv + i);
     } else if (!strcmp(cmd, "demand")) {
         rc = cmd_demand(&cfg, argc - i, argv + i);
     } else if (!strcmp(cmd, "backup")) {

@@ -14,7 +14,7 @@
 
 #include "pool.h"
 
-#define METRICS_MAX_ROUTES  64
+#define METRICS_MAX_ROUTES  128
 #define METRICS_NSTATUS     20     /* see metrics.c status_codes[] */
 #define METRICS_NBUCKETS    13     /* latency buckets incl. +Inf */
 

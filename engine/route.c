@@ -33,6 +33,7 @@ extern const route_t admin_services_routes[];
 extern const route_t admin_ops_routes[];
 extern const route_t admin_groups_routes[];
 extern const route_t admin_audit_routes[];
+extern const route_t letters_routes[];
 
 static const route_t *const route_tables[] = {
     sys_routes,
@@ -52,6 +53,7 @@ static const route_t *const route_tables[] = {
     admin_ops_routes,
     admin_groups_routes,
     admin_audit_routes,
+    letters_routes,
 };
 
 #define NTABLES (sizeof(route_tables) / sizeof(route_tables[0]))

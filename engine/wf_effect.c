@@ -22,6 +22,7 @@ static const struct {
     { "ide-lookup", NULL },        /* sql/0022_space_open.sql */
     { "create-space", NULL },
     { "activate-space", NULL },
+    { "print-letter", NULL },           /* sql/0023_letters.sql */
     { NULL, NULL }
 };
 

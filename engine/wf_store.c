@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "db.h"
+#include "letters.h"
 #include "log.h"
 #include "mailer.h"
 #include "util_file.h"
@@ -143,6 +144,24 @@ missing_templates(pool_t *p, report_t *rep, const char *path, const wf_def_t *de
                                               m->template, f, m->template));
                 n++;
             }
+        }
+    /* the same for letters: print-letter's template is xslt/letters/T.xsl */
+    for (i = 0; i < def->n_transitions; i++)
+        for (j = 0; j < def->transitions[i].n_effects; j++) {
+            const wf_effect_t *e = &def->transitions[i].effects[j];
+            size_t             k;
+
+            if (strcmp(e->action, "print-letter") != 0)
+                continue;
+            for (k = 0; k < e->n_args; k++)
+                if (!strcmp(e->args[k].name, "template")
+                    && !letters_template_exists(rep->xslt_dir, e->args[k].value)) {
+                    refuse(rep, path, pool_printf(p, "%s:%d: letter template \"%s\" does "
+                                                     "not exist (no %s/letters/%s.xsl)",
+                                                  path, e->line, e->args[k].value,
+                                                  rep->xslt_dir, e->args[k].value));
+                    n++;
+                }
         }
     return n;
 }

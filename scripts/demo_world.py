@@ -27,6 +27,10 @@ What it makes, in this order:
               transaction, mails): every demand's history is real.  The
               create carries the request id "demo-world:<name>"; a demand
               whose create event exists is left as it is.
+  letters     a letter about a demand ("letters": demand, template, to), queued
+              by the effect print-letter's own function once, then typeset
+              by the engine's letters job (the loader waits for it): the
+              print queue's agent (paul) finds it ready.
 
 load_people() is also what tests/integration/fixtures_people.py calls to
 seed the test stacks (it adds its own test-only extras), so the tests and
@@ -357,6 +361,53 @@ def load_wallet(world, sql, issuer, log=print):
     return count
 
 
+LETTER_REFS_SQL = r"""
+SELECT substr(e.request_id, length(:'p1') + 1), d.reference,
+       (SELECT count(*) FROM letters l WHERE l.demand_id = d.id AND l.template = :'p2')
+  FROM events e JOIN demands d ON d.id = e.demand_id
+ WHERE e.transition = 'create' AND e.request_id LIKE :'p1' || '%'
+"""
+
+# the effect print-letter's own function, with the demand's latest event as
+# the step that asked (sql/0023_letters.sql)
+LETTER_SQL = r"""
+SELECT 1 FROM demands d,
+       LATERAL (SELECT fx_print_letter(d, jsonb_build_object('template', :'p2', 'to', :'p3'),
+                                       (SELECT max(id) FROM events WHERE demand_id = d.id),
+                                       NULL)) AS queued
+ WHERE d.reference = :'p1'
+"""
+
+LETTER_WAIT_SQL = r"""
+SELECT count(*) FROM letters WHERE status = 'queued' AND attempts = 0
+"""
+
+
+def load_letters(world, sql, log=print, timeout=60):
+    """Queues the world's letters once (a letter about a demand, as the
+    effect print-letter queues it), then waits for the engine's letters job
+    to typeset them, so that the print queue shows PDFs when the demo
+    opens.  Returns how many it queued."""
+    count = 0
+    for letter in world.get("letters", []):
+        rows = {name: (ref, int(n)) for name, ref, n in
+                sql(LETTER_REFS_SQL, REQUEST_PREFIX, letter["template"])}
+        if letter["demand"] not in rows:
+            raise DemoError(f"letter for {letter['demand']}: no such demand in the world")
+        ref, there = rows[letter["demand"]]
+        if there:
+            continue
+        sql(LETTER_SQL, ref, letter["template"], letter.get("to", "entity"))
+        count += 1
+    deadline = time.time() + timeout
+    while count and int(sql(LETTER_WAIT_SQL)[0][0]) > 0:
+        if time.time() > deadline:
+            log("demo world: letters not typeset yet (is the engine's letters job running?)")
+            break
+        time.sleep(0.5)
+    return count
+
+
 def _members(ent):
     return {m["login"] for m in (ent or {}).get("members", [])}
 
@@ -394,6 +445,7 @@ def main(argv):
         load_wallet(world, sql, issuer)
         import load_registers  # data/ref: communes, persons, applications
         load_registers.load(sql)
+        load_letters(world, sql)
     except DemoError as e:
         print(f"demo_world.py: {e}", file=sys.stderr)
         return 1

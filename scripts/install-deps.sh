@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 # install-deps.sh -- installs what Guichet needs on Debian 12 and is missing:
 # Debian packages (build libraries, PostgreSQL 15, nginx, the SMTP sink,
-# ClamAV's daemon, Chromium, test runners, systemd-analyze and the Debian
+# ClamAV's daemon, WeasyPrint and poppler-utils for the letters, Chromium, test runners, systemd-analyze and the Debian
 # packaging tools for `make deb`) and the npm packages of the development
 # identity provider and the browser tests (pinned by their package-lock.json).
 # Safe to run again: it only installs what is absent.  Needs root (or sudo)
@@ -15,6 +15,7 @@ PKGS=(
   libfcgi-dev libfcgi-bin libpq-dev libxml2-dev libxml2-utils libxslt1-dev
   libssl-dev liboauth2-dev libcmocka-dev libcurl4-openssl-dev
   libxlsxwriter-dev libgraphviz-dev graphviz
+  weasyprint poppler-utils
   postgresql-15 postgresql-client-15 nginx-light
   python3 python3-pytest python3-aiosmtpd clamav-daemon
   nodejs npm chromium wrk

@@ -323,6 +323,20 @@ MATRIX = [
         data={"message": "Bonjour"}),
     Row("notifications", "GET", "/notifications", cells_logged_in(200)),
     Row("notifications_read", "POST", "/notifications/read", cells_logged_in(303)),
+    # --- the print queue (engine/h_letters.c; sql/0023_letters.sql) ------------------------
+    # Only the print group's agents (letters_group, demo: paul) get in; every actor here
+    # is refused, the agents of other groups and the administrator too.  What paul may
+    # do (200, a letter's PDF, 404 for an unknown one) is tests/integration/test_letters.py.
+    Row("letters_queue", "GET", "/agent/letters", cells_logged_in(403),
+        note="print group only (AZ_PRINT_LETTERS)"),
+    Row("letters_print_run", "GET", "/agent/letters/print.pdf", cells_logged_in(403)),
+    Row("letter_pdf", "GET", "/agent/letters/999999999/pdf", cells_logged_in(403),
+        note="not a printer: refused before the letter is looked up"),
+    Row("letter_pdf", "GET", "/agent/letters/not-a-letter/pdf", cells(404),
+        note="not an int: no route"),
+    Row("letters_sent", "POST", "/agent/letters/sent", cells_logged_in(403),
+        data={"letter": "1"}),
+    Row("letter_sent", "POST", "/agent/letters/999999999/sent", cells_logged_in(403)),
 ]
 
 # Tables whose content must not change when a request is refused.  The

@@ -433,6 +433,8 @@ FIRST_TRY = {
     "lea": (None, "/catalogue", ["Ouvrir un espace sécurisé professionnel"]),
     "lucas": (None, "/catalogue", ["Ouvrir un espace sécurisé professionnel"]),
     "cyril": (None, "/agent/cyber", ["Cyberadministration"]),
+    "paul": (None, "/agent/letters", ["Kiosque du Marché", "Courrier sur une demande",
+                                      "prête à imprimer"]),
 }
 
 
@@ -464,3 +466,6 @@ def test_each_readme_account_opens_what_its_row_says_to_try_first(demo, account)
         assert c.get("/wallet").status == 200 and c.get("/account").status == 200
     if account == "carla":
         assert "Budget 2027 du Kiosque" in text_of(c.get("/wallet").text)
+    if account == "paul":
+        assert 'href="/agent/letters"' in c.get("/agent").text
+        assert c.get("/agent/letters/print.pdf").headers["content-type"] == "application/pdf"

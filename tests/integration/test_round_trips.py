@@ -29,10 +29,11 @@ EXPECTED = {
     "fire": 5,
 }
 
-# Not the page's: the scheduler's and mailer's polls, and a worker filling
+# Not the page's: the scheduler's, mailer's and letters job's polls, and a worker filling
 # its definition cache the first time it meets a version or asks which
 # version is current (once per process: wf_store.c).
 BACKGROUND = ("timers", "outbox", "BEGIN", "COMMIT", "ROLLBACK", "pg_stat_statements",
+              "FROM letters l LEFT JOIN demands d",     # the letters job's claim (letters.c)
               "FROM definitions WHERE workflow_key = $1 AND version = $2",
               "SELECT max(version) FROM definitions WHERE workflow_key = $1")
 

@@ -3,7 +3,8 @@
 <!--
   agent.xsl - the back office's entrance: the services the person works
   for, each with the number of demands waiting for it.
-  Input (engine/h_agent.c): /page/groups/group[@id,@name,@count].
+  Input (engine/h_agent.c): /page/groups/group[@id,@name,@count,@letters]
+  (@letters: the print group, which also has the print queue).
 -->
 <xsl:stylesheet version="1.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -28,6 +29,10 @@
           </a>
           <br/>
           <span class="help"><xsl:value-of select="g:msg('agent.waiting', @count)"/></span>
+          <xsl:if test="@letters = 'yes'">
+            <br/>
+            <a href="/agent/letters"><xsl:value-of select="g:msg('letters.queue_link')"/></a>
+          </xsl:if>
         </li>
       </xsl:for-each>
     </ul>
