@@ -39,6 +39,9 @@ typedef enum {
     AZ_MANAGE_RELATION,    /* object: relation id */
     AZ_MANAGE_DOCUMENT,    /* object: wallet document id (rename, delete, pick) */
     AZ_POST_MESSAGE,       /* object: demand id (sql/0018_messages.sql) */
+    AZ_ADMINISTER_SPACE,   /* object: space id; the référent only (sql/0024) */
+    AZ_JOIN_SPACE,         /* object: NULL; join with a key, verified, for oneself */
+    AZ_ANSWER_REFERENT,    /* object: space id; the member offered the role */
     AZ__COUNT
 } az_action_t;
 
