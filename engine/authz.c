@@ -49,6 +49,9 @@ static const char *const action_names[AZ__COUNT] = {
     [AZ_MANAGE_DOCUMENT] = "manage-document",
     [AZ_POST_MESSAGE] = "post-message",
     [AZ_PRINT_LETTERS] = "print-letters",
+    [AZ_ADMINISTER_SPACE] = "administer-space",
+    [AZ_JOIN_SPACE] = "join-space",
+    [AZ_ANSWER_REFERENT] = "answer-referent",
 };
 
 const char *

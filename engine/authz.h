@@ -41,6 +41,9 @@ typedef enum {
     AZ_POST_MESSAGE,       /* object: demand id (sql/0018_messages.sql) */
     AZ_PRINT_LETTERS,      /* object: letter id or NULL (the queue); arg: the
                               print group (sql/0023_letters.sql) */
+    AZ_ADMINISTER_SPACE,   /* object: space id; the référent only (sql/0024) */
+    AZ_JOIN_SPACE,         /* object: NULL; join with a key, verified, for oneself */
+    AZ_ANSWER_REFERENT,    /* object: space id; the member offered the role */
     AZ__COUNT
 } az_action_t;
 

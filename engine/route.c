@@ -19,6 +19,7 @@
 extern const route_t sys_routes[];
 extern const route_t auth_routes[];
 extern const route_t space_routes[];
+extern const route_t members_routes[];
 extern const route_t demand_routes[];
 extern const route_t demand_view_routes[];
 extern const route_t form_routes[];
@@ -39,6 +40,7 @@ static const route_t *const route_tables[] = {
     sys_routes,
     auth_routes,
     space_routes,
+    members_routes,
     demand_routes,
     demand_view_routes,
     form_routes,

@@ -110,9 +110,13 @@ space_contexts(pool_t *p, en_err_t *err, const char *person_id,
     *out = NULL;
     *n = 0;
     res = call(p, err,
-               "SELECT space_id, entity_name, ide, legal_form, coalesce(function, ''),"
-               "       is_referent"
-               "  FROM space_contexts(az_uuid($1))", 1, params);
+               "SELECT c.space_id, c.entity_name, c.ide, c.legal_form,"
+               "       coalesce(c.function, ''), c.is_referent,"
+               "       az_delegate(az_uuid($1), c.space_id, 'members')"
+               "       OR az_delegate(az_uuid($1), c.space_id, 'grants'),"
+               "       coalesce(s.contact_email, '')"
+               "  FROM space_contexts(az_uuid($1)) c JOIN spaces s ON s.id = c.space_id"
+               " ORDER BY c.entity_name, c.space_id", 1, params);
     if (res == NULL)
         return err->code;
     *n = PQntuples(res);
@@ -128,6 +132,8 @@ space_contexts(pool_t *p, en_err_t *err, const char *person_id,
         c->legal_form = dup(p, res, i, 3);
         c->function = dup(p, res, i, 4);
         c->is_referent = !strcmp(db_val(res, i, 5), "t");
+        c->is_delegate = !strcmp(db_val(res, i, 6), "t");
+        c->contact_email = dup(p, res, i, 7);
     }
     return EN_OK;
 }
@@ -150,7 +156,8 @@ static const char *const load_sql =
     "       coalesce((SELECT string_agg(g.workflow_key, ' ' ORDER BY g.workflow_key)"
     "                   FROM access_grants g"
     "                  WHERE g.space_id = s.id AND g.person_id = m.person_id"
-    "                    AND g.revoked_at IS NULL), '')"
+    "                    AND g.revoked_at IS NULL), ''),"
+    "       coalesce(s.contact_email, '')"
     "  FROM spaces s"
     "  JOIN entities e ON e.id = s.entity_id"
     "  LEFT JOIN memberships m ON m.space_id = s.id AND m.ended_at IS NULL"
@@ -187,6 +194,7 @@ space_load(pool_t *p, en_err_t *err, const char *space_id, space_info_t **info,
     s->postcode = dup(p, res, 0, 8);
     s->locality = dup(p, res, 0, 9);
     s->referent_person_id = dup(p, res, 0, 10);
+    s->contact_email = dup(p, res, 0, 20);
     *info = s;
     *members = pool_calloc(p, sizeof(**members) * (size_t) rows);
     for (i = 0; i < rows; i++) {

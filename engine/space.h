@@ -44,6 +44,8 @@ typedef struct {
     const char *legal_form;
     const char *function;     /* "" when none */
     int         is_referent;
+    int         is_delegate;  /* holds a live delegation (members, grants) */
+    const char *contact_email; /* the space's own, "" when none */
 } space_context_t;
 
 /* A space with its entity. */
@@ -56,6 +58,7 @@ typedef struct {
     const char *legal_form;
     const char *street, *house_number, *postcode, *locality;
     const char *referent_person_id;
+    const char *contact_email; /* the space's own (sql/0024), "" when none */
 } space_info_t;
 
 /* A live member, with what they hold. */

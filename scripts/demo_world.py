@@ -94,6 +94,11 @@ BEGIN
              WHERE id = pid AND assurance IN ('none', 'email')
                AND a->>'assurance' NOT IN ('none', 'email');
         END IF;
+        -- the AVS number a référent may name them by (sql/0024)
+        IF a ? 'avs13' THEN
+            UPDATE persons SET avs13 = a->>'avs13'
+             WHERE id = pid AND avs13 IS DISTINCT FROM a->>'avs13';
+        END IF;
     END LOOP;
 
     -- entities and their spaces, through the functions the procedures use

@@ -16,6 +16,10 @@
 
   <xsl:template match="page" mode="content">
     <h1><xsl:value-of select="g:msg('context.title')"/></h1>
+    <xsl:if test="choice/@done">
+      <div class="flash flash-ok" role="status"><xsl:value-of select="g:msg(concat('tools.context.done.', choice/@done))"/></div>
+    </xsl:if>
+    <xsl:apply-templates select="offer"/>
     <form method="post" action="/context" class="context-choice">
       <xsl:call-template name="csrf"/>
       <input type="hidden" name="return_to" value="{choice/@return-to}"/>
@@ -49,6 +53,9 @@
                 <xsl:if test="@referent = 'yes'">
                   <xsl:text> · </xsl:text><xsl:value-of select="g:msg('context.you_are_referent')"/>
                 </xsl:if>
+                <xsl:if test="@contact-email">
+                  <xsl:text> · </xsl:text><xsl:value-of select="g:msg('tools.context.contact', @contact-email)"/>
+                </xsl:if>
               </span>
             </xsl:if>
             <xsl:if test="@active = 'yes'">
@@ -59,11 +66,11 @@
       </fieldset>
       <p><button type="submit"><xsl:value-of select="g:msg('context.next')"/></button></p>
     </form>
-    <xsl:if test="choice/option[@referent = 'yes']">
+    <xsl:if test="choice/option[@referent = 'yes' or @delegate = 'yes']">
       <h2><xsl:value-of select="g:msg('context.manage')"/></h2>
       <p class="hint"><xsl:value-of select="g:msg('context.manage_hint')"/></p>
       <ul>
-        <xsl:for-each select="choice/option[@referent = 'yes']">
+        <xsl:for-each select="choice/option[@referent = 'yes' or @delegate = 'yes']">
           <li>
             <xsl:choose>
               <xsl:when test="@active = 'yes'">
@@ -86,5 +93,27 @@
     <xsl:if test="not(choice/option[@kind = 'entity'])">
       <p class="hint"><xsl:value-of select="g:msg('context.none')"/></p>
     </xsl:if>
+    <xsl:if test="choice/@may-join = 'yes'">
+      <h2><xsl:value-of select="g:msg('tools.join.title')"/></h2>
+      <p><xsl:value-of select="g:msg('tools.context.join_hint')"/></p>
+      <p><a href="/spaces/join"><xsl:value-of select="g:msg('tools.join.title')"/></a></p>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- the référent role, offered to the reader: accept or decline -->
+  <xsl:template match="offer">
+    <section class="flash" aria-labelledby="offer-{@space}">
+      <h2 id="offer-{@space}"><xsl:value-of select="g:msg('tools.offer.title', @entity)"/></h2>
+      <p><xsl:value-of select="g:msg('tools.offer.intro')"/></p>
+      <form method="post" action="/spaces/{@space}/referent/accept" class="inline">
+        <xsl:call-template name="csrf"/>
+        <button type="submit"><xsl:value-of select="g:msg('tools.offer.accept')"/></button>
+      </form>
+      <xsl:text> </xsl:text>
+      <form method="post" action="/spaces/{@space}/referent/decline" class="inline">
+        <xsl:call-template name="csrf"/>
+        <button type="submit"><xsl:value-of select="g:msg('tools.offer.decline')"/></button>
+      </form>
+    </section>
   </xsl:template>
 </xsl:stylesheet>
