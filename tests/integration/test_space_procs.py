@@ -1,0 +1,359 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""test_space_procs.py -- joining a space and asking for a protected service,
+as procedures (workflows/space_join.xml, workflows/service_access.xml, the
+effects of sql/0025), through nginx, the engine, PostgreSQL, the SMTP sink
+and the identity provider for real.
+
+  join     alice names an IDE without an active space (refused next to the
+           field, nothing written); names Menuiserie: marc (référent) is
+           mailed and refuses with a comment (alice mailed, no membership);
+           asks again and marc accepts (membership with her function, a
+           space_events row by marc, mail); a third request is refused next
+           to the field (already a member).  For Kiosque, carla holding
+           the "members" duty accepts (the event names carla), while david,
+           a plain member, cannot (nothing written).
+  access   david cannot file a subsidy (403, nothing written); asks for it:
+           rita is offered only "forward" (subsidy asks SERAC's second
+           approval: accept is refused, nothing written), forwards, agnes
+           approves, david now files a subsidy; rita revokes and the
+           subsidy is refused again.  A service without a second approval
+           (the tests' protected probe) is granted by the référent alone.
+
+Everything made here is undone at the end of the module (the session's
+stack is shared with later modules).
+"""
+import html
+import os
+import re
+import time
+
+import pytest
+
+from fixtures_people import KIOSQUE_IDE, TILLEULS_IDE, seed
+from oidc_login import login
+
+MENUISERIE_IDE = "CHE-418.523.676"     # Menuiserie Vuilleumier Sàrl (marc)
+UNKNOWN_IDE = "CHE-116.281.710"        # valid check digit, in no register
+
+
+@pytest.fixture(scope="module")
+def world(stack):
+    for sub in ("tmp", "new", "cur"):
+        os.makedirs(os.path.join(stack.var, "mail", sub), exist_ok=True)
+    w = seed(stack)
+    w.spaces["menuiserie"] = stack.sql(
+        "SELECT s.id::text FROM spaces s JOIN entities e ON e.id = s.entity_id"
+        " WHERE e.ide = :'p1' AND s.status = 'active'", MENUISERIE_IDE)[0][0]
+    yield w
+    # undo what the module did to the shared world
+    stack.sql("""
+        SELECT space_detach(m.space_id, m.person_id, NULL)
+          FROM memberships m
+         WHERE m.person_id = :'p1'::uuid AND m.ended_at IS NULL""", w.person("alice"))
+    stack.sql("""
+        UPDATE delegations SET revoked_at = now()
+         WHERE person_id = :'p1'::uuid AND revoked_at IS NULL""", w.person("carla"))
+    stack.sql("""
+        UPDATE access_grants SET revoked_at = now()
+         WHERE person_id = :'p1'::uuid AND revoked_at IS NULL""", w.person("david"))
+
+
+def csrf_of(client, path="/dashboard"):
+    r = client.get(path)
+    m = re.search(r'name="csrf" value="([^"]+)"', r.text)
+    assert m, f"no CSRF field on {path}: {r!r}"
+    return m.group(1)
+
+
+def logged_in(stack, account, space=None):
+    c = stack.client()
+    r = login(stack, c, account)
+    assert r.status == 303, f"login of {account}: {r!r}"
+    if space is not None:
+        r = c.post("/context", data={"space": space, "csrf": csrf_of(c, "/context")})
+        assert r.status == 303, f"context switch of {account}: {r!r}"
+    c.token = csrf_of(c)
+    return c
+
+
+def q1(stack, query, *params):
+    rows = stack.sql(query, *params)
+    return rows[0][0] if rows else None
+
+
+def text_of(page):
+    body = re.sub(r"(?s)<(script|style|head)\b.*?</\1>", " ", page)
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body)))
+
+
+def error_next_to(page, field_id):
+    """The message shown with a field: under its input on a form page, or
+    with its value on the demand page a refused step shows again."""
+    m = re.search(r'<p class="error-msg" id="%s-error">(.*?)</p>' % re.escape(field_id), page,
+                  re.S) \
+        or re.search(r'<dt id="%s">[^<]*</dt><dd>[^<]*<span class="error-msg">(.*?)</span>'
+                     % re.escape(field_id), page, re.S)
+    return text_of(m.group(1)) if m else None
+
+
+def fingerprint(stack):
+    return stack.sql(
+        "SELECT (SELECT count(*) FROM demands), (SELECT coalesce(sum(version), 0) FROM demands),"
+        "       (SELECT count(*) FROM events), (SELECT count(*) FROM outbox),"
+        "       (SELECT count(*) FROM memberships), (SELECT count(*) FROM access_grants),"
+        "       (SELECT count(*) FROM space_events)")[0]
+
+
+def state_of(stack, demand):
+    return q1(stack, "SELECT state FROM demands WHERE id = :'p1'", demand)
+
+
+def start(client, workflow):
+    r = client.post("/demands", data={"workflow": workflow, "new": "1", "csrf": client.token})
+    assert r.status == 303, r
+    m = re.match(r"/demands/([0-9a-f-]{36})/page/", r.headers["location"])
+    assert m, r.headers["location"]
+    return m.group(1)
+
+
+def save(client, demand, page, data):
+    r = client.post(f"/demands/{demand}/page/{page}",
+                    data={"csrf": client.token, "nav": "next", **data})
+    assert r.status == 303, r
+    return r
+
+
+def fire(client, demand, step, data=None):
+    return client.post(f"/demands/{demand}/fire/{step}",
+                       data={"csrf": client.token, **(data or {})})
+
+
+def subject_of(m):
+    from email.header import decode_header, make_header
+    return str(make_header(decode_header(m.get("Subject") or "")))
+
+
+def mails_to(stack, to, subject):
+    return [m for m in stack.mails()
+            if to in (m.get("To") or "") and subject in subject_of(m)]
+
+
+def wait_mail(stack, to, subject, count=1, timeout=40):
+    end = time.time() + timeout
+    while time.time() < end:
+        if len(mails_to(stack, to, subject)) >= count:
+            return
+        time.sleep(0.3)
+    raise AssertionError(f"no mail to {to} about {subject!r}; got "
+                         f"{[(m.get('To'), subject_of(m)) for m in stack.mails()]}")
+
+
+def join_request(client, ide, function="secrétaire"):
+    demand = start(client, "space_join")
+    save(client, demand, "entity", {"ide": ide, "function": function, "note": ""})
+    return demand
+
+
+# --- joining a space --------------------------------------------------------------------
+
+STATE = {}
+
+
+def test_an_ide_without_an_active_space_is_refused_next_to_the_field(stack, world):
+    alice = logged_in(stack, "alice")
+    STATE["alice"] = alice
+    for ide in (UNKNOWN_IDE, TILLEULS_IDE):            # unknown; a pending space
+        demand = join_request(alice, ide)
+        before = fingerprint(stack)
+        r = fire(alice, demand, "submit")
+        assert r.status == 422, r
+        msg = error_next_to(r.text, "f-ide")
+        assert msg and "Aucun espace professionnel actif" in msg, r.text[-3000:]
+        assert fingerprint(stack) == before, "a refused request wrote something"
+        assert state_of(stack, demand) == "draft"
+        assert fire(alice, demand, "discard").status == 303
+
+
+def test_the_referent_refuses_a_join_request_with_a_comment(stack, world):
+    alice = STATE["alice"]
+    marc_mails = len(mails_to(stack, "marc.vuilleumier", "demande à rejoindre"))
+    demand = join_request(alice, MENUISERIE_IDE, "comptable")
+    r = fire(alice, demand, "submit")
+    assert r.status == 303, r
+    assert state_of(stack, demand) == "submitted"
+    assert q1(stack, "SELECT form_data->>'target_space' FROM demands WHERE id = :'p1'",
+              demand) == world.spaces["menuiserie"]
+    wait_mail(stack, "marc.vuilleumier", "demande à rejoindre", marc_mails + 1)
+    wait_mail(stack, "alice.martin", "Demande de rattachement transmise")
+
+    # marc, acting for himself, does not handle it; acting for the space he does
+    marc = logged_in(stack, "marc", world.spaces["menuiserie"])
+    page = marc.get(f"/demands/{demand}")
+    assert page.status == 200, page
+    t = text_of(page.text)
+    assert "Accepter et rattacher" in t and "Refuser" in t
+    before = fingerprint(stack)
+    r = fire(marc, demand, "refuse", {"comment": ""})
+    assert r.status == 422, r                      # the comment is required
+    assert fingerprint(stack) == before
+    r = fire(marc, demand, "refuse", {"comment": "Nous n'avons pas de comptable externe."})
+    assert r.status == 303, r
+    assert state_of(stack, demand) == "refused"
+    assert q1(stack, "SELECT count(*) FROM memberships WHERE person_id = :'p1'::uuid"
+                     " AND space_id = :'p2'::uuid", world.person("alice"),
+              world.spaces["menuiserie"]) == "0"
+    wait_mail(stack, "alice.martin", "Demande de rattachement refusée")
+
+
+def test_the_referent_accepts_and_the_person_becomes_a_member(stack, world):
+    alice = STATE["alice"]
+    demand = join_request(alice, MENUISERIE_IDE, "comptable")
+    assert fire(alice, demand, "submit").status == 303
+    marc = logged_in(stack, "marc", world.spaces["menuiserie"])
+    events = int(q1(stack, "SELECT count(*) FROM space_events WHERE space_id = :'p1'::uuid",
+                    world.spaces["menuiserie"]))
+    r = fire(marc, demand, "accept")
+    assert r.status == 303, r
+    assert state_of(stack, demand) == "accepted"
+    assert stack.sql("SELECT function, added_by::text FROM memberships"
+                     " WHERE person_id = :'p1'::uuid AND space_id = :'p2'::uuid"
+                     "   AND ended_at IS NULL", world.person("alice"),
+                     world.spaces["menuiserie"]) == [("comptable", world.person("marc"))]
+    assert stack.sql("SELECT action, actor::text, person_id::text, detail->>'function'"
+                     "  FROM space_events WHERE space_id = :'p1'::uuid ORDER BY id DESC LIMIT 1",
+                     world.spaces["menuiserie"]) \
+        == [("attach", world.person("marc"), world.person("alice"), "comptable")]
+    assert int(q1(stack, "SELECT count(*) FROM space_events WHERE space_id = :'p1'::uuid",
+                  world.spaces["menuiserie"])) == events + 1
+    wait_mail(stack, "alice.martin", "Vous êtes membre de l’espace professionnel")
+    # she may now act for the entity
+    r = alice.get("/context")
+    assert "Menuiserie Vuilleumier" in text_of(r.text)
+
+    # a third request: already a member, said next to the field
+    again = join_request(alice, MENUISERIE_IDE)
+    before = fingerprint(stack)
+    r = fire(alice, again, "submit")
+    assert r.status == 422, r
+    assert "déjà membre" in (error_next_to(r.text, "f-ide") or "")
+    assert fingerprint(stack) == before
+
+
+def test_a_delegate_with_the_members_duty_handles_a_join_request(stack, world):
+    kiosque = world.spaces["kiosque"]
+    stack.sql("SELECT space_delegate(:'p1'::uuid, :'p2'::uuid, 'members', NULL, :'p3'::uuid)",
+              kiosque, world.person("carla"), world.person("rita"))
+    alice = STATE["alice"]
+    demand = join_request(alice, KIOSQUE_IDE, "bénévole")
+    assert fire(alice, demand, "submit").status == 303
+
+    # david, a member without the duty: not his step, nothing written
+    david = logged_in(stack, "david", kiosque)
+    before = fingerprint(stack)
+    r = fire(david, demand, "accept")
+    assert r.status in (403, 404), r
+    assert fingerprint(stack) == before
+
+    carla = logged_in(stack, "carla", kiosque)
+    r = fire(carla, demand, "accept")
+    assert r.status == 303, r
+    assert stack.sql("SELECT action, actor::text FROM space_events WHERE space_id = :'p1'::uuid"
+                     " AND person_id = :'p2'::uuid ORDER BY id DESC LIMIT 1",
+                     kiosque, world.person("alice")) == [("attach", world.person("carla"))]
+    assert q1(stack, "SELECT function FROM memberships WHERE person_id = :'p1'::uuid"
+                     " AND space_id = :'p2'::uuid AND ended_at IS NULL",
+              world.person("alice"), kiosque) == "bénévole"
+
+
+# --- access to a protected service -------------------------------------------------------
+
+def test_a_member_without_the_grant_cannot_file_the_service(stack, world):
+    david = logged_in(stack, "david", world.spaces["kiosque"])
+    STATE["david"] = david
+    before = fingerprint(stack)
+    r = david.post("/demands", data={"workflow": "subsidy", "new": "1", "csrf": david.token})
+    assert r.status in (403, 404), r
+    assert fingerprint(stack) == before
+
+
+def test_the_service_owner_approves_after_the_referent(stack, world):
+    kiosque = world.spaces["kiosque"]
+    david = STATE["david"]
+    demand = start(david, "service_access")
+    save(david, demand, "service", {"service": "subsidy", "reason": "Je prépare les dossiers."})
+    assert fire(david, demand, "submit").status == 303
+    wait_mail(stack, "rita.favre", "Un membre demande l’accès")
+
+    rita = logged_in(stack, "rita", kiosque)
+    STATE["rita"] = rita
+    t = text_of(rita.get(f"/demands/{demand}").text)
+    assert "Accepter et transmettre au service pour approbation" in t
+    assert "Accorder l’accès" not in t, "subsidy asks SERAC's approval: no direct grant"
+    before = fingerprint(stack)
+    r = fire(rita, demand, "accept")
+    assert r.status == 403, r
+    assert fingerprint(stack) == before
+
+    assert fire(rita, demand, "forward").status == 303
+    assert state_of(stack, demand) == "owner-review"
+    assert q1(stack, "SELECT count(*) FROM access_grants WHERE person_id = :'p1'::uuid"
+                     " AND workflow_key = 'subsidy' AND revoked_at IS NULL",
+              world.person("david")) == "0", "no grant before the second approval"
+    wait_mail(stack, "agnes.dubois", "Accès à une prestation à approuver")
+
+    # david still cannot file it
+    r = david.post("/demands", data={"workflow": "subsidy", "new": "1", "csrf": david.token})
+    assert r.status in (403, 404), r
+
+    agnes = logged_in(stack, "agnes")
+    assert fire(agnes, demand, "approve").status == 303
+    assert state_of(stack, demand) == "granted"
+    assert stack.sql("SELECT granted_by::text FROM access_grants WHERE person_id = :'p1'::uuid"
+                     " AND space_id = :'p2'::uuid AND workflow_key = 'subsidy'"
+                     " AND revoked_at IS NULL", world.person("david"), kiosque) \
+        == [(world.person("agnes"),)]
+    assert stack.sql("SELECT action, actor::text, detail->>'workflow' FROM space_events"
+                     " WHERE space_id = :'p1'::uuid AND person_id = :'p2'::uuid"
+                     " ORDER BY id DESC LIMIT 1", kiosque, world.person("david")) \
+        == [("grant", world.person("agnes"), "subsidy")]
+    wait_mail(stack, "david.meier", "Accès accordé")
+    STATE["access"] = demand
+
+    # now he may: a draft subsidy, discarded again
+    r = david.post("/demands", data={"workflow": "subsidy", "new": "1", "csrf": david.token})
+    assert r.status == 303, r
+    draft = re.match(r"/demands/([0-9a-f-]{36})/", r.headers["location"]).group(1)
+    assert fire(david, draft, "discard").status == 303
+
+
+def test_the_referent_revokes_and_the_service_is_refused_again(stack, world):
+    david, rita, demand = STATE["david"], STATE["rita"], STATE["access"]
+    assert fire(rita, demand, "revoke").status == 303
+    assert state_of(stack, demand) == "revoked"
+    assert q1(stack, "SELECT count(*) FROM access_grants WHERE person_id = :'p1'::uuid"
+                     " AND workflow_key = 'subsidy' AND revoked_at IS NULL",
+              world.person("david")) == "0"
+    assert q1(stack, "SELECT action FROM space_events WHERE person_id = :'p1'::uuid"
+                     " ORDER BY id DESC LIMIT 1", world.person("david")) == "revoke"
+    wait_mail(stack, "david.meier", "Accès révoqué")
+    before = fingerprint(stack)
+    r = david.post("/demands", data={"workflow": "subsidy", "new": "1", "csrf": david.token})
+    assert r.status in (403, 404), r
+    assert fingerprint(stack) == before
+
+
+def test_the_referent_refuses_access_with_a_comment(stack, world):
+    david, rita = STATE["david"], STATE["rita"]
+    demand = start(david, "service_access")
+    save(david, demand, "service", {"service": "subsidy", "reason": ""})
+    assert fire(david, demand, "submit").status == 303
+    assert fire(rita, demand, "refuse", {"comment": "Carla s'en occupe."}).status == 303
+    assert state_of(stack, demand) == "refused"
+    wait_mail(stack, "david.meier", "Accès refusé")
+
+
+def test_graph_and_check_know_the_second_approval(stack):
+    out = stack.guichet("graph", "-T", "dot", "workflows/subsidy.xml")
+    assert "agent:serac" in out.stdout and "grant approved" in out.stdout
+    out = stack.guichet("graph", "-T", "dot", "workflows/service_access.xml")
+    assert "service-approval:service=serac" in out.stdout
