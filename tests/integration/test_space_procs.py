@@ -357,3 +357,130 @@ def test_graph_and_check_know_the_second_approval(stack):
     assert "agent:serac" in out.stdout and "grant approved" in out.stdout
     out = stack.guichet("graph", "-T", "dot", "workflows/service_access.xml")
     assert "service-approval:service=serac" in out.stdout
+
+
+# --- a service without a second approval; the other space effects ----------------------
+
+ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
+
+
+def publish(stack, key, xml, tmp_path):
+    """Publishes a test-only procedure as the engine would (checked first:
+    `guichet check` must pass, so the engine loads it)."""
+    path = tmp_path / f"{key}.xml"
+    path.write_text(xml, encoding="utf-8")
+    out = stack.guichet("check", str(path))
+    assert out.returncode == 0, out.stdout + out.stderr
+    stack.sql("SELECT wf_publish(:'p1', encode(sha256(convert_to(:'p2', 'UTF8')), 'hex'),"
+              " :'p2', 'tests/integration/test_space_procs.py')", key, xml)
+
+
+def test_a_service_without_second_approval_is_granted_by_the_referent(stack, world, tmp_path):
+    """The same procedure with one more option, the tests' protected probe
+    (no grant-approval): accept, no forward."""
+    with open(os.path.join(ROOT, "workflows", "service_access.xml"), encoding="utf-8") as f:
+        xml = f.read()
+    xml = xml.replace('id="service_access"', 'id="guichet-test-access"').replace(
+        '<option value="subsidy">',
+        '<option value="guichet-test-probe"><label xml:lang="fr">Sonde</label></option>\n'
+        '        <option value="subsidy">')
+    publish(stack, "guichet-test-access", xml, tmp_path)
+    kiosque = world.spaces["kiosque"]
+    david, rita = STATE["david"], STATE["rita"]
+    demand = start(david, "guichet-test-access")
+    save(david, demand, "service", {"service": "guichet-test-probe", "reason": ""})
+    assert fire(david, demand, "submit").status == 303
+    t = text_of(rita.get(f"/demands/{demand}").text)
+    assert "Accorder l’accès" in t and "transmettre au service" not in t
+    before = fingerprint(stack)
+    assert fire(rita, demand, "forward").status == 403
+    assert fingerprint(stack) == before
+    assert fire(rita, demand, "accept").status == 303
+    assert stack.sql("SELECT granted_by::text FROM access_grants WHERE person_id = :'p1'::uuid"
+                     " AND space_id = :'p2'::uuid AND workflow_key = 'guichet-test-probe'"
+                     " AND revoked_at IS NULL", world.person("david"), kiosque) \
+        == [(world.person("rita"),)]
+
+
+SPACEFX_XML = """<?xml version="1.0" encoding="UTF-8"?>
+<workflow xmlns="urn:guichet:workflow:1" id="guichet-test-spacefx" version="1">
+  <title xml:lang="fr">Sonde des effets sur un espace</title>
+  <audience space="professional"/>
+  <form id="f">
+    <page id="p">
+      <title xml:lang="fr">Personne</title>
+      <field name="who" type="email" required="yes"><label xml:lang="fr">Qui</label></field>
+    </page>
+  </form>
+  <states initial="draft">
+    <state id="draft" bucket="draft" form="f"><label xml:lang="fr">Brouillon</label></state>
+    <state id="delegated" bucket="in-progress"><label xml:lang="fr">Déléguée</label></state>
+    <state id="undelegated" bucket="in-progress"><label xml:lang="fr">Reprise</label></state>
+    <state id="handed" bucket="in-progress"><label xml:lang="fr">Remis</label></state>
+    <state id="back" bucket="in-progress"><label xml:lang="fr">Repris</label></state>
+    <state id="done" bucket="archived" final="yes"><label xml:lang="fr">Fini</label></state>
+  </states>
+  <transition id="delegate" from="draft" to="delegated" by="referent" form="f"
+              guard="form-complete">
+    <label xml:lang="fr">Déléguer</label>
+    <effect action="delegate" duty="grants" person-field="who"/>
+  </transition>
+  <transition id="undelegate" from="delegated" to="undelegated" by="referent">
+    <label xml:lang="fr">Reprendre</label>
+    <effect action="revoke-delegation" duty="grants" person-field="who"/>
+  </transition>
+  <transition id="handover" from="undelegated" to="handed" by="referent">
+    <label xml:lang="fr">Remettre le rôle</label>
+    <effect action="set-referent" person-field="who"/>
+  </transition>
+  <transition id="handback" from="handed" to="back" by="referent">
+    <label xml:lang="fr">Rendre le rôle</label>
+    <effect action="set-referent"/>
+  </transition>
+  <transition id="detach" from="back" to="done" by="referent">
+    <label xml:lang="fr">Détacher</label>
+    <effect action="detach-member" person-field="who"/>
+  </transition>
+</workflow>
+"""
+
+
+def test_delegate_hand_over_and_detach_as_effects(stack, world, tmp_path):
+    """marc (référent of Menuiserie, where alice is now a member) delegates
+    the grants duty to alice and takes it back, hands her the référent role,
+    she hands it back, and he detaches her: each a space_events row by the
+    person who fired it."""
+    publish(stack, "guichet-test-spacefx", SPACEFX_XML, tmp_path)
+    space = world.spaces["menuiserie"]
+    alice_id, marc_id = world.person("alice"), world.person("marc")
+    marc = logged_in(stack, "marc", space)
+    demand = start(marc, "guichet-test-spacefx")
+    save(marc, demand, "p", {"who": "alice.martin@exemple.test"})
+
+    def last_event():
+        return stack.sql("SELECT action, actor::text, person_id::text FROM space_events"
+                         " WHERE space_id = :'p1'::uuid ORDER BY id DESC LIMIT 1", space)[0]
+
+    assert fire(marc, demand, "delegate").status == 303
+    assert last_event() == ("delegate", marc_id, alice_id)
+    assert q1(stack, "SELECT az_delegate(:'p1'::uuid, :'p2'::uuid, 'grants')",
+              alice_id, space) == "t"
+    assert fire(marc, demand, "undelegate").status == 303
+    assert last_event() == ("undelegate", marc_id, alice_id)
+    assert q1(stack, "SELECT az_delegate(:'p1'::uuid, :'p2'::uuid, 'grants')",
+              alice_id, space) == "f"
+    assert fire(marc, demand, "handover").status == 303
+    assert last_event() == ("referent", marc_id, alice_id)
+    assert q1(stack, "SELECT referent_person_id::text FROM spaces WHERE id = :'p1'",
+              space) == alice_id
+
+    # marc is no longer the référent: the next step is alice's
+    before = fingerprint(stack)
+    assert fire(marc, demand, "handback").status in (403, 404)
+    assert fingerprint(stack) == before
+    alice = logged_in(stack, "alice", space)
+    assert fire(alice, demand, "handback").status == 303
+    assert last_event() == ("referent", alice_id, marc_id)
+    assert fire(marc, demand, "detach").status == 303
+    assert last_event() == ("detach", marc_id, alice_id)
+    assert q1(stack, "SELECT az_member(:'p1'::uuid, :'p2'::uuid)", alice_id, space) == "f"
