@@ -195,3 +195,155 @@ BEGIN
         PERFORM space_revoke(v_space, v_person, v_service, actor);
     END IF;
 END $$;
+
+-- --- the référent's delegates see what they handle ------------------------------------
+--
+-- A member holding one of the référent's duties (members, grants), acting
+-- for the space, also sees the space's demands of procedures that are not
+-- protected, once out of their filer's drafts: the access requests of the
+-- other members that by="referent:grants" lets them decide
+-- (workflows/service_access.xml).  Before, they
+-- could fire the step but not open the demand.  Protected procedures stay
+-- the référent's and the grant holders'.  az_demand is 0007's with that one
+-- change; az_sees (0008) says the same for listings.
+
+CREATE OR REPLACE FUNCTION az_demand(p_person uuid, p_context uuid, p_admin boolean, p_demand uuid,
+                          p_roles text, OUT verdict text, OUT reason text)
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    d          record;
+    v_def      record;
+    v_target   uuid;               -- the space a personal demand is addressed to
+    v_owner    boolean := false;   -- may act for the demand's owner
+    v_handler  boolean := false;   -- référent/delegate of the target space, in it
+    v_staff    boolean;
+    v_view     boolean;
+    v_why      text := NULL;       -- why a related person is refused
+    v_role     text;
+BEGIN
+    verdict := 'notfound';
+    reason := 'err.notfound';
+    SELECT dm.owner_person_id, dm.owner_space_id, dm.workflow_key, dm.definition_version,
+           dm.form_data, dm.bucket
+      INTO d FROM demands dm WHERE dm.id = p_demand;
+    IF NOT FOUND THEN
+        RETURN;
+    END IF;
+    SELECT * INTO v_def FROM az_definition(d.workflow_key, d.definition_version);
+
+    -- the owner side
+    IF d.owner_space_id IS NULL THEN
+        IF d.owner_person_id = p_person THEN
+            IF p_context IS NULL THEN
+                v_owner := true;
+            ELSE
+                v_why := 'authz.switch_to_self';
+            END IF;
+        END IF;
+        v_target := az_uuid(d.form_data->>'target_space');
+        IF v_target IS NOT NULL
+           AND (az_referent(p_person, v_target) OR az_delegate(p_person, v_target, 'members')
+                OR az_delegate(p_person, v_target, 'grants')) THEN
+            IF p_context = v_target THEN
+                v_handler := true;
+            ELSE
+                v_why := COALESCE(v_why, 'authz.wrong_context');
+            END IF;
+        END IF;
+    ELSIF az_member(p_person, d.owner_space_id) THEN
+        IF p_context IS DISTINCT FROM d.owner_space_id THEN
+            v_why := 'authz.wrong_context';
+        ELSIF az_referent(p_person, d.owner_space_id)
+           OR az_granted(p_person, d.owner_space_id, d.workflow_key)
+           OR (NOT v_def.protected AND d.owner_person_id = p_person) THEN
+            v_owner := true;
+        ELSIF NOT v_def.protected AND d.bucket <> 'draft'
+              AND (az_delegate(p_person, d.owner_space_id, 'members')
+                   OR az_delegate(p_person, d.owner_space_id, 'grants')) THEN
+            v_handler := true;          -- sees it; acts only through referent:DUTY
+        ELSE
+            v_why := 'authz.no_grant';
+        END IF;
+    ELSIF d.owner_person_id = p_person THEN
+        v_why := 'authz.not_member';           -- filed it, detached since
+    END IF;
+
+    -- the staff side: agents and third parties of the groups the procedure
+    -- names, once the demand has left its owner's drafts
+    v_staff := d.bucket <> 'draft'
+           AND (EXISTS (SELECT 1 FROM agent_members am
+                         WHERE am.person_id = p_person AND am.group_id = ANY (v_def.agent_groups))
+                OR EXISTS (SELECT 1 FROM third_party_members tm
+                            WHERE tm.person_id = p_person
+                              AND tm.group_id = ANY (v_def.third_groups)));
+    v_view := v_owner OR v_handler OR v_staff OR p_admin;
+
+    IF p_roles IS NULL THEN
+        IF v_view THEN
+            verdict := 'allow';
+            reason := NULL;
+            RETURN;
+        END IF;
+    ELSE
+        -- p_roles: the engine's normalised items, one blank apart
+        -- (wf_people_roles): each is compared whole, never parsed
+        FOREACH v_role IN ARRAY string_to_array(p_roles, ' ')
+        LOOP
+            IF (v_role = 'owner' AND v_owner)
+               OR (v_role = 'member' AND d.owner_space_id IS NOT NULL AND v_owner)
+               OR (v_role IN ('referent', 'referent:members', 'referent:grants')
+                   AND p_context = COALESCE(d.owner_space_id, v_target)
+                   AND (az_referent(p_person, p_context)
+                        OR (v_role = 'referent:members'
+                            AND az_delegate(p_person, p_context, 'members'))
+                        OR (v_role = 'referent:grants'
+                            AND az_delegate(p_person, p_context, 'grants'))))
+               OR (d.bucket <> 'draft' AND (
+                      (v_role = 'agent' AND EXISTS (
+                           SELECT 1 FROM agent_members am WHERE am.person_id = p_person
+                              AND am.group_id = ANY (v_def.agent_groups)))
+                   OR EXISTS (
+                           SELECT 1 FROM agent_members am WHERE am.person_id = p_person
+                              AND 'agent:' || am.group_id = v_role)
+                   OR EXISTS (
+                           SELECT 1 FROM third_party_members tm WHERE tm.person_id = p_person
+                              AND 'third-party:' || tm.group_id = v_role))) THEN
+                verdict := 'allow';
+                reason := NULL;
+                RETURN;
+            END IF;
+            -- 'system' never matches: timers act without a request
+        END LOOP;
+        IF v_view THEN
+            verdict := 'deny';
+            reason := CASE WHEN p_admin AND NOT (v_owner OR v_handler OR v_staff)
+                           THEN 'authz.read_only' ELSE 'authz.not_your_step' END;
+            RETURN;
+        END IF;
+    END IF;
+
+    IF v_why IS NOT NULL THEN
+        verdict := 'deny';
+        reason := v_why;
+    END IF;
+END $$;
+
+CREATE OR REPLACE FUNCTION az_sees(p_person uuid, p_context uuid,
+                        s_admin boolean, s_member boolean, s_referent boolean,
+                        s_handler boolean, s_grants text[], s_agent text[], s_third text[],
+                        d_owner_person uuid, d_owner_space uuid, d_key text, d_bucket text,
+                        d_target text, df_protected boolean, df_agent text[], df_third text[])
+RETURNS boolean
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT coalesce(s_admin
+        OR (d_owner_space IS NULL AND p_context IS NULL AND d_owner_person = p_person)
+        OR (d_owner_space IS NULL AND p_context IS NOT NULL AND s_handler
+            AND az_uuid(d_target) = p_context)
+        OR (d_owner_space = p_context AND s_member
+            AND (s_referent OR d_key = ANY (s_grants)
+                 OR (NOT df_protected
+                     AND (d_owner_person = p_person
+                          OR (s_handler AND NOT s_referent AND d_bucket <> 'draft')))))
+        OR (d_bucket <> 'draft'
+            AND (df_agent && s_agent OR df_third && s_third)), false);
+$$;

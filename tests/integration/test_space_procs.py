@@ -352,6 +352,37 @@ def test_the_referent_refuses_access_with_a_comment(stack, world):
     wait_mail(stack, "david.meier", "Accès refusé")
 
 
+def test_a_grants_delegate_handles_an_access_request_and_the_service_may_decline(stack, world):
+    """carla, holding the grants duty, cannot see david's draft, sees his
+    request once sent and forwards it; agnes declines with a comment."""
+    kiosque = world.spaces["kiosque"]
+    stack.sql("SELECT space_delegate(:'p1'::uuid, :'p2'::uuid, 'grants', NULL, :'p3'::uuid)",
+              kiosque, world.person("carla"), world.person("rita"))
+    david = STATE["david"]
+    carla = logged_in(stack, "carla", kiosque)
+    demand = start(david, "service_access")
+    save(david, demand, "service", {"service": "subsidy", "reason": ""})
+    assert carla.get(f"/demands/{demand}").status in (403, 404), "a draft is its filer's"
+    assert fire(david, demand, "submit").status == 303
+    page = carla.get(f"/demands/{demand}")
+    assert page.status == 200, page
+    t = text_of(page.text)
+    assert "Accepter et transmettre au service" in t and "Retirer la demande" not in t
+    before = fingerprint(stack)
+    assert fire(carla, demand, "withdraw").status == 403, "the filer's step is not hers"
+    assert fingerprint(stack) == before
+    assert fire(carla, demand, "forward").status == 303
+    assert stack.sql("SELECT actor_person_id::text FROM events WHERE demand_id = :'p1'"
+                     " AND transition = 'forward'", demand) == [(world.person("carla"),)]
+    agnes = logged_in(stack, "agnes")
+    assert fire(agnes, demand, "decline", {"comment": "Pas de projet en cours."}).status == 303
+    assert state_of(stack, demand) == "refused"
+    assert q1(stack, "SELECT count(*) FROM access_grants WHERE person_id = :'p1'::uuid"
+                     " AND workflow_key = 'subsidy' AND revoked_at IS NULL",
+              world.person("david")) == "0"
+    wait_mail(stack, "david.meier", "Accès refusé", 2)
+
+
 def test_graph_and_check_know_the_second_approval(stack):
     out = stack.guichet("graph", "-T", "dot", "workflows/subsidy.xml")
     assert "agent:serac" in out.stdout and "grant approved" in out.stdout
