@@ -347,3 +347,85 @@ LANGUAGE sql IMMUTABLE AS $$
         OR (d_bucket <> 'draft'
             AND (df_agent && s_agent OR df_third && s_third)), false);
 $$;
+
+-- --- requests addressed to a space, on its handlers' dashboard -------------------------
+--
+-- A join request is the person's own demand (owner_space_id NULL) addressed
+-- to a space (form_data.target_space): its référent and delegates, acting
+-- for that space, see it (az_demand, az_sees) but the dashboard (0008)
+-- listed only the space's own demands.  Now it lists them too: under
+-- "to do" while they wait (out of drafts, not final), under "archived"
+-- once decided -- the handler's words, not the applicant's bucket.
+
+CREATE INDEX demands_target_space ON demands ((form_data->>'target_space'), updated_at)
+    WHERE owner_space_id IS NULL AND form_data ? 'target_space';
+
+-- The handler's bucket of an addressed demand.
+CREATE FUNCTION wf_addressed_bucket(d_bucket text, d_final boolean) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN d_bucket = 'draft' THEN NULL
+                WHEN d_final THEN 'archived' ELSE 'to-do' END;
+$$;
+
+CREATE OR REPLACE FUNCTION wf_listing(p_person uuid, p_context uuid, p_bucket text, p_limit int)
+RETURNS SETOF demands
+LANGUAGE sql STABLE AS $$
+    (SELECT d.*
+       FROM demands d
+      WHERE p_context IS NULL AND d.owner_person_id = p_person AND d.owner_space_id IS NULL
+        AND d.bucket = p_bucket
+      ORDER BY d.updated_at DESC
+      LIMIT p_limit)
+    UNION ALL
+    (SELECT d.*
+       FROM az_scope(p_person, p_context) s,
+            demands d
+       JOIN definitions df ON df.workflow_key = d.workflow_key
+                          AND df.version = d.definition_version
+      WHERE d.owner_space_id = p_context AND d.bucket = p_bucket
+        AND az_sees(p_person, p_context, s.admin, s.member, s.referent, s.handler, s.grants,
+                    s.agent_groups, s.third_groups, d.owner_person_id, d.owner_space_id,
+                    d.workflow_key, d.bucket, NULL, df.protected, df.agent_groups,
+                    df.third_groups)
+      ORDER BY d.updated_at DESC
+      LIMIT p_limit)
+    UNION ALL
+    (SELECT d.*
+       FROM az_scope(p_person, p_context) s,
+            demands d
+      WHERE p_context IS NOT NULL AND s.handler
+        AND d.owner_space_id IS NULL AND d.form_data ? 'target_space'
+        AND d.form_data->>'target_space' = p_context::text
+        AND wf_addressed_bucket(d.bucket, d.is_final) = p_bucket
+      ORDER BY d.updated_at DESC
+      LIMIT p_limit)
+$$;
+
+CREATE OR REPLACE FUNCTION wf_bucket_counts(p_person uuid, p_context uuid)
+RETURNS TABLE (bucket text, n bigint)
+LANGUAGE sql STABLE AS $$
+    SELECT x.bucket, sum(x.n)::bigint
+      FROM (SELECT c.bucket, c.n
+              FROM az_scope(p_person, p_context) s,
+                   demand_counts c
+              JOIN definitions df ON df.workflow_key = c.workflow_key
+                                 AND df.version = c.definition_version
+             WHERE ((p_context IS NULL AND c.owner_person_id = p_person
+                     AND c.owner_space_id IS NULL)
+                    OR (c.owner_space_id = p_context
+                        AND az_sees(p_person, p_context, s.admin, s.member, s.referent,
+                                    s.handler, s.grants, s.agent_groups, s.third_groups,
+                                    c.owner_person_id, c.owner_space_id, c.workflow_key,
+                                    c.bucket, NULL, df.protected, df.agent_groups,
+                                    df.third_groups)))
+            UNION ALL
+            SELECT wf_addressed_bucket(d.bucket, d.is_final), 1
+              FROM az_scope(p_person, p_context) s,
+                   demands d
+             WHERE p_context IS NOT NULL AND s.handler
+               AND d.owner_space_id IS NULL AND d.form_data ? 'target_space'
+               AND d.form_data->>'target_space' = p_context::text
+               AND d.bucket <> 'draft') x
+     GROUP BY x.bucket
+    HAVING sum(x.n) <> 0;
+$$;

@@ -186,8 +186,10 @@ def test_the_referent_refuses_a_join_request_with_a_comment(stack, world):
     wait_mail(stack, "marc.vuilleumier", "demande à rejoindre", marc_mails + 1)
     wait_mail(stack, "alice.martin", "Demande de rattachement transmise")
 
-    # marc, acting for himself, does not handle it; acting for the space he does
+    # marc, acting for the space, finds it on his dashboard
     marc = logged_in(stack, "marc", world.spaces["menuiserie"])
+    ref = q1(stack, "SELECT reference FROM demands WHERE id = :'p1'", demand)
+    assert ref in text_of(marc.get("/dashboard").text), "the request is not on his dashboard"
     page = marc.get(f"/demands/{demand}")
     assert page.status == 200, page
     t = text_of(page.text)
@@ -286,6 +288,8 @@ def test_the_service_owner_approves_after_the_referent(stack, world):
 
     rita = logged_in(stack, "rita", kiosque)
     STATE["rita"] = rita
+    ref = q1(stack, "SELECT reference FROM demands WHERE id = :'p1'", demand)
+    assert ref in text_of(rita.get("/dashboard").text)
     t = text_of(rita.get(f"/demands/{demand}").text)
     assert "Accepter et transmettre au service pour approbation" in t
     assert "Accorder l’accès" not in t, "subsidy asks SERAC's approval: no direct grant"
@@ -306,6 +310,7 @@ def test_the_service_owner_approves_after_the_referent(stack, world):
     assert r.status in (403, 404), r
 
     agnes = logged_in(stack, "agnes")
+    assert ref in text_of(agnes.get("/agent/serac").text), "not in the SERAC's queue"
     assert fire(agnes, demand, "approve").status == 303
     assert state_of(stack, demand) == "granted"
     assert stack.sql("SELECT granted_by::text FROM access_grants WHERE person_id = :'p1'::uuid"
