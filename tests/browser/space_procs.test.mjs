@@ -57,6 +57,7 @@ test('a request to join a space, to its acceptance by the référent (375 px, ax
   const page = await ctx.newPage();
   await logIn(page, 'alice');
   await page.goto(BASE + '/catalogue');
+  await sound(page, 'catalogue', checked);
   const start = page.locator('form:has(input[name=workflow][value=space_join]) button[type=submit]');
   await Promise.all([page.waitForURL(/\/page\/entity$|\/demands$/), start.first().click()]);
   if (new URL(page.url()).pathname === '/demands') {

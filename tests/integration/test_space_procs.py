@@ -272,6 +272,11 @@ def test_a_delegate_with_the_members_duty_handles_a_join_request(stack, world):
 def test_a_member_without_the_grant_cannot_file_the_service(stack, world):
     david = logged_in(stack, "david", world.spaces["kiosque"])
     STATE["david"] = david
+    # the catalogue: no start button for it, the way to ask for it
+    page = david.get("/catalogue").text
+    assert 'name="workflow" value="subsidy"' not in page
+    assert 'name="workflow" value="service_access"' in page
+    assert '<a href="#p-service_access">Demander l’accès au référent</a>' in page
     before = fingerprint(stack)
     r = david.post("/demands", data={"workflow": "subsidy", "new": "1", "csrf": david.token})
     assert r.status in (403, 404), r
