@@ -202,7 +202,7 @@ def test_the_referent_refuses_a_join_request_with_a_comment(stack, world):
     assert r.status == 303, r
     assert state_of(stack, demand) == "refused"
     assert q1(stack, "SELECT count(*) FROM memberships WHERE person_id = :'p1'::uuid"
-                     " AND space_id = :'p2'::uuid", world.person("alice"),
+                     " AND space_id = :'p2'::uuid AND ended_at IS NULL", world.person("alice"),
               world.spaces["menuiserie"]) == "0"
     wait_mail(stack, "alice.martin", "Demande de rattachement refusée")
 
