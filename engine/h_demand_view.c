@@ -488,7 +488,7 @@ page_detail(req_t *r, const char *id, int status, const fire_back_t *back, int f
     for (k = 0; k < s->n_out; k++) {
         const char *ro = wf_people_roles(r->pool, s->out[k]);
 
-        if (*ro == '\0')
+        if (*ro == '\0' || !wf_transition_applies(d, s->out[k]))
             continue;
         cand[nc] = s->out[k];
         acts[nc] = AZ_FIRE_TRANSITION;

@@ -377,3 +377,25 @@ space_link_identity(pool_t *p, en_err_t *err, const char *issuer, const char *su
         *from_person = dup(p, res, 0, 0);
     return EN_OK;
 }
+
+/* --- the space a demand is addressed to (workflows/space_join.xml) ------- */
+
+int
+space_of_ide(pool_t *p, en_err_t *err, const char *ide, const char *person_id,
+             const char **space_id, int *is_member)
+{
+    const char *params[2] = { ide, person_id };
+    PGresult   *res;
+
+    *space_id = NULL;
+    *is_member = 0;
+    res = call(p, err, "SELECT space_id, is_member FROM space_active_of_ide($1, az_uuid($2))",
+               2, params);
+    if (res == NULL)
+        return err->code;
+    if (PQntuples(res) == 1) {
+        *space_id = dup(p, res, 0, 0);
+        *is_member = !strcmp(db_val(res, 0, 1), "t");
+    }
+    return EN_OK;
+}

@@ -136,6 +136,13 @@ int space_link_identity(pool_t *p, en_err_t *err, const char *issuer, const char
                         const char *person_id, const char *admin_id,
                         const char **from_person);
 
+/* The active space of the entity whose IDE number is ide (canonical
+ * form), and whether person_id (may be NULL) is a live member of it:
+ * *space_id NULL when the entity is unknown or has no active space.  For
+ * the effect address-space (a join request names the entity by IDE). */
+int space_of_ide(pool_t *p, en_err_t *err, const char *ide, const char *person_id,
+                 const char **space_id, int *is_member);
+
 /* --- pure parts ------------------------------------------------------------ */
 
 /* The catalogue key for a refusal from the SQL functions above: the

@@ -826,6 +826,11 @@ wf_check_guard(wf_ck_t *ck, wf_transition_t *t, wf_guard_t *g)
             for (i = 0; i < g->n_values; i++)
                 wf_check_value(ck, g->field, g->values[i], owner, t->line);
         break;
+    case WF_GUARD_SERVICE_APPROVAL:
+        /* the field holds a procedure key (a choice of services); its
+         * values are groups, compared with that procedure's audience */
+        g->field = wf_need_field(ck, owner, g->field_name, t->line);
+        break;
     case WF_GUARD_IDE_REGISTERED:
     case WF_GUARD_AVS_REGISTERED:
     case WF_GUARD_NO_OPEN_SPACE:

@@ -194,6 +194,8 @@ static const wf_action_t wf_actions[] = {
         { "legal-form-field", WF_ARG_FIELD, 0, NULL },
         { "address-field", WF_ARG_FIELD, 0, NULL },
         { "signature-field", WF_ARG_FIELD, 0, NULL }, A_END } },
+    { "address-space", NULL, {
+        { "entity-field", WF_ARG_FIELD, 1, NULL }, A_END } },
     { "attach-member", NULL, {
         A_PERSON, A_SPACE, { "function-field", WF_ARG_FIELD, 0, NULL },
         A_END } },
@@ -295,6 +297,8 @@ static const wf_guard_spec_t wf_guards[] = {
     { "not-owner", "not-owner", WF_GUARD_NOT_OWNER },
     { "no-open-demand", "no-open-demand", WF_GUARD_NO_OPEN_DEMAND },
     { "no-open-space", "no-open-space:FIELD", WF_GUARD_NO_OPEN_SPACE },
+    { "service-approval", "service-approval:FIELD=GROUP|none",
+      WF_GUARD_SERVICE_APPROVAL },
 };
 
 #define WF_N_GUARDS (sizeof(wf_guards) / sizeof(*wf_guards))
@@ -542,6 +546,7 @@ wf_parse_audience(wf_parse_t *ps, xmlNodePtr n, wf_audience_t *a)
     const char *space = wf_attr_req(ps, n, "space");
     const char *kinds = wf_attr(ps, n, "entity-kinds");
     const char *level = wf_attr(ps, n, "assurance");
+    const char *approval;
     size_t      i;
 
     a->line = wf_line(n);
@@ -577,6 +582,20 @@ wf_parse_audience(wf_parse_t *ps, xmlNodePtr n, wf_audience_t *a)
                     "verified or strong)", level);
     }
     a->protected_service = wf_yesno(ps, n, "protected", 0);
+    approval = wf_attr(ps, n, "grant-approval");
+    if (approval != NULL) {
+        /* the service owner's second approval of an access grant: an
+         * agent group, after the référent (workflows/service_access.xml) */
+        if (strncmp(approval, "agent:", 6) != 0
+            || !authz_group_ok(approval + 6, strlen(approval + 6)))
+            wf_perr(ps, a->line, "audience: grant-approval \"%s\": write "
+                    "agent:GROUP (the agent group that approves a grant)", approval);
+        else if (!a->protected_service)
+            wf_perr(ps, a->line, "audience: grant-approval only applies to a "
+                    "protected service (protected=\"yes\")");
+        else
+            a->grant_approval = approval + 6;
+    }
     wf_parse_i18n(ps, n, "refusal", &a->refusal);
 }
 
@@ -1247,6 +1266,18 @@ wf_guard_args(wf_parse_t *ps, wf_transition_t *t, wf_guard_t *g,
             bad = "write field:NAME=VALUE or field:NAME!=VALUE";
         else
             return wf_guard_field(ps, t, g, rest + 1);
+        break;
+    case WF_GUARD_SERVICE_APPROVAL:
+        if (rest[0] != ':' || wf_guard_field(ps, t, g, rest + 1) != 0) {
+            bad = "write service-approval:FIELD=GROUP or "
+                  "service-approval:FIELD=none";
+            break;
+        }
+        for (i = 0; i < g->n_values; i++)
+            if (strcmp(g->values[i], "none") != 0 && !authz_group_ok(g->values[i], strlen(g->values[i])))
+                wf_perr(ps, t->line, "transition \"%s\": guard \"%s\": "
+                        "\"%s\" is not a group id (lower-case letters, digits "
+                        "and '-') nor \"none\"", t->id, g->text, g->values[i]);
         break;
     case WF_GUARD_IDE_REGISTERED:
     case WF_GUARD_AVS_REGISTERED:

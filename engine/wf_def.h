@@ -77,6 +77,9 @@ typedef struct {
     size_t          n_entity_kinds;
     wf_assurance_t  assurance;     /* minimum level; default email */
     int             protected_service; /* members need an access grant */
+    const char     *grant_approval; /* grant-approval="agent:GROUP": the
+                                       GROUP that approves a grant after
+                                       the référent; NULL: none */
     wf_i18n_t       refusal;       /* why a wrong space is refused */
     int             line;
 } wf_audience_t;
@@ -284,7 +287,8 @@ typedef enum {
     WF_GUARD_AVS_REGISTERED,    /* avs-registered:field */
     WF_GUARD_NOT_OWNER,         /* not-owner */
     WF_GUARD_NO_OPEN_DEMAND,    /* no-open-demand */
-    WF_GUARD_NO_OPEN_SPACE      /* no-open-space:field */
+    WF_GUARD_NO_OPEN_SPACE,     /* no-open-space:field */
+    WF_GUARD_SERVICE_APPROVAL   /* service-approval:field=GROUP|none */
 } wf_guard_kind_t;
 
 /* A named predicate; all of a transition's guards must hold.  Data only:
@@ -294,9 +298,10 @@ typedef struct {
     const char      *text;        /* as written */
     int              level;       /* ASSURANCE: wf_assurance_t */
     wf_space_t       space;       /* SPACE */
-    const char      *field_name;  /* FIELD, *_REGISTERED */
+    const char      *field_name;  /* FIELD, *_REGISTERED, SERVICE_APPROVAL */
     wf_field_t      *field;       /* resolved by the checker */
-    const char     **values;      /* FIELD values, ENTITY_KIND kinds;
+    const char     **values;      /* FIELD values, ENTITY_KIND kinds,
+                                     SERVICE_APPROVAL groups or "none";
                                      NULL-terminated */
     size_t           n_values;
     int              negate;      /* FIELD with != */

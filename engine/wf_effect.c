@@ -11,6 +11,60 @@
 
 #include "pool_json.h"
 #include "wf_code.h"
+#include "space.h"
+
+/* The value of form field name as this transition leaves it: just typed
+ * (c->set), else stored on the demand; NULL when empty. */
+static const char *
+field_value(const wf_input_check_t *c, const wf_demand_t *d, const char *name)
+{
+    json_t *v = json_object_get(c->set, name);
+
+    if (!json_is_string(v) && d->form_json != NULL)
+        v = json_object_get((json_t *) d->form_json, name);
+    return json_is_string(v) && *json_string_value(v) ? json_string_value(v) : NULL;
+}
+
+/* address-space entity-field="ide": the personal demand is addressed to
+ * the active space of the entity the person named by IDE number (a join
+ * request): its form data gets target_space, which the authorization
+ * (az_demand: the référent and delegates of that space may handle it) and
+ * the mails (wf_recipients: "referent") read.  An entity without an
+ * active space, or one the person already belongs to, is refused next to
+ * the field. */
+static int
+hook_address_space(pool_t *p, en_err_t *err, const principal_t *who,
+                   const wf_demand_t *d, const wf_transition_t *t,
+                   wf_input_check_t *c, const wf_effect_t *e, json_t *args)
+{
+    const char *field = json_string_value(json_object_get(args, "entity-field"));
+    const char *ide, *space;
+    int         member, rc;
+
+    (void) who;
+    (void) t;
+    (void) e;
+    if (field == NULL)
+        return en_set(err, EN_INTERNAL, "err.internal", "address-space without entity-field");
+    if ((ide = field_value(c, d, field)) == NULL) {
+        wf_input_error(c, field, "field.required", NULL);
+        return en_set(err, EN_BADINPUT, "field.required", "no IDE number");
+    }
+    if ((rc = space_of_ide(p, err, ide, d->owner_person_id, &space, &member)) != EN_OK)
+        return rc;
+    if (space == NULL) {
+        wf_input_error(c, field, "spaceprocs.no_space", NULL);
+        return en_set(err, EN_BADINPUT, "spaceprocs.no_space", "no active space for %s", ide);
+    }
+    if (member) {
+        wf_input_error(c, field, "spaceprocs.already_member", NULL);
+        return en_set(err, EN_BADINPUT, "spaceprocs.already_member", "already a member");
+    }
+    if (wf_json_set(c->set, "target_space", json_string(space)) != 0
+        || wf_json_set(args, "space", json_string(space)) != 0)
+        return en_set(err, EN_INTERNAL, "err.internal", "address-space: no memory");
+    return EN_OK;
+}
 
 static const struct {
     const char       *action;
@@ -23,6 +77,14 @@ static const struct {
     { "create-space", NULL },
     { "activate-space", NULL },
     { "print-letter", NULL },           /* sql/0023_letters.sql */
+    { "address-space", hook_address_space },
+    { "attach-member", NULL },
+    { "detach-member", NULL },
+    { "set-referent", NULL },
+    { "delegate", NULL },
+    { "revoke-delegation", NULL },
+    { "grant-access", NULL },
+    { "revoke-access", NULL },
     { NULL, NULL }
 };
 

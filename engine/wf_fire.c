@@ -79,6 +79,19 @@ wf_timers_json(pool_t *p, const wf_state_t *s, time_t now)
     return text ? text : "[]";
 }
 
+/* Whether msg, an effect's refusal from SQL, is a catalogue key of ours:
+ * space.* (sql/0003), spaceprocs.* (sql/0025). */
+static int
+effect_refusal_key(const char *msg)
+{
+    size_t n;
+
+    if (msg == NULL || (strncmp(msg, "space.", 6) != 0 && strncmp(msg, "spaceprocs.", 11) != 0))
+        return 0;
+    n = strspn(msg, "abcdefghijklmnopqrstuvwxyz0123456789._");
+    return msg[n] == '\0' && n < 64;
+}
+
 /* --- guards ------------------------------------------------------------------- */
 
 static const wf_form_t *
@@ -170,6 +183,47 @@ demand_legal_form(pool_t *p, en_err_t *err, wf_input_check_t *c, const wf_def_t 
                     return ide_register_legal_form(p, err, ide, legal_form);
             }
     return EN_OK;
+}
+
+/* service-approval:FIELD=GROUP|none: does the service (a procedure key)
+ * named in FIELD -- sent now, else stored -- ask for a second approval by
+ * one of these groups ("none": by nobody)?  The current version of that
+ * procedure says (<audience grant-approval="agent:GROUP">); a field naming
+ * no published procedure holds for nothing. */
+static int
+service_approval_holds(const wf_demand_t *d, json_t *sent, const wf_guard_t *g)
+{
+    json_t         *v = sent != NULL ? json_object_get(sent, g->field_name) : NULL;
+    const wf_def_t *svc;
+    const char     *group;
+    en_err_t        e;
+    size_t          k;
+    int             ver, match = 0;
+
+    if (!json_is_string(v) && d->form_json != NULL)
+        v = json_object_get((json_t *) d->form_json, g->field_name);
+    if (!json_is_string(v) || strlen(json_string_value(v)) - 1 >= 64)
+        return 0;           /* no procedure key is empty or longer */
+    en_clear(&e);
+    if ((svc = wf_store_current(&e, json_string_value(v), &ver)) == NULL)
+        return 0;
+    group = svc->audience.grant_approval != NULL ? svc->audience.grant_approval : "none";
+    for (k = 0; k < g->n_values; k++)
+        if (!strcmp(g->values[k], group))
+            match = 1;
+    return g->negate ? !match : match;
+}
+
+int
+wf_transition_applies(const wf_demand_t *d, const wf_transition_t *t)
+{
+    size_t i;
+
+    for (i = 0; i < t->n_guards; i++)
+        if (t->guards[i].kind == WF_GUARD_SERVICE_APPROVAL
+            && !service_approval_holds(d, NULL, &t->guards[i]))
+            return 0;
+    return 1;
 }
 
 static int
@@ -290,6 +344,11 @@ guards_hold(pool_t *p, en_err_t *err, wf_input_check_t *c, const principal_t *wh
                 wf_input_error(c, g->field_name, "ide.space_open", NULL);
             break;
         }
+        case WF_GUARD_SERVICE_APPROVAL:
+            if (!service_approval_holds(c->d, c->norm, g))
+                return en_set(err, EN_FORBIDDEN, "wf.guard.service_approval",
+                              "this step does not apply to this service");
+            break;
         default:
             return en_set(err, EN_INTERNAL, "wf.guard.not_implemented",
                           "guard not implemented: %s", g->text ? g->text : "?");
@@ -595,6 +654,10 @@ wf_fire_loaded(pool_t *p, en_err_t *err, const principal_t *who, const wf_demand
                   "request_id", who->request_id ? who->request_id : "", NULL);
         if (err->code == EN_CONFLICT)
             return conflict(err, result, d->state, d->version, NULL, tid);
+        /* an effect's refusal names its catalogue key (sql/0025: a space
+         * rule, "spaceprocs.no_space"...): the page says that, not "error" */
+        if (err->code == EN_BADINPUT && effect_refusal_key(err->msg))
+            snprintf(err->key, sizeof(err->key), "%.63s", err->msg);
         return err->code;
     }
     answer = json_loads(db_val(res, 0, 0), 0, &je);

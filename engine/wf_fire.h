@@ -98,6 +98,11 @@ int wf_save_loaded(pool_t *p, en_err_t *err, const principal_t *who,
  * authz_may() compares and never parses; without "system" ("" when only
  * the system fires it).  Lives in p. */
 const char *wf_people_roles(pool_t *p, const wf_transition_t *t);
+
+/* 0 when a guard of t that depends on the demand's stored data alone
+ * (service-approval) does not hold: the page offers no button for a step
+ * that could only be refused.  The other guards are judged when firing. */
+int wf_transition_applies(const wf_demand_t *d, const wf_transition_t *t);
 /* A text in every language as a JSON object {"fr": ..., "de": ...} (a
  * mail's data: the mailer picks the recipient's language). */
 json_t *wf_i18n_json(const wf_i18n_t *t);

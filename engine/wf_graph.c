@@ -73,6 +73,11 @@ wf_dot_head(buf_t *b, const wf_def_t *def, const char *lang)
     wf_dot_esc(b, def->id);
     if (def->version > 0)
         buf_printf(b, " v%d", def->version);
+    if (def->audience.grant_approval != NULL) {
+        /* a protected service whose grants its owner approves too */
+        buf_puts(b, "\\ngrant approved by the référent, then agent:");
+        wf_dot_esc(b, def->audience.grant_approval);
+    }
     buf_puts(b, "\"];\n"
                 "    node [fontname=\"Helvetica\", fontsize=11, shape=box, "
                 "style=\"rounded,filled\"];\n"
@@ -157,7 +162,7 @@ wf_dot_only_system(const wf_transition_t *t)
 static void
 wf_dot_transitions(buf_t *b, const wf_state_t *s)
 {
-    size_t i;
+    size_t i, k;
 
     for (i = 0; i < s->n_out; i++) {
         const wf_transition_t *t = s->out[i];
@@ -172,6 +177,13 @@ wf_dot_transitions(buf_t *b, const wf_state_t *s)
         wf_dot_actors(b, t);
         if (t->auto_on_view)
             buf_puts(b, "\\n[on view]");
+        for (k = 0; k < t->n_guards; k++)
+            if (t->guards[k].kind == WF_GUARD_SERVICE_APPROVAL) {
+                /* which way a grant goes is the service's, not the actor's */
+                buf_puts(b, "\\n[");
+                wf_dot_esc(b, t->guards[k].text);
+                buf_putc(b, ']');
+            }
         buf_puts(b, "\"];\n");
     }
 }

@@ -9,7 +9,8 @@ sql/0008_listing_sets.sql); authz_may() stays the answer for one object.
    demo world (fixtures_people.py, plus whatever other test modules added),
    az_sees says yes exactly when authz_may('view-demand') says 'allow'; and
    each dashboard bucket lists exactly the demands of that owner position
-   authz_may allows, counted the same.
+   authz_may allows, counted the same (plus, for the référent and delegates
+   of a space, the personal demands addressed to it: sql/0025).
 2. With 100,000 demands in one space and 1,000,000 in the table (made with
    generate_series inside a transaction that is rolled back), the listings'
    plans walk indexes: no sequential scan of demands or events, in the
@@ -51,7 +52,7 @@ WITH ctx AS (SELECT NULL::uuid AS id UNION ALL SELECT id FROM spaces),
 buckets AS (SELECT unnest(ARRAY['to-do', 'decision-unread', 'in-progress', 'draft',
                                 'archived']) AS bucket),
 listed AS (
-  SELECT p.id AS person, c.id AS context, d.id AS demand, d.bucket
+  SELECT p.id AS person, c.id AS context, d.id AS demand, b.bucket
     FROM persons p CROSS JOIN ctx c CROSS JOIN buckets b
    CROSS JOIN LATERAL wf_listing(p.id, c.id, b.bucket, 1000000) d
 ),
@@ -61,6 +62,16 @@ allowed AS (
     JOIN demands d ON (c.id IS NULL AND d.owner_space_id IS NULL AND d.owner_person_id = p.id)
                    OR d.owner_space_id = c.id
    WHERE (authz_may(p.id, c.id, 'view-demand', d.id::text, NULL)).verdict = 'allow'
+  UNION ALL
+  -- a personal demand addressed to the space (a join request, sql/0025):
+  -- its référent and delegates, under "to-do" until decided, then "archived"
+  SELECT p.id, c.id, d.id, wf_addressed_bucket(d.bucket, d.is_final)
+    FROM persons p CROSS JOIN ctx c
+   CROSS JOIN LATERAL az_scope(p.id, c.id) s
+    JOIN demands d ON c.id IS NOT NULL AND d.owner_space_id IS NULL
+                  AND d.form_data->>'target_space' = c.id::text AND d.bucket <> 'draft'
+   WHERE s.handler
+     AND (authz_may(p.id, c.id, 'view-demand', d.id::text, NULL)).verdict = 'allow'
 ),
 counted AS (
   SELECT p.id AS person, c.id AS context, k.bucket, k.n

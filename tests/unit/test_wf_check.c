@@ -104,6 +104,15 @@ static const fixture_case_t cases[] = {
     { "on_view_agent.xml", FIX "on_view_agent.xml:43: transition \"read\": "
       "auto=\"on-view\" fires when the owner views the demand, so it must be "
       "by=\"owner\" only" },
+    /* the service owner's second approval (workflows/service_access.xml) */
+    { "bad_grant_approval.xml", FIX "bad_grant_approval.xml:6: audience: "
+      "grant-approval only applies to a protected service (protected=\"yes\")" },
+    { "bad_grant_approval.xml", FIX "bad_grant_approval.xml:40: transition "
+      "\"decide\": guard \"service-approval:kind=Office_1\": \"Office_1\" is "
+      "not a group id (lower-case letters, digits and '-') nor \"none\"" },
+    { "bad_grant_approval.xml", FIX "bad_grant_approval.xml:43: transition "
+      "\"read\": guard \"service-approval:knd=none\": no form has a field "
+      "\"knd\" (did you mean \"kind\"?)" },
     { "bad_referent_duty.xml", FIX "bad_referent_duty.xml:40: transition "
       "\"decide\": by=\"referent:identification\": a référent's duty is "
       "members or grants (referent:members, referent:grants)" },

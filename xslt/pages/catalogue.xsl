@@ -67,12 +67,18 @@
             </xsl:when>
             <xsl:when test="@way = 'switch'">
               <p class="help"><xsl:value-of select="g:msg('catalogue.way.no_space')"/></p>
+              <xsl:if test="//procedure[@key = 'space_join' and @available = 'yes']">
+                <p><a href="#p-space_join"><xsl:value-of select="g:msg('spaceprocs.way.join')"/></a></p>
+              </xsl:if>
             </xsl:when>
             <xsl:when test="@way = 'verify'">
               <p class="help"><xsl:value-of select="g:msg('catalogue.way.verify')"/></p>
             </xsl:when>
             <xsl:when test="@way = 'grant'">
               <p class="help"><xsl:value-of select="g:msg('catalogue.way.grant')"/></p>
+              <xsl:if test="//procedure[@key = 'service_access' and @available = 'yes']">
+                <p><a href="#p-service_access"><xsl:value-of select="g:msg('spaceprocs.way.access')"/></a></p>
+              </xsl:if>
             </xsl:when>
           </xsl:choose>
         </xsl:otherwise>
