@@ -11,6 +11,7 @@
 
 #include "enrol.h"
 #include "pool_json.h"
+#include "wf_code.h"
 
 /* issue-identifier: fresh candidates; SQL keeps the first never issued */
 static int
@@ -55,6 +56,8 @@ static const struct {
     wf_effect_hook_t  hook;
 } effects[] = {
     { "noop", NULL },
+    { "issue-code", wf_code_issue_hook },
+    { "verify-code", wf_code_verify_hook },
     { "raise-assurance", NULL },
     { "issue-identifier", hook_issue_identifier },
     { "activate-identifier", hook_activate_identifier },
