@@ -154,3 +154,204 @@ def test_data_roles_name_the_authority_chosen(stack, bruno):
     post_page(bruno, demand, "authority", {"authority": "prefecture-lausanne"})
     assert q1(stack, "SELECT data_roles::text FROM demands WHERE id = :'p1'", demand) \
         == "{third-party:prefecture-lausanne}"
+
+
+# --- the main path ---------------------------------------------------------------------
+
+CODE = re.compile(r"«\s*([A-HJ-NP-Z2-9]{8})\s*»")
+STATE = {}
+
+
+def subject_of(m):
+    from email.header import decode_header, make_header
+    return str(make_header(decode_header(m.get("Subject") or "")))
+
+
+def code_mailed(stack, reference, timeout=40):
+    import time
+    end = time.time() + timeout
+    while time.time() < end:
+        for m in stack.mails():
+            if reference not in subject_of(m):
+                continue
+            for part in m.walk():
+                if part.get_content_type() == "text/plain":
+                    text = part.get_payload(decode=True).decode("utf-8")
+                    found = CODE.findall(text)
+                    if found:
+                        return found[0]
+        time.sleep(0.3)
+    raise AssertionError(f"no code mailed for {reference}")
+
+
+def submit(stack, client, demand):
+    r = fire(client, demand, "submit", version=version_of(stack, demand))
+    assert r.status == 303, (r, r.text[:3000])
+    assert state_of(stack, demand) == "at-counter"
+    return q1(stack, "SELECT reference FROM demands WHERE id = :'p1'", demand)
+
+
+def test_bruno_files_and_receives_his_secret_code(stack, bruno):
+    demand = start(bruno)
+    fill(bruno, demand)
+    ref = submit(stack, bruno, demand)
+    STATE.update(demand=demand, ref=ref)
+    code = code_mailed(stack, ref)
+    STATE["code"] = code
+    # stored only as a keyed hash
+    assert q1(stack, "SELECT count(*) FROM codes WHERE demand_id = :'p1' AND purpose = 'counter'"
+                     " AND code_hash <> :'p2'", demand, code) == "1"
+    wait_for_mail(stack, "bruno.keller@exemple.test", "dans les 3 mois")
+    # the demand says where it stands; the 3-month timer runs
+    page = text_of(bruno.get(f"/demands/{demand}").text)
+    assert "En attente de votre passage au guichet" in page and "3 mois" in page
+    assert q1(stack, "SELECT count(*) FROM timers WHERE demand_id = :'p1' AND name = 'expire'"
+                     " AND status = 'pending' AND due_at > now() + interval '88 days'",
+              demand) == "1"
+
+
+def test_tiago_finds_it_in_his_queue_and_by_search(stack, tiago):
+    ref, demand = STATE["ref"], STATE["demand"]
+    home = tiago.get("/counter")
+    assert home.status == 200, home
+    assert "Préfecture du district de Lausanne" in text_of(home.text)
+    assert 'href="/counter"' in home.text, "the header leads to the counter"
+    q = tiago.get("/counter/prefecture-lausanne")
+    assert q.status == 200, q
+    t = text_of(q.text)
+    assert ref in t and "Bruno" in t and "Keller" in t
+    assert "Demandes ouvertes" in t and "Demandes invalidées" in t and "Toutes les demandes" in t
+    # by name and birth date
+    r = tiago.get("/counter/prefecture-lausanne?show=open&name=kel&birth="
+                  + years_ago(34) + "&reference=")
+    assert r.status == 200 and ref in r.text
+    r = tiago.get("/counter/prefecture-lausanne?show=open&name=kel&birth=01.01.1901")
+    assert ref not in r.text and "Aucune demande" in text_of(r.text)
+    # by reference
+    r = tiago.get(f"/counter/prefecture-lausanne?show=all&reference={ref}")
+    assert r.status == 200 and f"/counter/prefecture-lausanne/demands/{demand}" in r.text
+    # a malformed reference or date: said next to the field, nothing listed
+    r = tiago.get("/counter/prefecture-lausanne?reference=abc&name=Keller")
+    assert r.status == 422 and "2026-000123" in text_of(r.text)
+    assert 'value="Keller"' in r.text
+    r = tiago.get("/counter/prefecture-lausanne?birth=31.02.1990")
+    assert r.status == 422
+    # the invalidated list does not show it
+    assert ref not in tiago.get("/counter/prefecture-lausanne?show=invalidated").text
+
+
+def test_another_authority_sees_nothing_of_it(stack, nadia):
+    demand, ref = STATE["demand"], STATE["ref"]
+    assert nadia.get(f"/demands/{demand}").status == 404
+    assert nadia.get(f"/counter/commune-renens/demands/{demand}").status == 404
+    assert nadia.get("/counter/prefecture-lausanne").status == 403
+    assert nadia.get(f"/counter/prefecture-lausanne/demands/{demand}").status == 403
+    assert ref not in nadia.get("/counter/commune-renens?show=all").text
+    r = nadia.post(f"/counter/commune-renens/demands/{demand}/verify",
+                   data={"csrf": nadia.token, "document-matches": "yes",
+                         "code": STATE["code"]})
+    assert r.status == 404
+    r = fire(nadia, demand, "verify", {"document-matches": "yes", "code": STATE["code"]})
+    assert r.status == 404
+    assert state_of(stack, demand) == "at-counter"
+
+
+def test_a_wrong_code_at_the_counter_is_refused_and_counted(stack, tiago):
+    demand = STATE["demand"]
+    page = tiago.get(f"/counter/prefecture-lausanne/demands/{demand}")
+    assert page.status == 200, page
+    t = text_of(page.text)
+    # the form's data, to compare with the document in hand
+    assert "756.1234.5678.97" in t and "Carte d'identité suisse" in t.replace("’", "'")
+    assert "S1234567" in t and "Délivrer l'identifiant" in t.replace("’", "'")
+    v = version_of(stack, demand)
+    r = tiago.post(f"/counter/prefecture-lausanne/demands/{demand}/verify",
+                   data={"csrf": tiago.token, "version": str(v), "document-matches": "yes",
+                         "code": "ABCDEFGH"})
+    assert r.status == 422, r
+    assert error_next_to(r.text, "t-verify-code"), "the message is next to the code"
+    assert q1(stack, "SELECT failures FROM codes WHERE demand_id = :'p1'", demand) == "1"
+    assert state_of(stack, demand) == "at-counter" and version_of(stack, demand) == v
+    # a document that does not match: refused with the reason, not issued
+    r = tiago.post(f"/counter/prefecture-lausanne/demands/{demand}/verify",
+                   data={"csrf": tiago.token, "version": str(v), "document-matches": "no",
+                         "code": STATE["code"]})
+    assert r.status == 422
+    assert "invalidez la demande" in (error_next_to(r.text, "t-verify-document-matches") or "")
+    assert q1(stack, "SELECT count(*) FROM enrol_identifiers WHERE demand_id = :'p1'",
+              demand) == "0"
+
+
+def test_the_right_code_issues_a_six_character_identifier(stack, tiago):
+    demand = STATE["demand"]
+    r = tiago.post(f"/counter/prefecture-lausanne/demands/{demand}/verify",
+                   data={"csrf": tiago.token, "version": str(version_of(stack, demand)),
+                         "document-matches": "yes", "code": STATE["code"].lower()})
+    assert r.status == 303, (r, r.text[:2000])
+    assert r.headers["location"] == f"/counter/prefecture-lausanne/demands/{demand}?issued=1"
+    assert state_of(stack, demand) == "to-activate"
+    ident = q1(stack, "SELECT identifier FROM enrol_identifiers WHERE demand_id = :'p1'", demand)
+    assert re.fullmatch(r"[a-z0-9]{6}", ident) and re.search(r"[a-z]", ident) \
+        and re.search(r"[0-9]", ident)
+    STATE["identifier"] = ident
+    page = tiago.get(r.headers["location"])
+    assert ident in page.text and "Tiago Almeida" in text_of(page.text)
+    assert q1(stack, "SELECT issued_group FROM enrol_identifiers WHERE identifier = :'p1'",
+              ident) == "prefecture-lausanne"
+    # the code is used up; the activation link is mailed, valid 10 days
+    assert q1(stack, "SELECT used_at IS NOT NULL FROM codes WHERE demand_id = :'p1'",
+              demand) == "t"
+    wait_for_mail(stack, "bruno.keller@exemple.test", "Dans les 10 jours")
+    assert q1(stack, "SELECT count(*) FROM timers WHERE demand_id = :'p1' AND name = 'lapse'"
+                     " AND status = 'pending'", demand) == "1"
+    # a second click is told it is done, and issues nothing more
+    r = tiago.post(f"/counter/prefecture-lausanne/demands/{demand}/verify",
+                   data={"csrf": tiago.token, "document-matches": "yes",
+                         "code": STATE["code"]})
+    assert r.status == 409
+    assert q1(stack, "SELECT count(*) FROM enrol_identifiers WHERE demand_id = :'p1'",
+              demand) == "1"
+
+
+def test_bruno_activates_and_is_verified_on_the_next_page(stack, bruno, world):
+    demand, ident = STATE["demand"], STATE["identifier"]
+    assert "niveau e-mail" in text_of(bruno.get("/auth/session").text).lower() or \
+        q1(stack, "SELECT assurance FROM persons WHERE id = :'p1'",
+           world.persons["bruno"]) == "email"
+    page = bruno.get(f"/demands/{demand}")
+    assert "Activer mon moyen d'identification" in text_of(page.text).replace("’", "'")
+    wrong = "zz99zz" if ident != "zz99zz" else "yy88yy"
+    r = fire(bruno, demand, "activate", {"identifier": wrong},
+             version=version_of(stack, demand))
+    assert r.status == 422, r
+    assert "pas celui reçu au guichet" in (error_next_to(r.text, "t-activate-identifier") or "")
+    assert q1(stack, "SELECT assurance FROM persons WHERE id = :'p1'",
+              world.persons["bruno"]) == "email"
+    r = fire(bruno, demand, "activate", {"identifier": ident.upper()},
+             version=version_of(stack, demand))
+    assert r.status == 303, (r, r.text[:2000])
+    assert state_of(stack, demand) == "activated"
+    # raised, bound to his login, with who verified him, where and when
+    row = stack.sql("SELECT r.level, r.previous, r.issuer, r.subject, p.display_name,"
+                    "       r.verified_group, r.verified_at IS NOT NULL"
+                    "  FROM assurance_raises r JOIN persons p ON p.id = r.verified_by"
+                    " WHERE r.person_id = :'p1'", world.persons["bruno"])
+    assert len(row) == 1
+    level, prev, issuer, subject, by, group, at = row[0]
+    assert (level, prev, subject, by, group, at) == \
+        ("verified", "email", "bruno", "Tiago Almeida", "prefecture-lausanne", "t")
+    assert issuer == stack.env["GUICHET_IDP_DEV_ISSUER"]
+    # the very next page shows it (the session's facts were forgotten)
+    t = text_of(bruno.get("/auth/session").text)
+    assert "identité vérifiée en personne" in t
+    wait_for_mail(stack, "bruno.keller@exemple.test", "votre identité est désormais vérifiée")
+    # exactly once: a second activation is refused, nothing raised again
+    r = fire(bruno, demand, "activate", {"identifier": ident})
+    assert r.status == 409
+    assert q1(stack, "SELECT count(*) FROM assurance_raises WHERE person_id = :'p1'",
+              world.persons["bruno"]) == "1"
+    assert q1(stack, "SELECT activated_at IS NOT NULL FROM enrol_identifiers"
+                     " WHERE identifier = :'p1'", ident) == "t"
+    # the counter shows it activated
+    assert "all" and STATE["ref"] in text_of(
+        logged_in(stack, "tiago").get("/counter/prefecture-lausanne?show=all").text)
