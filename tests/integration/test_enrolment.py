@@ -355,3 +355,133 @@ def test_bruno_activates_and_is_verified_on_the_next_page(stack, bruno, world):
     # the counter shows it activated
     assert "all" and STATE["ref"] in text_of(
         logged_in(stack, "tiago").get("/counter/prefecture-lausanne?show=all").text)
+
+
+# --- the side paths --------------------------------------------------------------------
+
+def run_due(stack, demand, timer):
+    stack.sql("UPDATE timers SET due_at = now() - interval '1 second'"
+              " WHERE demand_id = :'p1' AND name = :'p2' AND status = 'pending'", demand, timer)
+    r = stack.guichet("scheduler", "--once")
+    assert r.returncode == 0, r.stderr
+
+
+def test_not_at_the_counter_within_3_months_the_demand_expires(stack, bruno, tiago):
+    demand = start(bruno)
+    fill(bruno, demand)
+    ref = submit(stack, bruno, demand)
+    code = code_mailed(stack, ref)
+    run_due(stack, demand, "expire")
+    assert state_of(stack, demand) == "expired"
+    m = wait_for_mail(stack, "bruno.keller@exemple.test", "recommencez une demande")
+    assert ref in subject_of(m)
+    t = text_of(bruno.get(f"/demands/{demand}").text)
+    assert "Expirée" in t and "recommencez une demande" in t
+    # the counter lists it as invalidated; the code issues nothing any more
+    assert ref in tiago.get("/counter/prefecture-lausanne?show=invalidated").text
+    r = tiago.post(f"/counter/prefecture-lausanne/demands/{demand}/verify",
+                   data={"csrf": tiago.token, "document-matches": "yes", "code": code})
+    assert r.status == 409
+    assert q1(stack, "SELECT count(*) FROM enrol_identifiers WHERE demand_id = :'p1'",
+              demand) == "0"
+
+
+def issued(stack, bruno, tiago):
+    demand = start(bruno)
+    fill(bruno, demand)
+    ref = submit(stack, bruno, demand)
+    code = code_mailed(stack, ref)
+    r = tiago.post(f"/counter/prefecture-lausanne/demands/{demand}/verify",
+                   data={"csrf": tiago.token, "document-matches": "yes", "code": code})
+    assert r.status == 303, r
+    return demand, ref, q1(stack, "SELECT identifier FROM enrol_identifiers"
+                                  " WHERE demand_id = :'p1'", demand)
+
+
+def test_the_link_lapses_after_10_days_contact_the_support(stack, bruno, tiago, world):
+    demand, ref, ident = issued(stack, bruno, tiago)
+    run_due(stack, demand, "lapse")
+    assert state_of(stack, demand) == "activation-lapsed"
+    wait_for_mail(stack, "bruno.keller@exemple.test", "Contactez le support")
+    t = text_of(bruno.get(f"/demands/{demand}").text)
+    assert "Lien d'activation expiré" in t.replace("’", "'") and "contactez le support" in t
+    r = fire(bruno, demand, "activate", {"identifier": ident})
+    assert r.status == 409
+    assert q1(stack, "SELECT activated_at IS NULL FROM enrol_identifiers"
+                     " WHERE identifier = :'p1'", ident) == "t"
+
+
+def test_identifiers_are_unique_and_never_reused(stack, bruno, tiago):
+    seen = {q1(stack, "SELECT identifier FROM enrol_identifiers WHERE demand_id = :'p1'",
+               STATE["demand"])}
+    for _ in range(2):
+        _, _, ident = issued(stack, bruno, tiago)
+        assert ident not in seen
+        seen.add(ident)
+    assert q1(stack, "SELECT count(*) = count(DISTINCT identifier) FROM enrol_identifiers") == "t"
+    # an identifier once issued is never issued again, even when drawn again:
+    # the database keeps the first candidate not yet issued
+    taken = sorted(seen)[0]
+    demand = start(bruno)
+    fill(bruno, demand)
+    submit(stack, bruno, demand)
+    stack.sql("UPDATE demands SET state = 'at-counter' WHERE id = :'p1'", demand)
+    ev = stack.sql(
+        "SELECT fx_issue_identifier(d, jsonb_build_object('candidates',"
+        "       jsonb_build_array(:'p2', 'q7w8e9')), NULL, :'p3'::uuid)"
+        "  FROM demands d WHERE d.id = :'p1'", demand, taken,
+        q1(stack, "SELECT person_id FROM third_party_members"
+                  " WHERE group_id = 'prefecture-lausanne' LIMIT 1"))
+    assert ev is not None
+    got = q1(stack, "SELECT identifier FROM enrol_identifiers WHERE demand_id = :'p1'", demand)
+    assert got == "q7w8e9" or got not in seen
+
+
+def test_the_third_party_invalidates_with_a_reason(stack, bruno, tiago):
+    demand = start(bruno)
+    fill(bruno, demand)
+    ref = submit(stack, bruno, demand)
+    r = fire(tiago, demand, "invalidate", {"comment": ""})
+    assert r.status == 422, "the reason is required"
+    r = fire(tiago, demand, "invalidate",
+             {"comment": "La carte présentée est échue depuis 2024."})
+    assert r.status == 303, r
+    assert state_of(stack, demand) == "invalidated"
+    wait_for_mail(stack, "bruno.keller@exemple.test", "échue depuis 2024")
+    assert ref in tiago.get("/counter/prefecture-lausanne?show=invalidated").text
+    assert ref not in tiago.get("/counter/prefecture-lausanne?show=open").text
+
+
+def test_a_minor_with_the_guardians_consent_is_filed(stack, bruno):
+    demand = start(bruno)
+    fill(bruno, demand, birth=years_ago(16),
+         guardians=("divorced", ["consent", "guardian-id", "divorce-judgment"]))
+    ref = submit(stack, bruno, demand)
+    assert ref
+    assert q1(stack, "SELECT count(*) FROM documents WHERE demand_id = :'p1'", demand) == "3"
+
+
+def test_a_minor_without_the_consent_cannot_file(stack, bruno):
+    demand = start(bruno)
+    fill(bruno, demand, birth=years_ago(17))
+    r = fire(bruno, demand, "submit", version=version_of(stack, demand))
+    assert r.status == 422, r
+    t = text_of(r.text)
+    assert "Formulaire d'accord signé" in t.replace("’", "'")
+    assert state_of(stack, demand) == "draft"
+    # two guardians living apart: one form each
+    r = post_page(bruno, demand, "guardians", {"guardians": "separate-homes"},
+                  files={"consent": ("a.pdf", PDF, "application/pdf"),
+                         "guardian-id": ("b.pdf", PDF, "application/pdf"),
+                         "guardian-id-2": ("c.pdf", PDF, "application/pdf")})
+    assert r.status == 422, r
+    assert "second représentant légal" in text_of(r.text)
+    assert error_next_to(r.text, "f-consent-2")
+    r = post_page(bruno, demand, "guardians", {"guardians": "separate-homes"},
+                  files={"consent-2": ("d.pdf", PDF, "application/pdf")})
+    assert r.status == 303, r
+    submit(stack, bruno, demand)
+    # at 18, no guardian is asked
+    adult = start(bruno)
+    fill(bruno, adult, birth=years_ago(18))
+    submit(stack, bruno, adult)
