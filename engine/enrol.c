@@ -173,3 +173,23 @@ enrol_counter_groups(pool_t *p, en_err_t *err, const char *person_id)
 
     return db_query_json(p, err, &groups_stmt, params);
 }
+
+static db_stmt_t verification_stmt = DB_STMT("enrol_verification", 1,
+    "SELECT jsonb_strip_nulls(jsonb_build_object("
+    "   'level', r.level,"
+    "   'at', to_char(r.raised_at AT TIME ZONE 'Europe/Zurich', 'DD.MM.YYYY HH24:MI'),"
+    "   'checked_at', to_char(r.verified_at AT TIME ZONE 'Europe/Zurich', 'DD.MM.YYYY'),"
+    "   'by', p.display_name, 'where', g.name))::text"
+    "  FROM assurance_raises r"
+    "  LEFT JOIN persons p ON p.id = r.verified_by"
+    "  LEFT JOIN third_party_groups g ON g.id = r.verified_group"
+    " WHERE r.person_id = $1::uuid"
+    " ORDER BY r.raised_at DESC, r.id DESC LIMIT 1");
+
+json_t *
+enrol_verification(pool_t *p, en_err_t *err, const char *person_id)
+{
+    const char *params[1] = { person_id };
+
+    return db_query_json(p, err, &verification_stmt, params);
+}

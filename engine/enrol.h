@@ -56,4 +56,10 @@ json_t *enrol_queue(pool_t *p, en_err_t *err, const char *group, const char *sho
  * [] when none). */
 json_t *enrol_counter_groups(pool_t *p, en_err_t *err, const char *person_id);
 
+/* The latest in-person verification of person_id (assurance_raises):
+ * {level, at (dd.mm.yyyy hh:mm, when the level was raised), checked_at,
+ * by (the third party's name), where (their authority's name)}, owned
+ * by p; EN_NOTFOUND in err (and NULL) when there was none. */
+json_t *enrol_verification(pool_t *p, en_err_t *err, const char *person_id);
+
 #endif

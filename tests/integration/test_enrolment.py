@@ -298,7 +298,11 @@ def test_the_right_code_issues_a_six_character_identifier(stack, tiago):
     assert ident in page.text and "Tiago Almeida" in text_of(page.text)
     assert q1(stack, "SELECT issued_group FROM enrol_identifiers WHERE identifier = :'p1'",
               ident) == "prefecture-lausanne"
-    # the code is used up; the activation link is mailed, valid 10 days
+    # the code is used up, and never kept in plain in the demand's data
+    assert q1(stack, "SELECT form_data ? 'code' FROM demands WHERE id = :'p1'", demand) == "f"
+    assert q1(stack, "SELECT form_data->>'document-matches' FROM demands WHERE id = :'p1'",
+              demand) == "yes"
+    # the activation link is mailed, valid 10 days
     assert q1(stack, "SELECT used_at IS NOT NULL FROM codes WHERE demand_id = :'p1'",
               demand) == "t"
     wait_for_mail(stack, "bruno.keller@exemple.test", "Dans les 10 jours")
@@ -344,6 +348,8 @@ def test_bruno_activates_and_is_verified_on_the_next_page(stack, bruno, world):
     # the very next page shows it (the session's facts were forgotten)
     t = text_of(bruno.get("/auth/session").text)
     assert "identité vérifiée en personne" in t
+    assert "Vérification en personne" in t and "Préfecture du district de Lausanne" in t \
+        and "Tiago Almeida" in t
     wait_for_mail(stack, "bruno.keller@exemple.test", "votre identité est désormais vérifiée")
     # exactly once: a second activation is refused, nothing raised again
     r = fire(bruno, demand, "activate", {"identifier": ident})
