@@ -81,11 +81,16 @@ group_of(req_t *r, const char **group)
     return authz_check(r->pool, &r->err, principal_of(r), AZ_THIRD_PARTY, *group, NULL);
 }
 
+/* The group's name for the page's title (its id when it cannot be read). */
 static const char *
 group_name(req_t *r, const char *group)
 {
-    json_t *groups = enrol_counter_groups(r->pool, &r->err, r->session->person_id), *g;
-    size_t  i;
+    en_err_t err;
+    json_t  *groups, *g;
+    size_t   i;
+
+    en_clear(&err);
+    groups = enrol_counter_groups(r->pool, &err, r->session->person_id);
 
     json_array_foreach(groups, i, g)
         if (!strcmp(dv_jstr(g, "id", ""), group))
