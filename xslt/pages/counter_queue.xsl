@@ -95,7 +95,7 @@
         <xsl:call-template name="search-field">
           <xsl:with-param name="name" select="'birth'"/>
           <xsl:with-param name="value" select="search/@birth"/>
-          <xsl:with-param name="hint" select="'counter.search.birth_hint'"/>
+          <xsl:with-param name="hint" select="'demand.hint.date'"/>
         </xsl:call-template>
         <xsl:call-template name="search-field">
           <xsl:with-param name="name" select="'reference'"/>
