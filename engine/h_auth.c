@@ -20,6 +20,7 @@
 
 #include "auth_oidc.h"
 #include "db.h"
+#include "enrol.h"
 #include "render.h"
 #include "route.h"
 #include "session.h"
@@ -126,6 +127,7 @@ h_session(req_t *r)
     session_t  *s = r->session;
     const char *since = NULL, *until = NULL;
     xmlNodePtr  root, n;
+    json_t     *v;
     int         i;
 
     if (session_times(r, &since, &until) != EN_OK)
@@ -143,6 +145,17 @@ h_session(req_t *r)
     for (i = 0; s->idp != NULL && i < r->cfg->nidp; i++)
         if (!strcmp(r->cfg->idp[i].name, s->idp))
             render_attr(n, "provider", r->cfg->idp[i].label);
+    /* the in-person check behind a verified identity: who, where, when */
+    if ((v = enrol_verification(r->pool, &r->err, s->person_id)) != NULL) {
+        xmlNodePtr vn = render_node(root, "verification");
+        const char *k[] = { "at", "checked_at", "by", "where", NULL };
+
+        for (i = 0; k[i] != NULL; i++)
+            if (json_is_string(json_object_get(v, k[i])))
+                render_attr(vn, k[i], json_string_value(json_object_get(v, k[i])));
+    } else if (r->err.code != EN_NOTFOUND)
+        return r->err.code;
+    en_clear(&r->err);
     return render_finish(r, 200);
 }
 

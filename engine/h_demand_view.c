@@ -486,7 +486,7 @@ page_detail(req_t *r, const char *id, int status, const fire_back_t *back, int f
     allowed = pool_calloc(r->pool, sizeof(*allowed) * (s->n_out + 3));
     acts = pool_calloc(r->pool, sizeof(*acts) * (s->n_out + 3));
     for (k = 0; k < s->n_out; k++) {
-        const char *ro = wf_people_roles(r->pool, s->out[k]);
+        const char *ro = wf_people_roles(r->pool, s->out[k], d);
 
         if (*ro == '\0' || !wf_transition_applies(d, s->out[k]))
             continue;

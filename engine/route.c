@@ -35,6 +35,7 @@ extern const route_t admin_ops_routes[];
 extern const route_t admin_groups_routes[];
 extern const route_t admin_audit_routes[];
 extern const route_t letters_routes[];
+extern const route_t counter_routes[];
 
 static const route_t *const route_tables[] = {
     sys_routes,
@@ -56,6 +57,7 @@ static const route_t *const route_tables[] = {
     admin_groups_routes,
     admin_audit_routes,
     letters_routes,
+    counter_routes,
 };
 
 #define NTABLES (sizeof(route_tables) / sizeof(route_tables[0]))

@@ -234,7 +234,9 @@ static db_stmt_t lookup_stmt = DB_STMT("session_lookup", 3,
     "       EXISTS (SELECT 1 FROM agent_members am WHERE am.person_id = s.person_id),"
     /* the header's "Notifications (3)": part of this query, not one more
      * (sql/0018_messages.sql, engine/message.c) */
-    "       note_unread_count(s.person_id)"
+    "       note_unread_count(s.person_id),"
+    /* the header's link to the counter (h_counter.c) */
+    "       EXISTS (SELECT 1 FROM third_party_members tm WHERE tm.person_id = s.person_id)"
     "  FROM s"
     "  JOIN persons p ON p.id = s.person_id"
     "  LEFT JOIN spaces sp ON sp.id = s.space_id AND sp.status = 'active'"
@@ -312,6 +314,7 @@ session_lookup(req_t *r, int *expired)
     s->contexts = pool_strdup(r->pool, db_val(res, 0, 11));
     s->is_agent = !strcmp(db_val(res, 0, 12), "t");
     s->unread = atoi(db_val(res, 0, 13));
+    s->is_third_party = !strcmp(db_val(res, 0, 14), "t");
     r->session = s;
     return EN_OK;
 }
@@ -418,7 +421,9 @@ session_open_idp(req_t *r, const char *person_id, assurance_t assurance,
                   "RETURNING facts->>'name', facts->>'email',"
                   "          CASE WHEN (facts->'admin')::boolean THEN 't' ELSE 'f' END,"
                   "          jsonb_array_length(facts->'contexts'), (facts->'contexts')::text,"
-                  "          EXISTS (SELECT 1 FROM agent_members am WHERE am.person_id = $2::uuid)",
+                  "          EXISTS (SELECT 1 FROM agent_members am WHERE am.person_id = $2::uuid),"
+                  "          EXISTS (SELECT 1 FROM third_party_members tm"
+                  "                   WHERE tm.person_id = $2::uuid)",
                   8, params);
     if (res == NULL)
         return r->err.code;
@@ -434,6 +439,7 @@ session_open_idp(req_t *r, const char *person_id, assurance_t assurance,
     s->nspaces = atoi(db_val(res, 0, 3));
     s->contexts = pool_strdup(r->pool, db_val(res, 0, 4));
     s->is_agent = !strcmp(db_val(res, 0, 5), "t");
+    s->is_third_party = !strcmp(db_val(res, 0, 6), "t");
     r->session = s;
     cookie_set(r, token);
     return EN_OK;
@@ -554,6 +560,8 @@ session_render_hook(req_t *r, xmlNodePtr root)
     render_attr(n, "admin", s->is_admin ? "yes" : "no");
     if (s->is_agent)
         render_attr(n, "agent", "yes");
+    if (s->is_third_party)
+        render_attr(n, "third-party", "yes");
     render_attr(n, "unread", pool_printf(r->pool, "%d", s->unread));
 
     n = render_node(root, "context");

@@ -34,6 +34,8 @@ typedef struct session {
     int          is_admin;
     int          is_agent;        /* member of an agent group: the header
                                      links to the queues */
+    int          is_third_party;  /* member of a third-party group: the
+                                     header links to the counter (/counter) */
     int          nspaces;         /* active professional spaces of the person */
     int          unread;          /* unread notifications (message.h); a page
                                      that marks some read may lower it */

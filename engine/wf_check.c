@@ -521,6 +521,10 @@ wf_check_cond(wf_ck_t *ck, wf_cond_t *c, const wf_form_t *form,
     if (self == NULL && page != NULL && c->field->page->index >= page->index)
         wf_err(ck, c->line, "%s \"%s\": field \"%s\" is not on an earlier "
                "page", owner, c->text, c->field_name);
+    if (c->age_op != WF_AGE_NONE && c->field->type != FIELD_DATE)
+        wf_err(ck, c->line, "%s \"%s\": age() needs a date field; \"%s\" is of "
+               "type %s", owner, c->text, c->field_name,
+               c->field->type_name ? c->field->type_name : "?");
     for (i = 0; i < c->n_values; i++)
         wf_check_value(ck, c->field, c->values[i], owner, c->line);
 }
@@ -807,6 +811,41 @@ wf_need_field(wf_ck_t *ck, const char *owner, const char *name, int line)
     return f;
 }
 
+/* by="third-party:@FIELD": FIELD exists, and its values can name a group
+ * (a choice, each option a group id, or a text checked at run time). */
+static void
+wf_check_data_actors(wf_ck_t *ck, wf_transition_t *t)
+{
+    size_t i, k;
+
+    for (i = 0; i < t->n_by; i++) {
+        wf_actor_t *a = &t->by[i];
+        const char *owner;
+
+        if (a->field_name == NULL)
+            continue;
+        owner = pool_printf(ck->p, "transition \"%s\": by=\"%s\"", t->id, a->text);
+        if ((a->field = wf_need_field(ck, owner, a->field_name, t->line)) == NULL)
+            continue;
+        if (a->field->type != FIELD_CHOICE && a->field->type != FIELD_TEXT) {
+            wf_err(ck, t->line, "%s: field \"%s\" is of type %s; the group is "
+                   "read from a choice or a text field", owner, a->field_name,
+                   a->field->type_name ? a->field->type_name : "?");
+            a->field = NULL;
+            continue;
+        }
+        if (a->field->rules.multiple)
+            wf_err(ck, t->line, "%s: field \"%s\" takes several values; the "
+                   "actor's group is one value", owner, a->field_name);
+        for (k = 0; k < a->field->n_options; k++)
+            if (!authz_group_ok(a->field->options[k].value,
+                                strlen(a->field->options[k].value)))
+                wf_err(ck, a->field->options[k].line, "%s: option \"%s\" of field "
+                       "\"%s\" cannot be a group id (a-z, 0-9 and -, at most 63)",
+                       owner, a->field->options[k].value, a->field_name);
+    }
+}
+
 static void
 wf_check_guard(wf_ck_t *ck, wf_transition_t *t, wf_guard_t *g)
 {
@@ -913,6 +952,7 @@ wf_check_transition(wf_ck_t *ck, wf_transition_t *t)
     t->form = wf_resolve_form(ck, owner, t->form_id, t->page_ids, t->n_pages,
                               &t->pages, t->line);
     wf_check_actors(ck, t);
+    wf_check_data_actors(ck, t);
     for (k = 0; k < t->n_guards; k++)
         wf_check_guard(ck, t, &t->guards[k]);
     wf_check_effects(ck, t);
@@ -938,7 +978,8 @@ wf_groups(wf_ck_t *ck, wf_actor_kind_t k, size_t *n)
         for (j = 0; j < ck->def->transitions[i].n_by; j++) {
             const wf_actor_t *a = &ck->def->transitions[i].by[j];
 
-            if (a->kind != k)
+            /* a group chosen by the data has no name to write here */
+            if (a->kind != k || a->field_name != NULL)
                 continue;
             for (m = 0; m < *n && strcmp(v[m], a->group) != 0; m++)
                 ;

@@ -205,6 +205,8 @@ wf_code_verify_hook(pool_t *p, en_err_t *err, const principal_t *who,
         && CRYPTO_memcmp(hash, stored, strlen(stored)) == 0) {
         if (wf_json_set(args, "code_id", json_string(params[0])) != 0)
             return en_set(err, EN_INTERNAL, "err.internal", "verify-code: no memory");
+        /* the plain code is never stored: not even once used up */
+        json_object_del(c->set, field);
         return EN_OK;
     }
     /* counted now, in its own statement: the transition is refused */

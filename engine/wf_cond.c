@@ -14,6 +14,7 @@
 
 #include "en_assert.h"
 #include "field.h"
+#include "wf_rule.h"
 
 int
 wf_cond_match(const wf_cond_t *c, const char *value)
@@ -24,6 +25,14 @@ wf_cond_match(const wf_cond_t *c, const char *value)
 
     if (c == NULL || c->text == NULL || NEVER(c->field_name == NULL))
         return 1;
+    if (c->age_op != WF_AGE_NONE) {
+        int age;
+
+        /* no date (yet), or not a date: an age condition does not hold */
+        if (value == NULL || wf_age_years(value, &age) != 0)
+            return 0;
+        return c->age_op == WF_AGE_LESS ? age < c->age_years : age >= c->age_years;
+    }
     if (value == NULL)
         value = "";
     /* "" is one empty line: "name=" matches an empty value */

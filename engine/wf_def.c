@@ -229,6 +229,10 @@ static const wf_action_t wf_actions[] = {
     { "print-letter", NULL, {
         { "template", WF_ARG_TEMPLATE, 1, NULL },
         { "to", WF_ARG_ENUM, 0, "entity|owner" }, A_END } },
+    /* the MIE (engine/enrol.c, sql/0026_enrolment.sql) */
+    { "issue-identifier", NULL, { A_END } },
+    { "activate-identifier", NULL, {
+        { "field", WF_ARG_FIELD, 1, NULL }, A_END } },
 };
 
 #define WF_N_ACTIONS (sizeof(wf_actions) / sizeof(*wf_actions))
@@ -616,6 +620,34 @@ wf_parse_cond(wf_parse_t *ps, const char *text, int line, const char *what,
         return;
     c->text = text;
     c->line = line;
+    if (strncmp(text, "age(", 4) == 0) {
+        /* age(FIELD)<N, age(FIELD)>=N */
+        const char *close = strchr(text, ')');
+        const char *num;
+        char       *end;
+        long        v;
+
+        if (close != NULL && close > text + 4 && close[1] == '<') {
+            c->age_op = WF_AGE_LESS;
+            num = close + 2;
+        } else if (close != NULL && close > text + 4 && close[1] == '>' && close[2] == '=') {
+            c->age_op = WF_AGE_AT_LEAST;
+            num = close + 3;
+        } else
+            num = NULL;
+        v = num != NULL && *num != '\0' ? strtol(num, &end, 10) : -1;
+        if (num == NULL || v < 1 || v > 150 || *end != '\0') {
+            wf_perr(ps, line, "%s \"%s\": write age(field)<N or age(field)>=N, "
+                    "N a number of years from 1 to 150", what, text);
+            c->text = NULL;
+            c->age_op = WF_AGE_NONE;
+            return;
+        }
+        c->age_years = (int) v;
+        c->field_name = pool_strndup(ps->p, text + 4, (size_t) (close - text - 4));
+        c->values = pool_calloc(ps->p, sizeof(*c->values));
+        return;
+    }
     eq = strchr(text, '=');
     if (eq == NULL || eq == text || eq[1] == '\0'
         || (eq == text + 1 && text[0] == '!')) {
@@ -999,9 +1031,22 @@ wf_parse_page(wf_parse_t *ps, xmlNodePtr n, wf_form_t *form, wf_page_t *pg)
 
             ru->line = wf_line(c);
             ru->field_name = wf_attr_req(ps, c, "field");
-            ru->other_name = wf_attr_req(ps, c, "other");
+            ru->other_name = wf_attr(ps, c, "other");
             ru->op_text = wf_attr_req(ps, c, "is");
             ru->op = wf_rule_op_by_name(ru->op_text);
+            ru->value = wf_attr(ps, c, "value");
+            if (wf_attr(ps, c, "years") != NULL) {
+                const char *y = wf_attr(ps, c, "years");
+                char       *end;
+                long        v = strtol(y, &end, 10);
+
+                if (*y == '\0' || *end != '\0' || v < 1 || v > 150)
+                    wf_perr(ps, ru->line, "page \"%s\": rule: years=\"%s\" is not a "
+                            "number of years from 1 to 150", pg->id, y);
+                else
+                    ru->years = (int) v;
+            }
+            wf_parse_i18n(ps, c, "refusal", &ru->refusal);
         }
 }
 
@@ -1166,6 +1211,18 @@ wf_parse_actor(wf_parse_t *ps, wf_transition_t *t, const char *tok,
          * accepted is a name a group can have, so the step can be fired.
          */
         a->group = colon != NULL ? colon + 1 : NULL;
+        if (a->group != NULL && a->group[0] == '@') {
+            /* chosen by the data: FIELD's value names the group (the
+             * checker resolves FIELD, wf_roles.c substitutes it) */
+            a->field_name = a->group + 1;
+            if (a->field_name[0] == '\0') {
+                wf_perr(ps, t->line, "transition \"%s\": by=\"%s\": write "
+                        "%s:@FIELD, FIELD the name of a form field", t->id, tok,
+                        wf_actor_names[k]);
+                return -1;
+            }
+            return 0;
+        }
         if (a->group == NULL || !authz_group_ok(a->group, strlen(a->group))) {
             wf_perr(ps, t->line, "transition \"%s\": by=\"%s\" needs a group "
                     "id: %s:GROUP, GROUP made of a-z, 0-9 and - (not first), at "

@@ -94,13 +94,19 @@ struct wf_form;
 struct wf_group;
 struct wf_lookup;
 
-/* shown-when / required-when: "name=value", "name=a|b", "name!=value". */
+/* shown-when / required-when: "name=value", "name=a|b", "name!=value",
+ * or an age compared with a number of years: "age(name)<18",
+ * "age(name)>=15" (name a date field: the age today, in whole years). */
+typedef enum { WF_AGE_NONE = 0, WF_AGE_LESS, WF_AGE_AT_LEAST } wf_age_op_t;
+
 typedef struct {
     const char      *text;      /* as written; NULL when absent */
     const char      *field_name;
     const char     **values;    /* NULL-terminated */
     size_t           n_values;
     int              negate;    /* != */
+    wf_age_op_t      age_op;    /* an age condition: values are unused */
+    int              age_years;
     struct wf_field *field;     /* resolved by the checker */
     int              line;
 } wf_cond_t;
@@ -185,12 +191,18 @@ typedef struct wf_group {
  * across two fields of a page (language: wf_rule.h; evaluated by
  * wf_input.c, checked by wf_rule_check). */
 typedef enum {
-    WF_RULE_AT_LEAST = 0, WF_RULE_MORE_THAN, WF_RULE_AT_MOST, WF_RULE_LESS_THAN
+    WF_RULE_AT_LEAST = 0, WF_RULE_MORE_THAN, WF_RULE_AT_MOST, WF_RULE_LESS_THAN,
+    WF_RULE_AGE_AT_LEAST,         /* is="age-at-least" years="N": a date field */
+    WF_RULE_NOT                   /* is="not" value="V": a choice field */
 } wf_rule_op_t;
 
 typedef struct wf_rule {
     const char      *field_name;  /* the field the message is next to */
-    const char      *other_name;  /* the field it is compared with */
+    const char      *other_name;  /* the field it is compared with (NULL for
+                                     age-at-least and not) */
+    int              years;       /* age-at-least: 0 when not written */
+    const char      *value;       /* not: the value refused */
+    wf_i18n_t        refusal;     /* the message instead of the catalogue's */
     const char      *op_text;     /* is= as written */
     int              op;          /* wf_rule_op_t, -1 when unknown */
     struct wf_field *field, *other; /* resolved by the checker */
@@ -275,6 +287,11 @@ typedef struct {
     const char     *duty;      /* referent:members|grants: the delegated
                                   duty that also qualifies; else NULL */
     const char     *text;      /* as written: "agent:serac" */
+    /* by="third-party:@FIELD" / "agent:@FIELD": the group is the value of
+     * FIELD in the demand's data (an actor chosen by the data, wf_roles.h);
+     * group is then "@FIELD", which no group id can equal */
+    const char     *field_name;
+    struct wf_field *field;    /* resolved by the checker */
 } wf_actor_t;
 
 typedef enum {

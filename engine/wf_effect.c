@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "enrol.h"
 #include "pool_json.h"
 #include "wf_code.h"
 #include "space.h"
@@ -66,6 +67,44 @@ hook_address_space(pool_t *p, en_err_t *err, const principal_t *who,
     return EN_OK;
 }
 
+/* issue-identifier: fresh candidates; SQL keeps the first never issued */
+static int
+hook_issue_identifier(pool_t *p, en_err_t *err, const principal_t *who,
+                      const wf_demand_t *d, const wf_transition_t *t,
+                      wf_input_check_t *c, const wf_effect_t *e, json_t *args)
+{
+    json_t *cand;
+    int     rc;
+
+    if ((rc = enrol_candidates(p, err, ENROL_CANDIDATES, &cand)) != EN_OK)
+        return rc;
+    if (wf_json_set(args, "candidates", json_incref(cand)) != 0)
+        return en_set(err, EN_INTERNAL, "err.internal", "issue-identifier: no memory");
+    return EN_OK;
+}
+
+/* activate-identifier: the identifier typed in field= must be the one
+ * issued for this demand, still unused; else refused next to the field */
+static int
+hook_activate_identifier(pool_t *p, en_err_t *err, const principal_t *who,
+                         const wf_demand_t *d, const wf_transition_t *t,
+                         wf_input_check_t *c, const wf_effect_t *e, json_t *args)
+{
+    const char *field = wf_effect_arg(e, "field");
+    const char *typed = field ? json_string_value(json_object_get(c->set, field)) : NULL;
+    int         ok;
+
+    if (typed == NULL)
+        typed = field ? wf_demand_field(p, d, field) : NULL;
+    if ((ok = enrol_identifier_matches(p, err, d->id, typed)) < 0)
+        return err->code;
+    if (!ok) {
+        wf_input_error(c, field, "enrol.identifier.wrong", NULL);
+        return EN_BADINPUT;
+    }
+    return EN_OK;
+}
+
 static const struct {
     const char       *action;
     wf_effect_hook_t  hook;
@@ -85,6 +124,9 @@ static const struct {
     { "revoke-delegation", NULL },
     { "grant-access", NULL },
     { "revoke-access", NULL },
+    { "raise-assurance", NULL },
+    { "issue-identifier", hook_issue_identifier },
+    { "activate-identifier", hook_activate_identifier },
     { NULL, NULL }
 };
 

@@ -43,6 +43,7 @@
 #include "refreg.h"
 #include "wf_effect.h"
 #include "wf_input.h"
+#include "wf_roles.h"
 #include "wf_store.h"
 
 static db_stmt_t apply_stmt =
@@ -360,7 +361,7 @@ guards_hold(pool_t *p, en_err_t *err, wf_input_check_t *c, const principal_t *wh
 /* --- who ------------------------------------------------------------------------ */
 
 const char *
-wf_people_roles(pool_t *p, const wf_transition_t *t)
+wf_people_roles(pool_t *p, const wf_transition_t *t, const wf_demand_t *d)
 {
     buf_t  b;
     size_t i;
@@ -373,6 +374,12 @@ wf_people_roles(pool_t *p, const wf_transition_t *t)
 
         if (a->kind == WF_BY_SYSTEM)
             continue;
+        if (a->field_name != NULL) {
+            /* chosen by the data: the group the demand names, else nobody */
+            qual = d != NULL ? wf_roles_group(p, a, (json_t *) d->form_json) : NULL;
+            if (qual == NULL)
+                continue;
+        }
         if (b.len > 0)
             buf_putc(&b, ' ');
         buf_puts(&b, wf_actor_kind_name(a->kind));
@@ -396,7 +403,7 @@ may_fire(pool_t *p, en_err_t *err, const principal_t *who, const wf_demand_t *d,
         *role = "system";
         return EN_OK;
     }
-    roles = wf_people_roles(p, t);
+    roles = wf_people_roles(p, t, d);
     if (*roles == '\0' && who->kind == PRINCIPAL_PERSON)
         return en_set(err, EN_FORBIDDEN, "authz.not_your_step",
                       "transition %s is not open to people", t->id);
@@ -640,6 +647,8 @@ wf_fire_loaded(pool_t *p, en_err_t *err, const principal_t *who, const wf_demand
         bad |= wf_json_set(change, "timers", timers_array(p, t->to, time(NULL)));
     bad |= wf_json_set(change, "mails", mails_json(who, def, d, t, comment));
     bad |= wf_json_set(change, "effects", json_incref(effects));
+    bad |= wf_json_set(change, "data_roles", json_incref(
+        wf_roles_of_data(p, def, wf_roles_data_after(p, d, c.set, c.unset))));
     if (bad)
         return en_set(err, EN_INTERNAL, "err.internal",
                       "the transition could not be put into JSON");
@@ -789,6 +798,8 @@ save_loaded(pool_t *p, en_err_t *err, const principal_t *who, const wf_demand_t 
     bad |= wf_json_set(change, "unset", json_incref(c.unset));
     bad |= wf_json_set(change, "files", json_incref(c.files));
     bad |= wf_json_set(change, "actor", actor_json(who, "owner"));
+    bad |= wf_json_set(change, "data_roles", json_incref(
+        wf_roles_of_data(p, def, wf_roles_data_after(p, d, c.set, c.unset))));
     if (in != NULL && in->page != NULL && wf_page_find(s->form, in->page) != NULL)
         bad |= wf_json_set(change, "page", json_string(in->page));
     for (i = 0; i < s->n_timers; i++)

@@ -96,13 +96,16 @@ int wf_save_loaded(pool_t *p, en_err_t *err, const principal_t *who,
  * argument of AZ_FIRE_TRANSITION: normalised "kind" or "kind:qualifier"
  * items ("owner agent:serac referent:grants") one blank apart, which
  * authz_may() compares and never parses; without "system" ("" when only
- * the system fires it).  Lives in p. */
-const char *wf_people_roles(pool_t *p, const wf_transition_t *t);
+ * the system fires it).  An actor chosen by the data
+ * (by="third-party:@FIELD", wf_roles.h) becomes the group d's data names,
+ * or is left out (d NULL, or no group named).  Lives in p. */
+const char *wf_people_roles(pool_t *p, const wf_transition_t *t, const wf_demand_t *d);
 
 /* 0 when a guard of t that depends on the demand's stored data alone
  * (service-approval) does not hold: the page offers no button for a step
  * that could only be refused.  The other guards are judged when firing. */
 int wf_transition_applies(const wf_demand_t *d, const wf_transition_t *t);
+
 /* A text in every language as a JSON object {"fr": ..., "de": ...} (a
  * mail's data: the mailer picks the recipient's language). */
 json_t *wf_i18n_json(const wf_i18n_t *t);

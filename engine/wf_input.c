@@ -334,10 +334,15 @@ check_rules(wf_input_check_t *c, const wf_page_t *pg)
     for (i = 0; i < pg->n_rules; i++) {
         const wf_rule_t *ru = &pg->rules[i];
 
-        if (NEVER(ru->field == NULL || ru->other == NULL))   /* wf_def_sound */
+        if (NEVER(ru->field == NULL))   /* wf_def_sound */
             continue;
-        if (!wf_rule_holds(ru, rule_value(c, ru->field), rule_value(c, ru->other)))
-            add_error(c, ru->field->name, wf_rule_message_key(c->p, ru), ru->other->name);
+        /* age-at-least and not look at one field (other is NULL); a
+         * <refusal> is shown in the demand's language: its owner's, who
+         * is the one filling the form in */
+        if (!wf_rule_holds(ru, rule_value(c, ru->field),
+                           ru->other != NULL ? rule_value(c, ru->other) : NULL))
+            add_error(c, ru->field->name, wf_rule_message_key(c->p, ru),
+                      wf_rule_message_arg(c->p, ru, c->d != NULL ? c->d->lang : NULL));
     }
 }
 

@@ -49,7 +49,7 @@ wf_on_view(pool_t *p, en_err_t *err, const principal_t *who, const char *demand_
     for (k = 0; k < s->n_out; k++) {
         const char *ro;
 
-        if (!s->out[k]->auto_on_view || *(ro = wf_people_roles(p, s->out[k])) == '\0')
+        if (!s->out[k]->auto_on_view || *(ro = wf_people_roles(p, s->out[k], d)) == '\0')
             continue;
         cand[n] = s->out[k];
         acts[n] = AZ_FIRE_TRANSITION;

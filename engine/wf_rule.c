@@ -9,12 +9,31 @@
 #include "wf_rule.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const char *const wf_rule_ops[] = {
-    "at-least", "more-than", "at-most", "less-than", NULL
+    "at-least", "more-than", "at-most", "less-than", "age-at-least", "not", NULL
 };
+
+int
+wf_age_years(const char *iso, int *years)
+{
+    struct tm now;
+    time_t    t = time(NULL);
+    int       y, m, d, age;
+
+    if (iso == NULL || strlen(iso) != 10 || sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) != 3
+        || m < 1 || m > 12 || d < 1 || d > 31 || localtime_r(&t, &now) == NULL)
+        return -1;
+    age = now.tm_year + 1900 - y;
+    if (now.tm_mon + 1 < m || (now.tm_mon + 1 == m && now.tm_mday < d))
+        age--;
+    *years = age;
+    return 0;
+}
 
 int
 wf_rule_op_by_name(const char *s)
@@ -30,7 +49,7 @@ wf_rule_op_by_name(const char *s)
 const char *
 wf_rule_op_name(int op)
 {
-    return op >= 0 && op <= WF_RULE_LESS_THAN ? wf_rule_ops[op] : "?";
+    return op >= 0 && op <= WF_RULE_NOT ? wf_rule_ops[op] : "?";
 }
 
 static int
@@ -56,6 +75,58 @@ wf_rule_dym(pool_t *p, const wf_form_t *form, const char *name)
     return wf_did_you_mean(p, name ? name : "", names, n);
 }
 
+/* age-at-least and not: one field, no other. */
+static void
+wf_rule_check_single(pool_t *p, wf_diag_t *d, const char *file, wf_form_t *form,
+                     wf_page_t *pg, wf_rule_t *ru, const char *what)
+{
+    size_t i;
+    int    found = 0;
+
+    if (ru->other_name != NULL) {
+        wf_diag_error(d, file, ru->line, "%s: is=\"%s\" looks at one field: remove "
+                      "other=", what, ru->op_text);
+        return;
+    }
+    if ((ru->field = wf_field_find(form, ru->field_name)) == NULL) {
+        wf_diag_error(d, file, ru->line, "%s: form \"%s\" has no field \"%s\"%s", what,
+                      form->id, ru->field_name, wf_rule_dym(p, form, ru->field_name));
+        return;
+    }
+    if (ru->field->page != pg) {
+        wf_diag_error(d, file, ru->line, "%s: field \"%s\" is not on page \"%s\"; a rule "
+                      "stands on the page of the field its message is next to", what,
+                      ru->field_name, pg->id);
+    } else if (ru->op == WF_RULE_AGE_AT_LEAST) {
+        if (ru->field->type != FIELD_DATE)
+            wf_diag_error(d, file, ru->line, "%s: is=\"age-at-least\" needs a date field; "
+                          "\"%s\" is of type %s", what, ru->field_name,
+                          ru->field->type_name ? ru->field->type_name : "?");
+        else if (ru->years <= 0)
+            wf_diag_error(d, file, ru->line, "%s: is=\"age-at-least\" needs years=\"N\"",
+                          what);
+        else
+            return;
+    } else {
+        if (ru->field->type != FIELD_CHOICE)
+            wf_diag_error(d, file, ru->line, "%s: is=\"not\" needs a choice field; "
+                          "\"%s\" is of type %s", what, ru->field_name,
+                          ru->field->type_name ? ru->field->type_name : "?");
+        else if (ru->value == NULL)
+            wf_diag_error(d, file, ru->line, "%s: is=\"not\" needs value=\"OPTION\"", what);
+        else {
+            for (i = 0; i < ru->field->n_options; i++)
+                if (!strcmp(ru->field->options[i].value, ru->value))
+                    found = 1;
+            if (found)
+                return;
+            wf_diag_error(d, file, ru->line, "%s: field \"%s\" has no option \"%s\"", what,
+                          ru->field_name, ru->value);
+        }
+    }
+    ru->field = NULL;
+}
+
 static void
 wf_rule_check_one(pool_t *p, wf_diag_t *d, const char *file, wf_form_t *form,
                   wf_page_t *pg, wf_rule_t *ru)
@@ -67,7 +138,16 @@ wf_rule_check_one(pool_t *p, wf_diag_t *d, const char *file, wf_form_t *form,
     if (ru->op < 0) {
         wf_diag_error(d, file, ru->line, "%s: unknown is=\"%s\"%s", what,
                       ru->op_text ? ru->op_text : "",
-                      wf_did_you_mean(p, ru->op_text ? ru->op_text : "", wf_rule_ops, 4));
+                      wf_did_you_mean(p, ru->op_text ? ru->op_text : "", wf_rule_ops, 6));
+        return;
+    }
+    if (ru->op == WF_RULE_AGE_AT_LEAST || ru->op == WF_RULE_NOT) {
+        wf_rule_check_single(p, d, file, form, pg, ru, what);
+        return;
+    }
+    if (ru->other_name == NULL) {
+        wf_diag_error(d, file, ru->line, "%s: is=\"%s\" compares two fields: write "
+                      "other=\"FIELD\"", what, ru->op_text);
         return;
     }
     if ((ru->field = wf_field_find(form, ru->field_name)) == NULL) {
@@ -132,6 +212,15 @@ wf_rule_holds(const wf_rule_t *rule, const char *a, const char *b)
 {
     int cmp;
 
+    if (rule != NULL && rule->field != NULL && rule->op == WF_RULE_AGE_AT_LEAST) {
+        int age;
+
+        if (a == NULL || *a == '\0' || wf_age_years(a, &age) != 0)
+            return 1;
+        return age >= rule->years;
+    }
+    if (rule != NULL && rule->field != NULL && rule->op == WF_RULE_NOT)
+        return a == NULL || rule->value == NULL || strcmp(a, rule->value) != 0;
     if (rule == NULL || rule->field == NULL || a == NULL || b == NULL
         || *a == '\0' || *b == '\0')
         return 1;
@@ -159,7 +248,15 @@ wf_rule_holds(const wf_rule_t *rule, const char *a, const char *b)
 const char *
 wf_rule_message_key(pool_t *p, const wf_rule_t *rule)
 {
-    const char *kind = rule->field != NULL && rule->field->type == FIELD_DATE ? "date"
+    const char *kind;
+
+    if (rule->refusal.n > 0)
+        return "wf.rule.refusal";
+    if (rule->op == WF_RULE_AGE_AT_LEAST)
+        return "wf.rule.age.at-least";
+    if (rule->op == WF_RULE_NOT)
+        return "wf.rule.not";
+    kind = rule->field != NULL && rule->field->type == FIELD_DATE ? "date"
                      : rule->field != NULL && rule->field->type == FIELD_MONEY ? "amount"
                      : "number";
 
@@ -172,8 +269,21 @@ wf_rule_sound(const wf_page_t *page)
     size_t i;
 
     for (i = 0; i < page->n_rules; i++)
-        if (page->rules[i].field == NULL || page->rules[i].other == NULL
-            || page->rules[i].op < 0 || page->rules[i].op > WF_RULE_LESS_THAN)
+        if (page->rules[i].field == NULL || page->rules[i].op < 0
+            || page->rules[i].op > WF_RULE_NOT
+            || (page->rules[i].other == NULL && page->rules[i].op <= WF_RULE_LESS_THAN))
             return 0;
     return 1;
+}
+
+const char *
+wf_rule_message_arg(pool_t *p, const wf_rule_t *rule, const char *lang)
+{
+    if (rule->refusal.n > 0)
+        return wf_i18n_get(&rule->refusal, lang ? lang : "fr");
+    if (rule->op == WF_RULE_AGE_AT_LEAST)
+        return pool_printf(p, "%d", rule->years);
+    if (rule->op == WF_RULE_NOT)
+        return rule->value;
+    return rule->other != NULL ? rule->other->name : rule->other_name;
 }

@@ -9,6 +9,12 @@
  * (date, number, money), other on the same page or an earlier one.  The
  * message goes next to field, naming other (wf.rule.<kind>.<is>).
  *
+ * Two rules look at one field (no other=): is="age-at-least" years="N" (a
+ * date field: the person born that day is N or older today) and is="not"
+ * value="V" (a choice field: V is refused).  Any rule may carry
+ * <refusal xml:lang="..."> texts: the message shown instead of the
+ * catalogue's (key wf.rule.refusal, the text as argument).
+ *
  * Nothing a person sends is ever evaluated: a rule is data, the
  * comparison is one of four, on values already normalised by field.c.
  * Parsing is wf_def.c's (the attributes), evaluation time is wf_input.c's
@@ -40,6 +46,15 @@ int wf_rule_holds(const wf_rule_t *rule, const char *a, const char *b);
 /* The catalogue key of the message when the rule does not hold:
  * "wf.rule.date.at-least", "wf.rule.amount.less-than"... */
 const char *wf_rule_message_key(pool_t *p, const wf_rule_t *rule);
+
+/* The message's argument when the rule does not hold, in lang: the
+ * definition's <refusal>, else the other field's name (the page shows its
+ * label), the years of age-at-least, the value of not. */
+const char *wf_rule_message_arg(pool_t *p, const wf_rule_t *rule, const char *lang);
+
+/* The age today (local time) of someone born on iso (yyyy-mm-dd), in
+ * whole years: 0 with *years, -1 when iso is not a date. */
+int wf_age_years(const char *iso, int *years);
 
 /* Whether every rule of page was resolved (wf_def_sound). */
 int wf_rule_sound(const wf_page_t *page);

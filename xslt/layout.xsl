@@ -95,6 +95,9 @@
       <xsl:if test="@agent = 'yes'">
         <a href="/agent"><xsl:value-of select="g:msg('header.agent')"/></a>
       </xsl:if>
+      <xsl:if test="@third-party = 'yes'">
+        <a href="/counter"><xsl:value-of select="g:msg('counter.nav')"/></a>
+      </xsl:if>
       <!-- unread notifications (engine/message.c, counted with the session) -->
       <a class="notes-link" href="/notifications">
         <xsl:value-of select="g:msg('notes.header', @unread)"/>

@@ -84,7 +84,8 @@ class Row:
                  fresh=None, needs=None):
         self.route, self.method, self.path = route, method, path
         self.expect, self.data, self.after, self.note = expect, data, after, note
-        self.fresh = fresh      # (workflow, owner, space, state): a new demand per cell
+        self.fresh = fresh      # (workflow, owner, space, state[, (form data, data roles)]):
+                                # a new demand per cell
         self.needs = needs      # a procedure that must be published in the stack
 
     def id(self):
@@ -384,6 +385,36 @@ MATRIX = [
     Row("letters_sent", "POST", "/agent/letters/sent", cells_logged_in(403),
         data={"letter": "1"}),
     Row("letter_sent", "POST", "/agent/letters/999999999/sent", cells_logged_in(403)),
+    # --- the MIE counter (engine/h_counter.c; sql/0026): the enrolment's rows ----------
+    Row("counter_home", "GET", "/counter", cells_logged_in(403, third_party=200),
+        note="the third parties' counters; anyone else: not a third party"),
+    Row("counter_queue", "GET", "/counter/prefecture-lausanne",
+        cells_logged_in(403, third_party=200)),
+    Row("counter_queue", "GET", "/counter/prefecture-lausanne?show=all&name=Keller&birth=x",
+        cells_logged_in(403, third_party=422), note="a date that is none: next to the field"),
+    Row("counter_queue", "GET", "/counter/commune-renens", cells_logged_in(403),
+        note="another authority's counter"),
+    Row("counter_queue", "GET", "/counter/no-such-group", cells_logged_in(404)),
+    Row("counter_demand", "GET", "/counter/prefecture-lausanne/demands/{fresh}",
+        cells_logged_in(403, third_party=200),
+        fresh=("enrolment", "bruno", None, "at-counter",
+               ({"authority": "prefecture-lausanne"}, ["third-party:prefecture-lausanne"])),
+        note="a demand whose data names the authority"),
+    Row("counter_demand", "GET", "/counter/prefecture-lausanne/demands/{fresh}",
+        cells_logged_in(403, third_party=404),
+        fresh=("enrolment", "bruno", None, "at-counter",
+               ({"authority": "commune-renens"}, ["third-party:commune-renens"])),
+        note="another authority's demand: as if it did not exist"),
+    Row("counter_demand", "GET", "/counter/prefecture-lausanne/demands/{missing}",
+        cells_logged_in(403, third_party=404)),
+    Row("counter_verify", "POST", "/counter/prefecture-lausanne/demands/{fresh}/verify",
+        cells_logged_in(403, third_party=422),
+        data={"document-matches": "yes", "code": "ABCDEFGH"},
+        fresh=("enrolment", "bruno", None, "at-counter",
+               ({"authority": "prefecture-lausanne"}, ["third-party:prefecture-lausanne"])),
+        note="no code was issued to this demand: refused next to the field"),
+    Row("counter_verify", "POST", "/counter/prefecture-lausanne/demands/{missing}/verify",
+        cells_logged_in(403, third_party=404), data={"code": "ABCDEFGH"}),
 ]
 
 # Tables whose content must not change when a request is refused.  The
@@ -398,6 +429,7 @@ DOMAIN_TABLES = {
     "events": "x", "codes": "x", "documents": "x",
     "account_contacts": "x", "account_mail_prefs": "x", "account_mail_kinds": "x",
     "relations": "x", "account_events": "x",
+    "enrol_identifiers": "x", "assurance_raises": "x",
     "events": "x", "codes": "x", "documents": "x", "messages": "x", "note_reads": "x",
     "space_join_keys": "x", "space_referent_offers": "x",
     "outbox": "row(x.id, x.demand_id, x.event_id, x.template, x.recipient, x.data)",
@@ -567,8 +599,14 @@ def test_matrix(stack, psql, world, objects, clients, index, actor):
     if row.fresh:
         if not is_published(psql, row.fresh[0]):
             pytest.skip(f"procedure {row.fresh[0]} is not published in this stack")
-        wf, owner, space, state = row.fresh
-        objects = {**objects, "fresh": make_demand(stack, world, wf, owner, space, state)}
+        wf, owner, space, state = row.fresh[:4]
+        fresh = make_demand(stack, world, wf, owner, space, state)
+        if len(row.fresh) > 4:          # (form data, data roles) the demand holds
+            stack.sql("UPDATE demands SET form_data = :'p2'::jsonb,"
+                      " data_roles = ARRAY(SELECT jsonb_array_elements_text(:'p3'::jsonb))"
+                      " WHERE id = :'p1'", fresh, json.dumps(row.fresh[4][0]),
+                      json.dumps(row.fresh[4][1]))
+        objects = {**objects, "fresh": fresh}
     path = fill(row.path, objects)
     data = {k: fill(v, objects) for k, v in (row.data or {}).items()}
     if row.method == "POST" and ACTORS[actor][0] is not None:

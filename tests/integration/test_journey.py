@@ -425,7 +425,7 @@ FIRST_TRY = {
     "rita": (None, "/context", ["Administrer l’espace professionnel"]),
     "agnes": (None, "/agent/serac", ["Kiosque du Marché"]),
     "oscar": (None, "/agent", ["Contrôle des habitants"]),
-    "tiago": (None, "/dashboard", ["Tiago Almeida"]),
+    "tiago": (None, "/counter", ["Préfecture du district de Lausanne"]),
     "nadia": (None, "/dashboard", ["Nadia Chevalley"]),
     "marc": ("menuiserie", "/dashboard", ["Menuiserie Vuilleumier Sàrl", "Brouillon"]),
     "admin": (None, "/admin/procedures", ["subsidy"]),

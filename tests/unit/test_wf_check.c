@@ -145,6 +145,26 @@ static const fixture_case_t cases[] = {
     { "bad_rules.xml", FIX "bad_rules.xml:29: page \"main\": rule: field "
       "\"total\" is not on page \"main\"; a rule stands on the page of the "
       "field its message is next to" },
+    /* actors chosen by the data, age conditions, one-field rules (0026) */
+    { "bad_data_actors.xml", FIX "bad_data_actors.xml:19: field \"note\": shown-when "
+      "\"age(phone)>=18\": age() needs a date field; \"phone\" is of type phone" },
+    { "bad_data_actors.xml", FIX "bad_data_actors.xml:25: transition \"close\": "
+      "by=\"third-party:@office\": option \"office_b\" of field \"office\" cannot be "
+      "a group id" },
+    { "bad_data_actors.xml", FIX "bad_data_actors.xml:27: page \"main\": rule: "
+      "is=\"age-at-least\" needs a date field; \"name\" is of type text" },
+    { "bad_data_actors.xml", FIX "bad_data_actors.xml:28: page \"main\": rule: field "
+      "\"office\" has no option \"office-c\"" },
+    { "bad_data_actors.xml", FIX "bad_data_actors.xml:29: page \"main\": rule: "
+      "is=\"at-least\" compares two fields: write other=\"FIELD\"" },
+    { "bad_data_actors.xml", FIX "bad_data_actors.xml:30: page \"main\": rule: "
+      "is=\"age-at-least\" looks at one field: remove other=" },
+    { "bad_data_actors.xml", FIX "bad_data_actors.xml:47: transition \"check\": "
+      "by=\"third-party:@ofice\": no form has a field \"ofice\" (did you mean "
+      "\"office\"?)" },
+    { "bad_data_actors.xml", FIX "bad_data_actors.xml:50: transition \"close\": "
+      "by=\"agent:@phone\": field \"phone\" is of type phone; the group is read from "
+      "a choice or a text field" },
 };
 
 #define N_CASES (sizeof(cases) / sizeof(*cases))
@@ -217,6 +237,7 @@ test_subsidy_is_clean(void **state)
 {
     (void) state;
     assert_clean("workflows/subsidy.xml");
+    assert_clean("workflows/enrolment.xml");
 }
 
 static void

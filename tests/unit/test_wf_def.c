@@ -584,7 +584,7 @@ load_by(pool_t *p, const char *by, int *errors)
     *errors = diags.errors;
     if (diags.errors > 0 || d == NULL)
         return NULL;
-    return wf_people_roles(p, wf_transition_find(d, "activate"));
+    return wf_people_roles(p, wf_transition_find(d, "activate"), NULL);
 }
 
 static void

@@ -2,7 +2,9 @@
 <!-- SPDX-License-Identifier: AGPL-3.0-or-later -->
 <!-- auth_session.xsl - "my session": who is logged in, with which
      provider and assurance level, since when and until when
-     (/page/session/@name|@email|@assurance|@provider|@since|@until). -->
+     (/page/session/@name|@email|@assurance|@provider|@since|@until), and
+     the in-person check behind a verified identity (/page/verification:
+     @at @where @by, engine/enrol.c). -->
 <xsl:stylesheet version="1.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
     xmlns:g="urn:guichet:xslt"
@@ -29,6 +31,19 @@
         <dt><xsl:value-of select="g:msg('auth.session.provider')"/></dt>
         <dd><xsl:value-of select="session/@provider"/></dd>
       </xsl:if>
+      <xsl:for-each select="verification">
+        <dt><xsl:value-of select="g:msg('enrol.session.verified')"/></dt>
+        <dd>
+          <xsl:value-of select="g:msg('enrol.session.verified_at', @at)"/>
+          <xsl:if test="@where">
+            <xsl:text>, </xsl:text>
+            <xsl:value-of select="g:msg('enrol.session.verified_where', @where)"/>
+          </xsl:if>
+          <xsl:if test="@by">
+            <xsl:text> (</xsl:text><xsl:value-of select="@by"/><xsl:text>)</xsl:text>
+          </xsl:if>
+        </dd>
+      </xsl:for-each>
       <dt><xsl:value-of select="g:msg('auth.session.since')"/></dt>
       <dd><xsl:value-of select="session/@since"/></dd>
       <dt><xsl:value-of select="g:msg('auth.session.until')"/></dt>
