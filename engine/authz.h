@@ -39,6 +39,7 @@ typedef enum {
     AZ_MANAGE_RELATION,    /* object: relation id */
     AZ_MANAGE_DOCUMENT,    /* object: wallet document id (rename, delete, pick) */
     AZ_POST_MESSAGE,       /* object: demand id (sql/0018_messages.sql) */
+    AZ_DECIDE_ITEM,        /* object: demand id; arg "DECIDE:ITEM" (0028) */
     AZ__COUNT
 } az_action_t;
 
