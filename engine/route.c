@@ -28,6 +28,7 @@ extern const route_t wallet_routes[];
 extern const route_t catalogue_routes[];
 extern const route_t notes_routes[];
 extern const route_t admin_routes[];
+extern const route_t decide_routes[];
 
 static const route_t *const route_tables[] = {
     sys_routes,
@@ -42,6 +43,7 @@ static const route_t *const route_tables[] = {
     catalogue_routes,
     notes_routes,
     admin_routes,
+    decide_routes,
 };
 
 #define NTABLES (sizeof(route_tables) / sizeof(route_tables[0]))

@@ -27,6 +27,8 @@ static db_stmt_t answer_stmt =
     DB_STMT("decide_answer", 1, "SELECT decide_answer($1::jsonb)::text");
 static db_stmt_t items_stmt =
     DB_STMT("decide_items_of", 1, "SELECT decide_items_of($1::uuid)::text");
+static db_stmt_t groups_stmt =
+    DB_STMT("decide_groups_of", 1, "SELECT decide_groups_of($1::uuid)::text");
 static db_stmt_t queue_stmt =
     DB_STMT("decide_queue", 2, "SELECT decide_queue($1, $2)::text");
 
@@ -69,7 +71,7 @@ outcome_allowed(const wf_decide_t *dc, const char *outcome)
 /* The owner's mail about one answer (generic template decide-answered). */
 static json_t *
 answer_mail(const wf_def_t *def, const wf_demand_t *d, const wf_decide_t *dc,
-            const char *outcome, const char *comment)
+            const char *comment)
 {
     json_t *a = json_array(), *o = json_object(), *data = json_object();
 
@@ -79,7 +81,7 @@ answer_mail(const wf_def_t *def, const wf_demand_t *d, const wf_decide_t *dc,
     json_object_set_new(data, "reference", json_string(d->reference));
     json_object_set_new(data, "workflow", wf_i18n_json(&def->title));
     json_object_set_new(data, "transition", wf_i18n_json(&dc->label));
-    json_object_set_new(data, "outcome", json_string(outcome));
+    json_object_set_new(data, "state", wf_i18n_json(&dc->label));
     if (comment != NULL && *comment && wf_json_set(data, "comment", json_string(comment)) != 0) {
         json_decref(data);
         json_decref(o);
@@ -161,7 +163,7 @@ wf_decide(pool_t *p, en_err_t *err, const principal_t *who, const char *demand_i
                                                                : json_null());
     bad |= wf_json_set(change, "request_id", who->request_id
                                               ? json_string(who->request_id) : json_null());
-    bad |= wf_json_set(change, "mails", answer_mail(def, d, dc, outcome, comment));
+    bad |= wf_json_set(change, "mails", answer_mail(def, d, dc, comment));
     bad |= wf_json_set(change, "then", then != NULL ? json_incref(then) : json_null());
     if (bad)
         return en_set(err, EN_INTERNAL, "err.internal", "the answer could not be put into JSON");
@@ -219,4 +221,15 @@ wf_decide_queue(pool_t *p, en_err_t *err, const char *group, const char *which,
     const char *params[2] = { group, which };
 
     return json_answer(p, err, db_exec_prepared(p, err, &queue_stmt, params), out);
+}
+
+int
+wf_decide_groups(pool_t *p, en_err_t *err, const principal_t *who, json_t **out)
+{
+    const char *params[1];
+
+    if (who == NULL || who->kind != PRINCIPAL_PERSON || who->person_id == NULL)
+        return en_set(err, EN_UNAUTH, "err.login_needed", "login needed");
+    params[0] = who->person_id;
+    return json_answer(p, err, db_exec_prepared(p, err, &groups_stmt, params), out);
 }

@@ -66,4 +66,8 @@ int wf_decide_items(pool_t *p, en_err_t *err, const char *demand_id, json_t **ou
 int wf_decide_queue(pool_t *p, en_err_t *err, const char *group, const char *which,
                     json_t **out);
 
+/* The third-party groups who belongs to, [{id, name, open}] (their own
+ * memberships: what their queue page lists).  *out lives in p. */
+int wf_decide_groups(pool_t *p, en_err_t *err, const principal_t *who, json_t **out);
+
 #endif

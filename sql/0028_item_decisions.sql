@@ -227,3 +227,16 @@ LANGUAGE sql STABLE AS $$
      WHERE i.group_id = p_group
        AND (p_which = 'all' OR (p_which = 'open') = NOT i.final);
 $$;
+
+-- The third-party groups a person answers for, with their open items:
+-- [{id, name, open}] (the person's own memberships: their queue page).
+CREATE FUNCTION decide_groups_of(p_person uuid) RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+    SELECT COALESCE(jsonb_agg(jsonb_build_object(
+               'id', g.id, 'name', g.name,
+               'open', (SELECT count(*) FROM decide_items i
+                         WHERE i.group_id = g.id AND NOT i.final))
+           ORDER BY g.name), '[]')
+      FROM third_party_members tm JOIN third_party_groups g ON g.id = tm.group_id
+     WHERE tm.person_id = p_person;
+$$;
