@@ -30,6 +30,7 @@
 #include "authz.h"
 #include "cfg.h"
 #include "en_err.h"
+#include "wf_group.h"
 #include "wf_rule.h"
 #include "xml_safe.h"
 
@@ -543,6 +544,30 @@ wf_check_field(wf_ck_t *ck, wf_form_t *form, wf_field_t *f)
                 "pointless", owner);
 }
 
+/* The fields of each item of g (and of its nested groups): what every
+ * field must be; their conditions, names and lookups are wf_group_check's. */
+static void
+wf_check_group_fields(wf_ck_t *ck, const wf_group_t *g)
+{
+    size_t k;
+
+    for (k = 0; k < g->n_fields; k++) {
+        const wf_field_t *f = &g->fields[k];
+        const char       *owner = pool_printf(ck->p, "group \"%s\": field \"%s\"",
+                                              g->name, f->name);
+
+        /* an item's field posts as "group.N.name": no reserved names */
+        wf_need_id(ck, "field", f->name, f->line);
+        wf_need_fr(ck, &f->label, f->line, owner, "label");
+        wf_check_limits(ck, f);
+        wf_check_options(ck, f);
+    }
+    for (k = 0; k < g->n_groups; k++) {
+        wf_need_id(ck, "group", g->groups[k].name, g->groups[k].line);
+        wf_check_group_fields(ck, &g->groups[k]);
+    }
+}
+
 static void
 wf_check_form(wf_ck_t *ck, wf_form_t *form)
 {
@@ -572,8 +597,14 @@ wf_check_form(wf_ck_t *ck, wf_form_t *form)
                        "already used at line %d", form->id, f->name,
                        first->line);
         }
+        for (k = 0; k < pg->n_groups; k++) {
+            wf_need_id(ck, "group", pg->groups[k].name, pg->groups[k].line);
+            wf_check_not_reserved(ck, "", "group", pg->groups[k].name, pg->groups[k].line);
+            wf_check_group_fields(ck, &pg->groups[k]);
+        }
     }
     wf_rule_check(ck->p, ck->d, ck->file, form);
+    wf_group_check(ck->p, ck->d, ck->file, form);
 }
 
 static void

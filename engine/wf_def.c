@@ -33,6 +33,7 @@
 #include "util_file.h"
 #include "wallet.h"
 #include "wf_check.h"
+#include "wf_group.h"
 #include "wf_rule.h"
 #include "xml_safe.h"
 
@@ -853,6 +854,97 @@ wf_parse_field(wf_parse_t *ps, xmlNodePtr n, wf_page_t *pg, wf_field_t *f)
 /* forms and pages                                                     */
 /* ------------------------------------------------------------------ */
 
+/* <lookup register= key= fill= found=> of a page (g NULL) or a group:
+ * read here, resolved and judged by wf_group_check. */
+static void
+wf_parse_lookup(wf_parse_t *ps, xmlNodePtr n, wf_page_t *pg, wf_group_t *g, wf_lookup_t *l)
+{
+    l->line = wf_line(n);
+    l->page = pg;
+    l->group = g;
+    l->register_name = wf_attr_req(ps, n, "register");
+    l->key_names = wf_split(ps->p, wf_attr_req(ps, n, "key"), WF_BLANKS, &l->n_keys);
+    l->fill_names = wf_split(ps->p, wf_attr(ps, n, "fill"), WF_BLANKS, &l->n_fill);
+    l->found_name = wf_attr(ps, n, "found");
+    l->keys = pool_calloc(ps->p, (l->n_keys + 1) * sizeof(*l->keys));
+    l->fill = pool_calloc(ps->p, (l->n_fill + 1) * sizeof(*l->fill));
+    l->fill_columns = pool_calloc(ps->p, (l->n_fill + 1) * sizeof(*l->fill_columns));
+}
+
+static void wf_parse_group(wf_parse_t *ps, xmlNodePtr n, wf_page_t *pg, wf_group_t *parent,
+                           wf_group_t *g, size_t pos);
+
+/* The fields, groups and lookups directly under n (a page or a group),
+ * each group with the number of fields written before it. */
+static void
+wf_parse_scope(wf_parse_t *ps, xmlNodePtr n, wf_page_t *pg, wf_group_t *g,
+               wf_field_t **fields, size_t *nf, wf_group_t **groups, size_t *ng,
+               wf_lookup_t **lookups, size_t *nl)
+{
+    xmlNodePtr c;
+
+    *nf = *ng = *nl = 0;
+    *fields = pool_calloc(ps->p, (wf_count(n, "field") + 1) * sizeof(**fields));
+    *groups = pool_calloc(ps->p, (wf_count(n, "group") + 1) * sizeof(**groups));
+    *lookups = pool_calloc(ps->p, (wf_count(n, "lookup") + 1) * sizeof(**lookups));
+    for (c = n->children; c != NULL; c = c->next) {
+        if (wf_is(c, "field")) {
+            wf_parse_field(ps, c, pg, &(*fields)[*nf]);
+            (*fields)[(*nf)++].group = g;
+        } else if (wf_is(c, "group")) {
+            wf_parse_group(ps, c, pg, g, &(*groups)[(*ng)++], *nf);
+        } else if (wf_is(c, "lookup")) {
+            wf_parse_lookup(ps, c, pg, g, &(*lookups)[(*nl)++]);
+        }
+    }
+}
+
+#define WF_GROUP_MAX_DEFAULT 20
+#define WF_GROUP_MAX_LIMIT   100
+
+static void
+wf_parse_group(wf_parse_t *ps, xmlNodePtr n, wf_page_t *pg, wf_group_t *parent,
+               wf_group_t *g, size_t pos)
+{
+    const char *min = wf_attr(ps, n, "min"), *max = wf_attr(ps, n, "max");
+    long long   v;
+
+    g->line = wf_line(n);
+    g->page = pg;
+    g->parent = parent;
+    g->pos = pos;
+    g->depth = parent != NULL ? parent->depth + 1 : 1;
+    g->name = wf_attr_req(ps, n, "name");
+    if (g->name == NULL)
+        g->name = "";
+    g->max = WF_GROUP_MAX_DEFAULT;
+    if (min != NULL) {
+        if (wf_int(min, 0, WF_GROUP_MAX_LIMIT, &v) != 0)
+            wf_perr(ps, g->line, "group \"%s\": min=\"%s\" is not a number of items "
+                    "from 0 to %d", g->name, min, WF_GROUP_MAX_LIMIT);
+        else
+            g->min = (size_t) v;
+    }
+    if (max != NULL) {
+        if (wf_int(max, 1, WF_GROUP_MAX_LIMIT, &v) != 0)
+            wf_perr(ps, g->line, "group \"%s\": max=\"%s\" is not a number of items "
+                    "from 1 to %d", g->name, max, WF_GROUP_MAX_LIMIT);
+        else
+            g->max = (size_t) v;
+    }
+    wf_parse_i18n(ps, n, "title", &g->title);
+    wf_parse_i18n(ps, n, "label", &g->label);
+    wf_parse_i18n(ps, n, "help", &g->help);
+    wf_parse_i18n(ps, n, "add", &g->add);
+    if (g->depth > 2) {
+        wf_perr(ps, g->line, "group \"%s\": groups nest one level only (a group in a "
+                "group, not deeper)", g->name);
+        return;
+    }
+    wf_parse_scope(ps, n, pg, g, &g->fields, &g->n_fields, &g->groups, &g->n_groups,
+                   &g->lookups, &g->n_lookups);
+}
+
 static void
 wf_parse_page(wf_parse_t *ps, xmlNodePtr n, wf_form_t *form, wf_page_t *pg)
 {
@@ -869,11 +961,8 @@ wf_parse_page(wf_parse_t *ps, xmlNodePtr n, wf_form_t *form, wf_page_t *pg)
     wf_parse_cond(ps, wf_attr(ps, n, "shown-when"), pg->line,
                   pool_printf(ps->p, "page \"%s\": shown-when", pg->id),
                   &pg->shown_when);
-    pg->n_fields = wf_count(n, "field");
-    pg->fields = pool_calloc(ps->p, (pg->n_fields + 1) * sizeof(*pg->fields));
-    for (c = n->children; c != NULL; c = c->next)
-        if (wf_is(c, "field"))
-            wf_parse_field(ps, c, pg, &pg->fields[i++]);
+    wf_parse_scope(ps, n, pg, NULL, &pg->fields, &pg->n_fields, &pg->groups, &pg->n_groups,
+                   &pg->lookups, &pg->n_lookups);
     /* <rule field= is= other=>: read here, checked by wf_rule_check */
     pg->n_rules = wf_count(n, "rule");
     pg->rules = pool_calloc(ps->p, (pg->n_rules + 1) * sizeof(*pg->rules));
@@ -1950,7 +2039,7 @@ wf_def_sound(const wf_def_t *d)
             const wf_page_t *pg = &d->forms[i].pages[j];
 
             if (pg->form != &d->forms[i] || !wf_cond_sound(&pg->shown_when)
-                || !wf_rule_sound(pg))
+                || !wf_rule_sound(pg) || !wf_group_sound(pg))
                 return 0;
             for (k = 0; k < pg->n_fields; k++) {
                 const wf_field_t *f = &pg->fields[k];

@@ -88,6 +88,8 @@ typedef struct {
 struct wf_field;
 struct wf_page;
 struct wf_form;
+struct wf_group;
+struct wf_lookup;
 
 /* shown-when / required-when: "name=value", "name=a|b", "name!=value". */
 typedef struct {
@@ -118,8 +120,63 @@ typedef struct wf_field {
     const char      *prefill;     /* "person.email", ... or NULL */
     const char      *category;    /* file: wallet category (wallet.h) or NULL */
     struct wf_page  *page;
+    struct wf_group *group;       /* a field of each item of this repeating
+                                     group; NULL: a field of the page */
+    const struct wf_lookup *filled_by; /* read-only: written by this lookup
+                                     (set by the checker), never posted */
     int              line;
 } wf_field_t;
+
+/*
+ * <lookup register="communes" key="ofs" fill="commune-name" found="known"/>
+ * in a page or a group (language: wf_group.h): the values of the key
+ * fields are looked up in a reference register (register.h) when the page
+ * is saved or a transition checks it; fill fields get the register's
+ * columns (FIELD or FIELD=COLUMN), found gets "yes" or "no".  Keys and
+ * targets are fields of the same scope: the page's own fields, or the
+ * same item of the group.
+ */
+typedef struct wf_lookup {
+    const char        *register_name;
+    const char       **key_names;   /* NULL-terminated, the register's key order */
+    size_t             n_keys;
+    struct wf_field  **keys;        /* resolved by the checker */
+    const char       **fill_names;  /* as written: "field" or "field=column" */
+    size_t             n_fill;
+    struct wf_field  **fill;        /* resolved */
+    const char       **fill_columns; /* the register column of each fill */
+    const char        *found_name;  /* NULL when absent */
+    struct wf_field   *found;       /* resolved */
+    struct wf_page    *page;
+    struct wf_group   *group;       /* NULL: a lookup of the page */
+    int                line;
+} wf_lookup_t;
+
+/*
+ * <group name="communes" min="1" max="10"> with fields, lookups and at
+ * most one more level of groups: a list of items the person adds and
+ * removes, stored in form_data as a JSON array of objects (item field ->
+ * normalised value, nested group -> array).  See wf_group.h.
+ */
+typedef struct wf_group {
+    const char       *name;
+    size_t            min, max;     /* item count limits; max default 20 */
+    wf_i18n_t         label;        /* an item's legend: "Commune" -> "Commune 2" */
+    wf_i18n_t         title;        /* the whole group's legend (optional) */
+    wf_i18n_t         help;
+    wf_i18n_t         add;          /* the add button: "Ajouter une autre commune" */
+    wf_field_t       *fields;       /* of each item */
+    size_t            n_fields;
+    struct wf_group  *groups;       /* nested, one level */
+    size_t            n_groups;
+    wf_lookup_t      *lookups;
+    size_t            n_lookups;
+    struct wf_group  *parent;       /* NULL for a group of the page */
+    struct wf_page   *page;
+    size_t            pos;          /* fields of its scope written before it */
+    int               depth;        /* 1 in a page, 2 nested */
+    int               line;
+} wf_group_t;
 
 /* <rule field="end-date" is="at-least" other="start-date"/>: a check
  * across two fields of a page (language: wf_rule.h; evaluated by
@@ -145,6 +202,10 @@ typedef struct wf_page {
     size_t           n_fields;
     wf_rule_t       *rules;       /* checks across fields */
     size_t           n_rules;
+    wf_group_t      *groups;      /* repeating groups (wf_group.h) */
+    size_t           n_groups;
+    wf_lookup_t     *lookups;     /* lookups on the page's own fields */
+    size_t           n_lookups;
     struct wf_form  *form;
     size_t           index;       /* 0-based, for progress "page 2 of 5" */
     int              line;

@@ -19,6 +19,7 @@
 #include "en_assert.h"
 #include "field.h"
 #include "wf_cond.h"
+#include "wf_group.h"
 #include "wf_rule.h"
 
 static void
@@ -138,7 +139,8 @@ wf_input_normalise(wf_input_check_t *c, const wf_form_t *form)
             const wf_field_t *f = &form->pages[i].fields[j];
             const char       *t;
 
-            if (f->type == FIELD_FILE || f->type < 0 || (t = input_text(c, f)) == NULL)
+            if (f->type == FIELD_FILE || f->type < 0 || f->filled_by != NULL
+                || (t = input_text(c, f)) == NULL)
                 continue;
             /* a value that is not UTF-8 is refused by its field's check
              * (wf_input_pages); conditions then see the stored one */
@@ -258,6 +260,8 @@ check_field(wf_input_check_t *c, const wf_field_t *f, int shown, int full)
 
     if (json_object_get(c->set, f->name) != NULL || has_error(c, f->name))
         return;                       /* on two validated pages: once */
+    if (f->filled_by != NULL)
+        return;                       /* its lookup writes it (wf_group.c) */
     if (!shown) {
         /* a hidden field keeps no stale value */
         if (wf_demand_field(c->p, c->d, f->name) != NULL
@@ -343,13 +347,23 @@ check_page(wf_input_check_t *c, const wf_page_t *pg, int full)
     int    shown = wf_input_cond(c, &pg->shown_when);
     size_t j;
 
+    /* the lookups first: a condition on what they found holds below */
+    if (shown)
+        wf_group_input_lookups(c, pg, full);
     for (j = 0; j < pg->n_fields; j++) {
         const wf_field_t *f = &pg->fields[j];
 
         check_field(c, f, shown && wf_input_cond(c, &f->shown_when), full);
     }
-    if (shown)
+    if (shown) {
         check_rules(c, pg);
+        wf_group_input_groups(c, pg, full);
+    } else {
+        for (j = 0; j < pg->n_groups; j++)   /* a hidden page keeps no items */
+            if (wf_demand_field(c->p, c->d, pg->groups[j].name) != NULL
+                && json_array_append_new(c->unset, json_string(pg->groups[j].name)) != 0)
+                c->json_failed = 1;
+    }
 }
 
 void

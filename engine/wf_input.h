@@ -45,6 +45,10 @@ typedef struct {
     int             expected_version;  /* the version the user saw; 0: any */
     const char     *page;              /* wf_save: the page saved, marked
                                           visited; NULL: none */
+    const json_t   *groups;            /* the repeating groups as posted
+                                          (wf_group_posted_page, maybe
+                                          with an item added or removed);
+                                          NULL: read them from form */
 } wf_input_t;
 
 /* One refused field: show msg_key (with arg) next to field. */
