@@ -1111,19 +1111,45 @@ wf_check_timer(wf_ck_t *ck, wf_timer_t *tm, size_t index)
 /* per-item decisions                                                  */
 /* ------------------------------------------------------------------ */
 
-/* The fields of the repeating group over, for the item key check: NULL
- * (no check possible) until forms say which fields an item has. */
+/* over names a repeating group of a form's page (wf_group.h), and the
+ * by="third-party:@KEY" key one of its items' fields. */
 static void
 wf_check_decide_over(wf_ck_t *ck, wf_decide_t *dc)
 {
-    size_t       n;
-    const char **names;
+    const wf_group_t *g = NULL;
+    size_t            f, i, k, n = 0;
+    const char      **names, **keys;
 
-    if (wf_def_field_find(ck->def, dc->over) != NULL)
+    for (f = 0; f < ck->def->n_forms; f++)
+        for (i = 0; i < ck->def->forms[f].n_pages; i++)
+            n += ck->def->forms[f].pages[i].n_groups;
+    names = pool_calloc(ck->p, (n + 1) * sizeof(char *));
+    n = 0;
+    for (f = 0; f < ck->def->n_forms; f++)
+        for (i = 0; i < ck->def->forms[f].n_pages; i++)
+            for (k = 0; k < ck->def->forms[f].pages[i].n_groups; k++) {
+                const wf_group_t *gg = &ck->def->forms[f].pages[i].groups[k];
+
+                names[n++] = gg->name;
+                if (g == NULL && strcmp(gg->name, dc->over) == 0)
+                    g = gg;
+            }
+    if (g == NULL) {
+        wf_err(ck, dc->line, "decide \"%s\": over=\"%s\" names no repeating group "
+               "of the forms%s", dc->id, dc->over, wf_dym(ck, dc->over, names, n));
         return;
-    n = wf_field_names(ck, NULL, &names);
-    wf_err(ck, dc->line, "decide \"%s\": over=\"%s\" names no repeating group "
-           "of the forms%s", dc->id, dc->over, wf_dym(ck, dc->over, names, n));
+    }
+    if (dc->key == NULL)
+        return;
+    keys = pool_calloc(ck->p, (g->n_fields + 1) * sizeof(char *));
+    for (k = 0; k < g->n_fields; k++) {
+        keys[k] = g->fields[k].name;
+        if (strcmp(g->fields[k].name, dc->key) == 0)
+            return;
+    }
+    wf_err(ck, dc->line, "decide \"%s\": by=\"%s\": group \"%s\" has no field "
+           "\"%s\"%s", dc->id, dc->by_text, g->name, dc->key,
+           wf_dym(ck, dc->key, keys, g->n_fields));
 }
 
 static void
