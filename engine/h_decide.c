@@ -107,17 +107,57 @@ h_verify(req_t *r)
     return render_finish(r, 200);
 }
 
-/* One value of an item, as read: a text, or a list of objects (an item's
- * own repeating group: applications, each with its comment). */
-static void
-item_value(req_t *r, xmlNodePtr parent, const wf_def_t *def, const char *key, json_t *v)
+/* The repeating group called name in def's forms (a page's, or one nested
+ * in it), or NULL. */
+static const wf_group_t *
+group_named(const wf_def_t *def, const char *name)
 {
-    const wf_field_t *f = wf_def_field_find(def, key);
-    xmlNodePtr        n = render_node(parent, "value");
+    size_t f, i, k, n;
+
+    for (f = 0; f < def->n_forms; f++)
+        for (i = 0; i < def->forms[f].n_pages; i++)
+            for (k = 0; k < def->forms[f].pages[i].n_groups; k++) {
+                const wf_group_t *g = &def->forms[f].pages[i].groups[k];
+
+                if (!strcmp(g->name, name))
+                    return g;
+                for (n = 0; n < g->n_groups; n++)
+                    if (!strcmp(g->groups[n].name, name))
+                        return &g->groups[n];
+            }
+    return NULL;
+}
+
+static const wf_field_t *
+group_field(const wf_group_t *g, const char *name)
+{
+    size_t i;
+
+    for (i = 0; g != NULL && i < g->n_fields; i++)
+        if (!strcmp(g->fields[i].name, name))
+            return &g->fields[i];
+    return NULL;
+}
+
+/* One value of an item of group g, as read: a field's text, or a nested
+ * group's items (applications, each with its comment), one line each. */
+static void
+item_value(req_t *r, xmlNodePtr parent, const wf_def_t *def, const wf_group_t *g,
+           const char *key, json_t *v)
+{
+    const wf_field_t *f = group_field(g, key);
+    const wf_group_t *ng = json_is_array(v) ? group_named(def, key) : NULL;
+    xmlNodePtr        n;
     size_t            i;
     json_t           *e;
 
-    render_attr(n, "label", f != NULL && f->label.n ? dv_text(r, &f->label) : key);
+    if (json_is_string(v) && *json_string_value(v) == '\0')
+        return;
+    n = render_node(parent, "value");
+    if (ng != NULL)
+        render_attr(n, "label", ng->label.n ? dv_text(r, &ng->label) : key);
+    else
+        render_attr(n, "label", f != NULL && f->label.n ? dv_text(r, &f->label) : key);
     if (json_is_string(v)) {
         render_attr(n, "text", f != NULL ? dv_display_value(r, f, json_string_value(v))
                                          : json_string_value(v));
@@ -133,7 +173,7 @@ item_value(req_t *r, xmlNodePtr parent, const wf_def_t *def, const char *key, js
         json_t     *v2;
 
         json_object_foreach(e, k2, v2) {
-            const wf_field_t *f2 = wf_def_field_find(def, k2);
+            const wf_field_t *f2 = group_field(ng, k2);
 
             if (!json_is_string(v2) || *json_string_value(v2) == '\0')
                 continue;
@@ -202,7 +242,7 @@ item_page(req_t *r, int status, const wf_field_error_t *errs, int nerrs)
     arr = d->form_json != NULL ? json_object_get(d->form_json, dc->over) : NULL;
     elem = json_is_array(arr) ? json_array_get(arr, (size_t) item) : NULL;
     json_object_foreach(elem, key, v)
-        item_value(r, in, def, key, v);
+        item_value(r, in, def, group_named(def, dc->over), key, v);
     /* the form, while an answer is still awaited */
     if (json_is_false(json_object_get(mine, "final")) && dc->in != NULL
         && !strcmp(d->state, dc->in->id)) {

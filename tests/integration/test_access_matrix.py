@@ -286,6 +286,22 @@ MATRIX = [
         data={"message": "Bonjour"}),
     Row("notifications", "GET", "/notifications", cells_logged_in(200)),
     Row("notifications_read", "POST", "/notifications/read", cells_logged_in(303)),
+
+    # --- per-item decisions (engine/h_decide.c; the commune secretaries' answers
+    #     are walked in test_commune_account.py) --------------------------------
+    Row("verify", "GET", "/verify", cells_logged_in(403, third_party=200),
+        note="trusted third parties only: their groups' items"),
+    Row("verify", "GET", "/verify?which=nonsense", cells_logged_in(403, third_party=200),
+        note="an unknown filter reads as the open items"),
+    Row("verify_item", "GET", "/verify/{missing}/verify/0", cells_logged_in(404)),
+    Row("verify_item", "GET", "/verify/{d_kiosque_probe}/verify/0", cells_logged_in(404),
+        note="a demand without items: nobody's item, not even its owner's"),
+    Row("verify_item", "GET", "/verify/{missing}/verify/x", cells(404),
+        note="an item is an int: no route"),
+    Row("verify_answer", "POST", "/verify/{missing}/verify/0", cells_logged_in(404),
+        data={"outcome": "valid"}),
+    Row("verify_answer", "POST", "/verify/{d_kiosque_probe}/verify/0", cells_logged_in(404),
+        data={"outcome": "refused"}, note="only the item's third party; else 404, nothing written"),
 ]
 
 # Tables whose content must not change when a request is refused.  The
@@ -301,6 +317,7 @@ DOMAIN_TABLES = {
     "account_contacts": "x", "account_mail_prefs": "x", "account_mail_kinds": "x",
     "relations": "x", "account_events": "x",
     "events": "x", "codes": "x", "documents": "x", "messages": "x", "note_reads": "x",
+    "decide_items": "x", "decide_answers": "x",
     "outbox": "row(x.id, x.demand_id, x.event_id, x.template, x.recipient, x.data)",
     "timers": "row(x.id, x.demand_id, x.state, x.name, x.action, x.transition, x.due_at)",
 }

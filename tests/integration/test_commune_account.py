@@ -24,11 +24,11 @@ FIELDS = {
     "communes.items": "2",
     "communes.0.ofs": "5591", "communes.0.function": "other",
     "communes.0.applications.items": "1",
-    "communes.0.applications.0.app": "Registre cantonal des personnes",
+    "communes.0.applications.0.app": "RCPERS",
     "communes.0.applications.0.app-comment": "contrôle des habitants",
     "communes.1.ofs": "5586", "communes.1.function": "other",
     "communes.1.applications.items": "1",
-    "communes.1.applications.0.app": "Portail des impôts",
+    "communes.1.applications.0.app": "UNIREG",
     "communes.1.applications.0.app-comment": "",
 }
 
@@ -116,8 +116,8 @@ def test_one_item_per_commune_each_for_its_own_secretary(stack, world):
     q = ines.get("/verify")
     assert f"/verify/{d}/verify/1" in q.text and f"/verify/{d}/verify/0" not in q.text
     page = ines.get(f"/verify/{d}/verify/1")
-    assert page.status == 200 and "Portail des impôts" in page.text
-    assert "Registre cantonal des personnes" not in page.text.split("Données de la demande")[0]
+    assert page.status == 200 and "UNIREG" in page.text
+    assert "RCPERS" not in page.text.split("Données de la demande")[0]
 
 
 def test_another_communes_secretary_gets_404_and_nothing_is_written(stack, world):
