@@ -17,6 +17,7 @@
 #include "master.h"
 #include "migrate.h"
 #include "wf_check.h"
+#include "wf_code.h"
 #include "xml_safe.h"
 
 static void
@@ -123,6 +124,7 @@ main(int argc, char **argv)
     /* the schema that comes with the data this configuration names */
     wf_schema_set_path(pool_printf(p, "%s/workflows/workflow.rng", cfg.root));
     log_set_level(cfg.log_level);
+    wf_code_configure(&cfg);
     if (av_configure(&cfg, &err) != EN_OK) {
         fprintf(stderr, "%s\n", err.msg);
         return 2;

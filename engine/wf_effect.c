@@ -10,12 +10,15 @@
 #include <string.h>
 
 #include "pool_json.h"
+#include "wf_code.h"
 
 static const struct {
     const char       *action;
     wf_effect_hook_t  hook;
 } effects[] = {
     { "noop", NULL },
+    { "issue-code", wf_code_issue_hook },
+    { "verify-code", wf_code_verify_hook },
     { NULL, NULL }
 };
 
