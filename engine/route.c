@@ -29,6 +29,7 @@ extern const route_t catalogue_routes[];
 extern const route_t notes_routes[];
 extern const route_t admin_routes[];
 extern const route_t decide_routes[];
+extern const route_t confirm_routes[];
 
 static const route_t *const route_tables[] = {
     sys_routes,
@@ -44,6 +45,7 @@ static const route_t *const route_tables[] = {
     notes_routes,
     admin_routes,
     decide_routes,
+    confirm_routes,
 };
 
 #define NTABLES (sizeof(route_tables) / sizeof(route_tables[0]))

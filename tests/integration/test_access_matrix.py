@@ -302,6 +302,13 @@ MATRIX = [
         data={"outcome": "valid"}),
     Row("verify_answer", "POST", "/verify/{d_kiosque_probe}/verify/0", cells_logged_in(404),
         data={"outcome": "refused"}, note="only the item's third party; else 404, nothing written"),
+    Row("demand_confirm", "GET", "/demands/{missing}/confirm/ABCDEF", cells_logged_in(404)),
+    Row("demand_confirm", "GET", "/demands/{d_kiosque_probe}/confirm/ABCDEF",
+        cells_logged_in(404, member_grant=200, referent=200, member_nogrant=403,
+                        referent_self=403, agent=403, third_party=403, admin=403),
+        note="the owner side only (an e-mailed link; no code step here: it says so)"),
+    Row("demand_confirm", "GET", "/demands/{missing}/confirm/a%20b", cells(404),
+        note="a code is a word: no route"),
 ]
 
 # Tables whose content must not change when a request is refused.  The

@@ -52,13 +52,45 @@ def cli(stack, *args):
     return json.loads(r.stdout.strip().splitlines()[-1])
 
 
-def filed(stack, world, account="elodie"):
-    """A request for Renens and Lausanne, submitted: its id."""
+def body_text(m):
+    out = []
+    for part in m.walk():
+        if part.get_content_type() in ("text/plain", "text/html"):
+            out.append(part.get_payload(decode=True).decode("utf-8", "replace"))
+    return "\n".join(out)
+
+
+def link_of(stack, demand, n=1):
+    """The n-th confirmation link mailed for demand (step 3)."""
+    ref = stack.sql("SELECT reference FROM demands WHERE id = :'p1'", demand)[0][0]
+    end = time.time() + 30
+    while time.time() < end:
+        links = []
+        for m in mails_about(stack, ref, "@"):
+            links += re.findall(r"/demands/" + demand + r"/confirm/([A-Z0-9]+)", body_text(m))
+        links = sorted(set(links), key=links.index)
+        if len(links) >= n:
+            return f"/demands/{demand}/confirm/{links[n - 1]}"
+        time.sleep(0.3)
+    raise AssertionError(f"no confirmation link mailed for {ref}")
+
+
+def submitted(stack, world, account="elodie"):
+    """A request for Renens and Lausanne, sent (step 3 waits): its id."""
     who = ["--person", world.persons[account]]
     d = cli(stack, "create", *who, "commune-account")
     cli(stack, "save", *who, d["id"], *[f"{k}={v}" for k, v in FIELDS.items()])
     cli(stack, "fire", *who, d["id"], "submit")
     return d["id"]
+
+
+def filed(stack, world, account="elodie"):
+    """Sent, and its e-mail confirmed through the mailed code: in verification."""
+    d = submitted(stack, world, account)
+    code = link_of(stack, d).rsplit("/", 1)[1]
+    cli(stack, "fire", "--person", world.persons[account], d, "confirm-email",
+        f"email-code={code}")
+    return d
 
 
 def items(stack, demand):
@@ -163,7 +195,8 @@ def test_pending_is_not_final_then_a_refusal_and_a_validation_transmit(stack, wo
     # every answer is an event, then the system's transmission
     ev = stack.sql("SELECT transition, actor_kind, coalesce(comment, '') FROM events"
                    " WHERE demand_id = :'p1' ORDER BY demand_version", d)
-    assert [e[0] for e in ev] == ["create", "submit", "verify", "verify", "verify", "transmit"]
+    assert [e[0] for e in ev] == ["create", "submit", "confirm-email", "verify", "verify",
+                                  "verify", "transmit"]
     assert ev[-1][1] == "system"
     assert stack.sql("SELECT count(*) FROM decide_answers WHERE demand_id = :'p1'", d) \
         == [("3",)]
@@ -194,3 +227,53 @@ def test_an_answer_after_the_demand_moved_on_is_refused(stack, world):
     r = answer(ines, d, 1, "refused")
     assert r.status == 409
     assert items(stack, d)[1][2] == "valid"
+
+
+def test_the_mailed_link_confirms_once_then_says_it_was_used(stack, world):
+    d = submitted(stack, world)
+    assert state(stack, d)[0] == "email-check"
+    assert stack.sql("SELECT bucket FROM demands WHERE id = :'p1'", d) == [("to-do",)]
+    assert items(stack, d) == []
+    link = link_of(stack, d)
+    # someone else following the link: nothing to confirm for them
+    assert logged_in(stack, "bruno").get(link).status == 404
+    # not logged in: the portal asks for a login first (step 4)
+    anon = stack.client().get(link)
+    assert anon.status in (302, 303, 401), anon
+    elodie = logged_in(stack, "elodie")
+    page = elodie.get(link)
+    assert page.status == 200 and "Confirmer mon adresse e-mail" in page.text
+    form = re.search(r'<form method="post" action="([^"]+)">(.*?)</form>', page.text, re.S)
+    data = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', form.group(2)))
+    r = elodie.post(form.group(1), data=data)
+    assert r.status == 303, r
+    assert state(stack, d)[0] == "verification"
+    assert [i[1] for i in items(stack, d)] == ["commune-renens", "commune-lausanne"]
+    # the same link again: said clearly, and a second post changes nothing
+    again = elodie.get(link)
+    assert again.status == 200 and "Ce lien a déjà servi" in again.text
+    assert "Confirmer mon adresse e-mail</button>" not in again.text
+    r = elodie.post(form.group(1), data=data)
+    assert r.status == 409
+    assert state(stack, d)[0] == "verification"
+
+
+def test_an_expired_link_is_refused_next_to_the_code_and_the_demand_lapses(stack, world):
+    d = submitted(stack, world)
+    link = link_of(stack, d)
+    stack.sql("UPDATE codes SET expires_at = now() - interval '1 minute'"
+              " WHERE demand_id = :'p1'", d)
+    elodie = logged_in(stack, "elodie")
+    page = elodie.get(link)
+    form = re.search(r'<form method="post" action="([^"]+)">(.*?)</form>', page.text, re.S)
+    data = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', form.group(2)))
+    r = elodie.post(form.group(1), data=data)
+    assert r.status == 422 and "plus valable" in r.text
+    assert state(stack, d)[0] == "email-check" and items(stack, d) == []
+    # three days without confirmation: closed by its timer (moved, not slept)
+    stack.sql("UPDATE timers SET due_at = now() - interval '1 second'"
+              " WHERE demand_id = :'p1' AND status = 'pending'", d)
+    r = stack.guichet("scheduler", "--once")
+    assert r.returncode == 0, r.stderr
+    assert state(stack, d)[0] == "lapsed"
+    assert "la demande est close" in elodie.get(link).text
