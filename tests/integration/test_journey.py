@@ -426,10 +426,13 @@ FIRST_TRY = {
     "agnes": (None, "/agent/serac", ["Kiosque du Marché"]),
     "oscar": (None, "/agent", ["Contrôle des habitants"]),
     "tiago": (None, "/dashboard", ["Tiago Almeida"]),
-    "nadia": (None, "/dashboard", ["Nadia Chevalley"]),
+    "nadia": (None, "/verify", ["Demandes de rattachement à votre commune",
+                                "Commune de Renens, secrétariat municipal", "Élodie Pittet"]),
     "marc": ("menuiserie", "/dashboard", ["Menuiserie Vuilleumier Sàrl", "Brouillon"]),
     "admin": (None, "/admin/procedures", ["subsidy"]),
     "sophie": (None, "/auth/session", ["forte"]),
+    "elodie": (None, "/dashboard", ["Demande de compte — portail des communes"]),
+    "ines": (None, "/verify", ["Commune de Lausanne, secrétariat municipal", "Élodie Pittet"]),
 }
 
 
