@@ -265,10 +265,19 @@ item_page(req_t *r, int status, const wf_field_error_t *errs, int nerrs)
                                        !strcmp(errs[i].field, "comment") ? "comment" : "outcome"),
                         errs[i].key);
     }
-    /* the applicant's data, read-only (an item's group is shown above) */
+    /* the applicant's data, read-only (an item's group is shown above): the
+     * forms the applicant fills in a state (a step's own form, such as the
+     * one a mailed code is typed in, is not the applicant's data) */
     data = render_node(root, "data");
     for (k = 0; k < def->n_forms; k++) {
         const wf_form_t *fm = &def->forms[k];
+        size_t           st;
+        int              filled = 0;
+
+        for (st = 0; st < def->n_states; st++)
+            filled |= def->states[st].form == fm;
+        if (!filled)
+            continue;
 
         for (i = 0; i < fm->n_pages; i++) {
             const wf_page_t *pg = &fm->pages[i];

@@ -150,6 +150,8 @@ def test_one_item_per_commune_each_for_its_own_secretary(stack, world):
     page = ines.get(f"/verify/{d}/verify/1")
     assert page.status == 200 and "UNIREG" in page.text
     assert "RCPERS" not in page.text.split("Données de la demande")[0]
+    # the applicant's data, not the code their mail carried
+    assert "Adresse postale" in page.text and "Code de validation" not in page.text
 
 
 def test_another_communes_secretary_gets_404_and_nothing_is_written(stack, world):
