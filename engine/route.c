@@ -28,6 +28,9 @@ extern const route_t wallet_routes[];
 extern const route_t catalogue_routes[];
 extern const route_t notes_routes[];
 extern const route_t admin_routes[];
+extern const route_t api_routes[];
+extern const route_t admin_services_routes[];
+extern const route_t admin_ops_routes[];
 extern const route_t decide_routes[];
 extern const route_t confirm_routes[];
 
@@ -44,6 +47,9 @@ static const route_t *const route_tables[] = {
     catalogue_routes,
     notes_routes,
     admin_routes,
+    api_routes,
+    admin_services_routes,
+    admin_ops_routes,
     decide_routes,
     confirm_routes,
 };

@@ -160,6 +160,23 @@ MATRIX = [
         data={"from": "x", "to": "1"}, needs="subsidy",
         note="from and to are declared ints: refused before the handler"),
 
+    # --- service accounts and the external trigger (h_admin_services.c, h_api.c) ----
+    Row("admin_services", "GET", "/admin/service-accounts", cells_logged_in(403, admin=200)),
+    Row("admin_service_create", "POST", "/admin/service-accounts",
+        cells_logged_in(403, admin=422), data={"name": "x"},
+        note="admin: a bad name and no scope, refused next to the fields"),
+    Row("admin_service_revoke", "POST", "/admin/service-accounts/{missing}/revoke",
+        cells_logged_in(403, admin=404)),
+    Row("api_fire", "POST", "/api/v1/demands/{missing}/transitions/remind", cells(401),
+        note="a bearer token, never a session: every browser actor is unknown"),
+    Row("api_fire", "POST", "/api/v1/demands/not-a-uuid/transitions/remind", cells(404),
+        note="a malformed id matches no route"),
+    Row("admin_incidents", "GET", "/admin/incidents", cells_logged_in(403, admin=200)),
+    Row("admin_incident_act", "POST", "/admin/incidents/timer/999999999/retry",
+        cells_logged_in(403, admin=409), note="admin: no such failed timer (no longer open)"),
+    Row("admin_incident_act", "POST", "/admin/incidents/letter/1/retry",
+        cells_logged_in(403, admin=404), note="an unknown kind"),
+
     # --- demands (engine/h_demand.c, h_demand_view.c, h_form.c) ----------------------
     Row("dashboard", "GET", "/dashboard", cells_logged_in(200)),
     Row("demand_start", "POST", "/demands",

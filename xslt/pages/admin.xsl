@@ -21,6 +21,14 @@
       <h2 id="admin-tools"><a href="/admin/procedures"><xsl:value-of select="g:msg('admin.home.procedures')"/></a></h2>
       <p><xsl:value-of select="g:msg('admin.home.procedures_hint')"/></p>
     </section>
+    <section aria-labelledby="admin-services">
+      <h2 id="admin-services"><a href="/admin/service-accounts"><xsl:value-of select="g:msg('api.admin.title')"/></a></h2>
+      <p><xsl:value-of select="g:msg('api.admin.home_hint')"/></p>
+    </section>
+    <section aria-labelledby="admin-incidents">
+      <h2 id="admin-incidents"><a href="/admin/incidents"><xsl:value-of select="g:msg('ops.title')"/></a></h2>
+      <p><xsl:value-of select="g:msg('ops.home_hint')"/></p>
+    </section>
     <section aria-labelledby="admin-counts">
       <h2 id="admin-counts"><xsl:value-of select="g:msg('admin.counts')"/></h2>
       <dl class="counts">
