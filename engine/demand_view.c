@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "demand_group.h"
 #include "field.h"
 #include "i18n.h"
 #include "log.h"
@@ -26,6 +27,7 @@
 #include "render.h"
 #include "session.h"
 #include "wf_cond.h"
+#include "wf_group.h"
 #include "wf_store.h"
 
 /* --- small things --------------------------------------------------------- */
@@ -213,9 +215,18 @@ dv_edit_pages(req_t *r, const wf_state_t *s, const wf_demand_t *d, size_t *n)
 const wf_page_t *
 dv_field_page(const wf_form_t *form, const char *name)
 {
-    const wf_field_t *f = form_field(form, name);
+    const wf_field_t *f = form_field(form, name), *gf;
+    const wf_group_t *g;
+    size_t            i;
+    int               item, outer;
 
-    return f != NULL ? f->page : NULL;
+    if (f != NULL)
+        return f->page;
+    /* a repeating group or one of its items' fields: "communes.1.ofs" */
+    for (i = 0; form != NULL && i < form->n_pages; i++)
+        if (wf_group_path(&form->pages[i], name, &gf, &g, &item, &outer) == 0)
+            return &form->pages[i];
+    return NULL;
 }
 
 const wf_field_error_t *
@@ -586,7 +597,7 @@ dv_form_data(req_t *r, xmlNodePtr parent, const wf_form_t *form, wf_page_t *cons
              size_t np, const wf_demand_t *d)
 {
     xmlNodePtr data = render_node(parent, "data"), fn = render_node(data, "form");
-    size_t     i, k;
+    size_t     i, k, gi;
 
     render_attr(fn, "id", form->id);
     render_attr(fn, "title", form->title.n ? dv_text(r, &form->title) : "");
@@ -597,8 +608,14 @@ dv_form_data(req_t *r, xmlNodePtr parent, const wf_form_t *form, wf_page_t *cons
         render_attr(pn, "id", pg->id);
         render_attr(pn, "title", pg->title.n ? dv_text(r, &pg->title) : pg->id);
         render_attr(pn, "edit-href", pool_printf(r->pool, "/demands/%s/page/%s", d->id, pg->id));
-        for (k = 0; k < pg->n_fields; k++)
-            dv_data_item(r, pn, &pg->fields[k], d);
+        for (k = 0, gi = 0; k <= pg->n_fields; k++) {
+            for (; gi < pg->n_groups && pg->groups[gi].pos == k; gi++)
+                dv_group_data(r, pn, &pg->groups[gi], d->form_json
+                              ? json_object_get(d->form_json, pg->groups[gi].name) : NULL,
+                              pg->groups[gi].name);
+            if (k < pg->n_fields)
+                dv_data_item(r, pn, &pg->fields[k], d);
+        }
     }
     return data;
 }

@@ -40,6 +40,7 @@
 #include "authz.h"
 #include "demand_page.h"
 #include "drafts.h"
+#include "demand_group.h"
 #include "demand_view.h"
 #include "wf_decide.h"
 #include "field.h"
@@ -90,6 +91,8 @@ field_label(req_t *r, const char *field, void *arg)
     href_ctx_t        *c = arg;
     const wf_field_t  *f;
     const wf_attach_t *a;
+    const wf_page_t   *pg;
+    const char        *gl;
 
     if (field == NULL)
         return NULL;
@@ -99,6 +102,10 @@ field_label(req_t *r, const char *field, void *arg)
         return dv_text(r, &f->label);
     if ((a = find_attach(c->def, field)) != NULL && a->label.n > 0)
         return dv_text(r, &a->label);
+    if (c->state != NULL && c->state->form != NULL
+        && (pg = dv_field_page(c->state->form, field)) != NULL
+        && (gl = dv_group_label(r, pg, field)) != NULL)
+        return gl;                    /* "Commune 2 – Numéro OFS" */
     return field;
 }
 
@@ -126,7 +133,7 @@ data_form(req_t *r, xmlNodePtr parent, const wf_form_t *form, const wf_demand_t 
           int editable, const fire_back_t *back)
 {
     xmlNodePtr fn = render_node(parent, "form");
-    size_t     i, k;
+    size_t     i, k, gi;
 
     render_attr(fn, "id", form->id);
     render_attr(fn, "title", form->title.n ? dv_text(r, &form->title) : "");
@@ -141,12 +148,20 @@ data_form(req_t *r, xmlNodePtr parent, const wf_form_t *form, const wf_demand_t 
         render_attr(pn, "title", pg->title.n ? dv_text(r, &pg->title) : pg->id);
         if (editable)
             render_attr(pn, "edit-href", pool_printf(r->pool, "/demands/%s/page/%s", d->id, pg->id));
-        for (k = 0; k < pg->n_fields; k++) {
-            const wf_field_t       *f = &pg->fields[k];
-            xmlNodePtr              it = dv_data_item(r, pn, f, d);
-            const wf_field_error_t *e = back ? dv_error_for(back->errors, back->nerrors, f->name)
-                                             : NULL;
+        for (k = 0, gi = 0; k <= pg->n_fields; k++) {
+            const wf_field_t       *f;
+            xmlNodePtr              it;
+            const wf_field_error_t *e;
 
+            for (; gi < pg->n_groups && pg->groups[gi].pos == k; gi++)
+                dv_group_data(r, pn, &pg->groups[gi], d->form_json
+                              ? json_object_get(d->form_json, pg->groups[gi].name) : NULL,
+                              pg->groups[gi].name);
+            if (k == pg->n_fields)
+                break;
+            f = &pg->fields[k];
+            it = dv_data_item(r, pn, f, d);
+            e = back ? dv_error_for(back->errors, back->nerrors, f->name) : NULL;
             if (it == NULL)
                 continue;
             if (e != NULL) {
@@ -163,10 +178,14 @@ form_has_data(const wf_form_t *form, const wf_demand_t *d)
 {
     size_t i, k;
 
-    for (i = 0; i < form->n_pages; i++)
+    for (i = 0; i < form->n_pages; i++) {
         for (k = 0; k < form->pages[i].n_fields; k++)
             if (d->form_json && json_object_get(d->form_json, form->pages[i].fields[k].name))
                 return 1;
+        for (k = 0; k < form->pages[i].n_groups; k++)
+            if (d->form_json && json_object_get(d->form_json, form->pages[i].groups[k].name))
+                return 1;
+    }
     return 0;
 }
 

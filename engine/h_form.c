@@ -26,15 +26,18 @@
 #include <string.h>
 
 #include "authz.h"
+#include "demand_group.h"
 #include "demand_page.h"
 #include "demand_view.h"
 #include "field.h"
+#include "pool_json.h"
 #include "render.h"
 #include "route.h"
 #include "session.h"
 #include "wallet.h"
 #include "wf_demand.h"
 #include "wf_fire.h"
+#include "wf_group.h"
 
 /* --- the form, page by page ------------------------------------------------------------ */
 
@@ -42,6 +45,8 @@ typedef struct {
     const wf_field_error_t *errors;
     int                     nerrors;
     const kv_t             *posted;     /* what was typed, to give back */
+    json_t                 *groups;     /* the repeating groups as typed
+                                           (wf_group_posted_page) */
 } page_back_t;
 
 static const char *
@@ -51,9 +56,14 @@ page_label(req_t *r, const char *field, void *arg)
 
     const wf_field_t *f;
 
+    const char       *gl;
+
     /* a rule's message names a field of an earlier page too */
     if (field != NULL && (f = wf_field_find(pg->form, field)) != NULL)
         return f->label.n ? dv_text(r, &f->label) : field;
+    /* an item's field: "Commune 2 – Numéro OFS" */
+    if ((gl = dv_group_label(r, pg, field)) != NULL)
+        return gl;
     return field;
 }
 
@@ -170,7 +180,7 @@ render_form_page(req_t *r, const wf_def_t *def, const wf_demand_t *d, wf_page_t 
 {
     const wf_page_t *pg = pages[at];
     xmlNodePtr       root, fp, fn;
-    size_t           i;
+    size_t           i, gi;
     int              multipart = 0, rc;
 
     root = render_begin(r, "demand_page");
@@ -186,13 +196,35 @@ render_form_page(req_t *r, const wf_def_t *def, const wf_demand_t *d, wf_page_t 
         render_attr(fp, "first", "yes");
     if (at + 1 == np)
         render_attr(fp, "last", "yes");
-    for (i = 0; i < pg->n_fields; i++) {
-        const wf_field_t *f = &pg->fields[i];
+    for (i = 0, gi = 0; i <= pg->n_fields; i++) {
+        const wf_field_t *f;
 
+        /* the repeating groups written before this field */
+        for (; gi < pg->n_groups && pg->groups[gi].pos == i; gi++) {
+            const wf_group_t *g = &pg->groups[gi];
+            json_t           *items = back != NULL && back->groups != NULL
+                                      ? json_object_get(back->groups, g->name) : NULL;
+
+            if (items != NULL)
+                dv_group_inputs(r, fp, g, items, 0, back->errors, back->nerrors, g->name, d);
+            else
+                dv_group_inputs(r, fp, g, d->form_json ? json_object_get(d->form_json, g->name)
+                                                       : NULL, 1,
+                                back ? back->errors : NULL, back ? back->nerrors : 0,
+                                g->name, d);
+        }
+        if (i == pg->n_fields)
+            break;
+        f = &pg->fields[i];
         /* a condition on another page that does not hold: not asked */
         if (f->shown_when.text != NULL && f->shown_when.field != NULL
             && f->shown_when.field->page != pg && !dv_cond_holds(r, &f->shown_when, d, NULL))
             continue;
+        if (f->filled_by != NULL) {       /* written by a lookup: read only */
+            dv_filled(r, fp, f, pool_printf(r->pool, "f-%s", f->name),
+                      wf_demand_field(r->pool, d, f->name));
+            continue;
+        }
         fn = dv_field(r, fp, f, "f-", field_value(r, f, d, back),
                       back ? dv_error_for(back->errors, back->nerrors, f->name) : NULL, d);
         if (f->type == FIELD_FILE) {
@@ -291,7 +323,7 @@ page_input(req_t *r, const wf_page_t *pg, const wf_field_error_t *skip, int nski
         const kv_t       *kv;
         int               sent = 0;
 
-        if (dv_error_for(skip, nskip, f->name) != NULL)
+        if (dv_error_for(skip, nskip, f->name) != NULL || f->filled_by != NULL)
             continue;
         if (f->type == FIELD_FILE) {
             const upload_t *u = upload_for(r->uploads, f->name);
@@ -316,6 +348,19 @@ page_input(req_t *r, const wf_page_t *pg, const wf_field_error_t *skip, int nski
     }
 }
 
+/* Whether the page's repeating groups were refused (then none is saved
+ * with the rest: the page shows them again as typed). */
+static int
+group_refused(const wf_page_t *pg, const wf_field_error_t *errs, int n)
+{
+    int i;
+
+    for (i = 0; i < n; i++)
+        if (strchr(errs[i].field, '.') != NULL || wf_group_find(pg, errs[i].field) != NULL)
+            return 1;
+    return 0;
+}
+
 static int
 page_post(req_t *r, const char *id, const char *page_id)
 {
@@ -333,9 +378,14 @@ page_post(req_t *r, const char *id, const char *page_id)
     wf_field_error_t *errs = NULL;
     int               nerrs = 0, n, rc, saved_file = 0;
     page_back_t       back;
+    const char       *op = NULL;
+    json_t           *groups = NULL, *changed = NULL;
+    const char       *anchor = "";
 
+    if (nav != NULL && (!strncmp(nav, "add:", 4) || !strncmp(nav, "remove:", 7)))
+        op = nav;
     if (nav == NULL || (strcmp(nav, "prev") && strcmp(nav, "save")))
-        nav = "next";
+        nav = op != NULL ? "save" : "next";
     rc = load_for_edit(r, id, page_id, &d, &def, &pages, &np, &at);
     if (rc == EN_CONFLICT && !strcmp(r->err.key, "wf.save.closed"))
         return dp_render_done(r, id, "wf.save.closed", NULL);
@@ -350,6 +400,17 @@ page_post(req_t *r, const char *id, const char *page_id)
     in.form = form;
     in.uploads = files;
     in.page = pg->id;
+    /* the groups as typed; "+ Ajouter" / "Retirer" save them with one item
+     * more or less (the runtime refuses a count outside min..max) */
+    groups = wf_group_posted_page(r->pool, pg, r->form);
+    if (op != NULL && (changed = pool_json(r->pool, json_deep_copy(groups))) != NULL
+        && wf_group_apply(r->pool, pg, changed, op) == 0) {
+        in.groups = changed;
+        anchor = op[0] == 'a' ? pool_printf(r->pool, "#f-%s", op + 4)
+                              : pool_printf(r->pool, "#f-%s", op + 7);
+    } else {
+        in.groups = groups;
+    }
     rc = wf_save_loaded(r->pool, &r->err, who, d, &in, &res);
     if (rc == EN_BADINPUT) {
         /* keep what was right: save the rest (a valid file above all, which
@@ -365,6 +426,9 @@ page_post(req_t *r, const char *id, const char *page_id)
             memset(&in, 0, sizeof(in));
             in.form = form;
             in.uploads = files;
+            /* an empty object: no group is saved when one was refused */
+            in.groups = group_refused(pg, errs, nerrs) ? pool_json(r->pool, json_object())
+                                                       : groups;
             if (wf_save_loaded(r->pool, &e2, who, d, &in, &r2) == EN_OK)
                 saved_file = files != NULL;
         }
@@ -408,6 +472,21 @@ page_post(req_t *r, const char *id, const char *page_id)
         }
         errs = all;
         nerrs = na;
+        if (pg->n_groups > 0 && !group_refused(pg, errs, nerrs)) {
+            wf_field_error_t *ge;
+            int               ng = wf_group_page_complete(r->pool, d, pg, groups, &ge, &na);
+
+            if (ng > 0) {
+                wf_field_error_t *both = pool_calloc(r->pool, sizeof(*both)
+                                                     * (size_t) (nerrs + ng + 1));
+
+                if (nerrs > 0)
+                    memcpy(both, errs, sizeof(*both) * (size_t) nerrs);
+                memcpy(both + nerrs, ge, sizeof(*both) * (size_t) ng);
+                errs = both;
+                nerrs += ng;
+            }
+        }
     }
     if (nerrs > 0) {
         /* shown again with what was typed; a file saved meanwhile shows */
@@ -416,9 +495,31 @@ page_post(req_t *r, const char *id, const char *page_id)
         back.errors = errs;
         back.nerrors = nerrs;
         back.posted = r->form;
+        back.groups = groups;
         return render_form_page(r, def, d, pages, np, at, 422, &back);
     }
-    if (!strcmp(nav, "save"))
+    if (op == NULL && strcmp(nav, "save") != 0) {
+        /* what was just saved may show or hide a page (a condition on a
+         * field, a lookup's "not found"): the steps as they are now */
+        const wf_state_t *s;
+        wf_page_t       **now;
+        size_t            nn, k;
+
+        if (wf_demand_load(r->pool, &r->err, id, &d) != EN_OK)
+            return r->err.code;
+        s = wf_state_find(def, d->state);
+        now = dv_edit_pages(r, s, d, &nn);
+        for (k = 0; k < nn && strcmp(now[k]->id, pg->id) != 0; k++)
+            ;
+        if (k < nn) {
+            pages = now;
+            np = nn;
+            at = k;
+        }
+    }
+    if (op != NULL)
+        req_redirect(r, 303, pool_printf(r->pool, "/demands/%s/page/%s%s", id, pg->id, anchor));
+    else if (!strcmp(nav, "save"))
         req_redirect(r, 303, pool_printf(r->pool, "/demands/%s/page/%s?saved=1", id, pg->id));
     else if (!strcmp(nav, "prev"))
         req_redirect(r, 303, pool_printf(r->pool, "/demands/%s/page/%s", id,

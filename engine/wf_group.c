@@ -593,6 +593,24 @@ items_of(json_t *posted, const wf_group_t *g, int outer)
     return a;
 }
 
+/* An empty item of g: its nested groups with their minimum of empty
+ * items, as the page shows a new one. */
+static json_t *
+new_item(const wf_group_t *g)
+{
+    json_t *o = json_object();
+    size_t  i, k;
+
+    for (i = 0; i < g->n_groups; i++) {
+        json_t *a = json_array();
+
+        for (k = 0; k < g->groups[i].min; k++)
+            json_array_append_new(a, new_item(&g->groups[i]));
+        json_object_set_new(o, g->groups[i].name, a);
+    }
+    return o;
+}
+
 int
 wf_group_apply(pool_t *p, const wf_page_t *page, json_t *posted, const char *op)
 {
@@ -609,7 +627,7 @@ wf_group_apply(pool_t *p, const wf_page_t *page, json_t *posted, const char *op)
             return -1;
         if ((a = items_of(posted, g, outer)) == NULL)
             return -1;
-        return json_array_append_new(a, json_object()) == 0 ? 0 : -1;
+        return json_array_append_new(a, new_item(g)) == 0 ? 0 : -1;
     }
     if (!strncmp(op, "remove:", 7)) {
         if (wf_group_path(page, op + 7, &f, &g, &item, &outer) != 0 || f != NULL || item < 0)
@@ -859,4 +877,20 @@ wf_group_input_groups(wf_input_check_t *c, const wf_page_t *page, int full)
             json_decref(out);
         }
     }
+}
+
+int
+wf_group_page_complete(pool_t *p, const wf_demand_t *d, const wf_page_t *page,
+                       const json_t *posted, wf_field_error_t **errors, int *nerrors)
+{
+    wf_input_check_t c;
+    wf_input_t       in;
+
+    memset(&in, 0, sizeof(in));
+    in.groups = posted;
+    wf_input_init(&c, p, d, &in);
+    wf_group_input_groups(&c, page, 1);
+    *errors = c.errors;
+    *nerrors = c.nerrors;
+    return c.nerrors;
 }

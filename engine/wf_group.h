@@ -95,4 +95,11 @@ int wf_group_apply(pool_t *p, const wf_page_t *page, json_t *posted, const char 
 void wf_group_input_lookups(wf_input_check_t *c, const wf_page_t *page, int full);
 void wf_group_input_groups(wf_input_check_t *c, const wf_page_t *page, int full);
 
+/* Whether the groups of page are complete, as a person leaving the page
+ * with "next" must have them: posted (or else stored) items checked with
+ * required-ness and min.  The count of errors, *errors (in p) listing
+ * them. */
+int wf_group_page_complete(pool_t *p, const wf_demand_t *d, const wf_page_t *page,
+                           const json_t *posted, wf_field_error_t **errors, int *nerrors);
+
 #endif

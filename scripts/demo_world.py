@@ -387,6 +387,8 @@ def main(argv):
         load_people(world, sql, issuer)
         n = load_demands(world, sql, issuer, guichet)
         load_wallet(world, sql, issuer)
+        import load_registers  # data/ref: communes, persons, applications
+        load_registers.load(sql)
     except DemoError as e:
         print(f"demo_world.py: {e}", file=sys.stderr)
         return 1

@@ -231,4 +231,90 @@
     </div>
   </xsl:template>
 
+  <!-- a repeating group (engine/demand_group.c): one fieldset, each item a
+       fieldset with its legend ("Commune 2"), the add and remove buttons
+       are submit buttons (no script needed), the item count goes back as
+       PATH.items -->
+  <xsl:template match="group">
+    <fieldset id="{@id}">
+      <xsl:attribute name="class">
+        <xsl:text>group</xsl:text>
+        <xsl:if test="@depth = '2'"> group-nested</xsl:if>
+        <xsl:if test="@error"> field-error</xsl:if>
+      </xsl:attribute>
+      <xsl:if test="@error or @help">
+        <xsl:attribute name="aria-describedby">
+          <xsl:if test="@help"><xsl:value-of select="concat(@id, '-help')"/></xsl:if>
+          <xsl:if test="@help and @error"><xsl:text> </xsl:text></xsl:if>
+          <xsl:if test="@error"><xsl:value-of select="concat(@id, '-error')"/></xsl:if>
+        </xsl:attribute>
+      </xsl:if>
+      <xsl:if test="@error"><xsl:attribute name="aria-invalid">true</xsl:attribute></xsl:if>
+      <legend>
+        <xsl:choose>
+          <xsl:when test="@title"><xsl:value-of select="@title"/></xsl:when>
+          <xsl:otherwise><xsl:value-of select="@label"/></xsl:otherwise>
+        </xsl:choose>
+      </legend>
+      <xsl:if test="@help"><p class="help" id="{@id}-help"><xsl:value-of select="@help"/></p></xsl:if>
+      <p class="help">
+        <xsl:if test="@min != '0'">
+          <xsl:value-of select="g:msg('group.limits.min', @min)"/>
+          <xsl:text> </xsl:text>
+        </xsl:if>
+        <xsl:value-of select="g:msg('group.limits.max', @max)"/>
+      </p>
+      <xsl:if test="@error">
+        <p class="error-msg" id="{@id}-error">
+          <xsl:value-of select="g:msg('demand.error_prefix')"/>
+          <xsl:text> </xsl:text>
+          <xsl:value-of select="g:msg(@error, string(@error-arg))"/>
+        </p>
+      </xsl:if>
+      <input type="hidden" name="{@path}.items" value="{@count}"/>
+      <xsl:apply-templates select="item"/>
+      <xsl:if test="@can-add">
+        <p class="group-add">
+          <button type="submit" name="nav" value="add:{@path}" class="secondary" formnovalidate="formnovalidate">
+            <xsl:text>+ </xsl:text>
+            <xsl:choose>
+              <xsl:when test="@add"><xsl:value-of select="@add"/></xsl:when>
+              <xsl:otherwise><xsl:value-of select="g:msg('group.add', @label)"/></xsl:otherwise>
+            </xsl:choose>
+          </button>
+        </p>
+      </xsl:if>
+    </fieldset>
+  </xsl:template>
+
+  <xsl:template match="group/item">
+    <fieldset class="group-item" id="{@id}">
+      <legend><xsl:value-of select="@legend"/></legend>
+      <xsl:apply-templates select="field|group|filled"/>
+      <xsl:if test="@can-remove">
+        <p class="group-remove">
+          <button type="submit" name="nav" value="remove:{@path}" class="secondary" formnovalidate="formnovalidate">
+            <xsl:value-of select="g:msg('group.remove', @legend)"/>
+          </button>
+        </p>
+      </xsl:if>
+    </fieldset>
+  </xsl:template>
+
+  <!-- a field a lookup in a register fills: read only, never posted -->
+  <xsl:template match="filled">
+    <div class="field filled" id="{@id}-field">
+      <p>
+        <span class="filled-label" id="{@id}-label"><xsl:value-of select="@label"/></span>
+        <xsl:value-of select="g:msg('punct.colon')"/>
+        <output id="{@id}" aria-labelledby="{@id}-label">
+          <xsl:choose>
+            <xsl:when test="@value"><xsl:value-of select="@value"/></xsl:when>
+            <xsl:otherwise><xsl:value-of select="g:msg('group.filled.pending')"/></xsl:otherwise>
+          </xsl:choose>
+        </output>
+      </p>
+    </div>
+  </xsl:template>
+
 </xsl:stylesheet>

@@ -91,7 +91,7 @@ def test_browser_suite_passes_in_chromium(stack):
                             "GUICHET_SCREENSHOTS": shots,
                             "GUICHET_KIOSQUE_DEMAND": "/demands/" + world.demands["kiosque_probe"],
                             **stack.env},
-                       capture_output=True, text=True, timeout=300)
+                       capture_output=True, text=True, timeout=600)
     print(r.stdout[-4000:])
     assert r.returncode == 0, r.stdout[-4000:] + r.stderr[-2000:]
     assert "# fail 0" in r.stdout

@@ -207,7 +207,12 @@
               </xsl:if>
             </xsl:element>
             <dl>
-              <xsl:for-each select="item">
+              <xsl:for-each select="item|group">
+                <xsl:if test="self::group">
+                  <dt id="{@id}"><xsl:value-of select="@label"/></dt>
+                  <dd><xsl:apply-templates select="." mode="data-group"/></dd>
+                </xsl:if>
+                <xsl:if test="self::item">
                 <dt id="{@id}"><xsl:value-of select="@label"/></dt>
                 <dd>
                   <xsl:choose>
@@ -227,6 +232,7 @@
                     </span>
                   </xsl:if>
                 </dd>
+                </xsl:if>
               </xsl:for-each>
             </dl>
           </div>
@@ -257,6 +263,27 @@
         </xsl:for-each>
       </ul>
     </section>
+  </xsl:template>
+
+  <!-- a repeating group's items as read (engine/demand_group.c dv_group_data) -->
+  <xsl:template match="group" mode="data-group">
+    <xsl:for-each select="entry">
+      <div class="data-group" id="{@id}">
+        <p><strong><xsl:value-of select="@legend"/></strong></p>
+        <dl>
+          <xsl:for-each select="item|group">
+            <dt id="{@id}"><xsl:value-of select="@label"/></dt>
+            <dd>
+              <xsl:choose>
+                <xsl:when test="self::group"><xsl:apply-templates select="." mode="data-group"/></xsl:when>
+                <xsl:when test="@value"><xsl:value-of select="@value"/></xsl:when>
+                <xsl:otherwise><xsl:value-of select="g:msg('demand.not_given')"/></xsl:otherwise>
+              </xsl:choose>
+            </dd>
+          </xsl:for-each>
+        </dl>
+      </div>
+    </xsl:for-each>
   </xsl:template>
 
   <xsl:template match="history">

@@ -77,7 +77,13 @@
       <h2 id="page-title"><xsl:value-of select="@title"/></h2>
       <xsl:if test="help"><p class="help"><xsl:value-of select="help"/></p></xsl:if>
       <p class="help"><xsl:value-of select="g:msg('demand.required_note')"/></p>
-      <xsl:apply-templates select="field"/>
+      <!-- Enter in a field goes on, never "Retirer" (the first submit button) -->
+      <xsl:if test="group">
+        <button type="submit" name="nav" value="next" class="default-submit" tabindex="-1" aria-hidden="true">
+          <xsl:value-of select="g:msg('demand.next')"/>
+        </button>
+      </xsl:if>
+      <xsl:apply-templates select="field|group|filled"/>
       <p class="buttons">
         <button type="submit" name="nav" value="next">
           <xsl:choose>
