@@ -27,33 +27,72 @@ static db_stmt_t answer_stmt =
     DB_STMT("decide_answer", 1, "SELECT decide_answer($1::jsonb)::text");
 static db_stmt_t items_stmt =
     DB_STMT("decide_items_of", 1, "SELECT decide_items_of($1::uuid)::text");
+static db_stmt_t unrouted_stmt =
+    DB_STMT("decide_unrouted", 1,
+            "SELECT count(*) FROM jsonb_array_elements_text($1::jsonb) v"
+            " WHERE decide_group_of(btrim(v)) IS NULL");
 static db_stmt_t groups_stmt =
     DB_STMT("decide_groups_of", 1, "SELECT decide_groups_of($1::uuid)::text");
 static db_stmt_t queue_stmt =
     DB_STMT("decide_queue", 2, "SELECT decide_queue($1, $2)::text");
 
+/* Every item's KEY value names a third party (decide_group_of): one
+ * round trip for all of them. */
+static int
+items_routed(pool_t *p, en_err_t *err, const wf_decide_t *dc, json_t *items)
+{
+    json_t     *keys = json_array(), *it;
+    const char *params[1];
+    size_t      i;
+    PGresult   *res;
+
+    pool_json(p, keys);
+    if (!json_is_array(items) || json_array_size(items) == 0)
+        return en_set(err, EN_FORBIDDEN, "decide.no_items", "no item to decide on");
+    json_array_foreach(items, i, it) {
+        json_t *v = json_object_get(it, dc->key);
+
+        json_array_append_new(keys, json_string(json_is_string(v) ? json_string_value(v) : ""));
+    }
+    params[0] = pool_json_dumps(p, keys, JSON_COMPACT);
+    if ((res = db_exec_prepared(p, err, &unrouted_stmt, params)) == NULL)
+        return err->code;
+    if (strcmp(db_val(res, 0, 0), "0") != 0)
+        return en_set(err, EN_FORBIDDEN, "decide.no_authority",
+                      "an item names no trusted third party");
+    return EN_OK;
+}
+
 int
-wf_decide_arrival(pool_t *p, en_err_t *err, const wf_def_t *def, const wf_state_t *to,
-                  json_t *effects)
+wf_decide_arrival(pool_t *p, en_err_t *err, const wf_def_t *def, const wf_demand_t *d,
+                  json_t *set, const wf_state_t *to, json_t *effects)
 {
     const wf_decide_t *dc = wf_decide_in(def, to);
-    json_t            *o, *args;
-    int                bad = 0;
+    json_t            *o, *args, *mail, *items;
+    int                bad = 0, rc;
 
     if (dc == NULL)
         return EN_OK;
     if (NEVER(dc->key == NULL || dc->over == NULL))
         return en_set(err, EN_INTERNAL, "err.internal", "decide %s unlinked", dc->id);
+    items = set != NULL ? json_object_get(set, dc->over) : NULL;
+    if (items == NULL && d->form_json != NULL)
+        items = json_object_get(d->form_json, dc->over);
+    if ((rc = items_routed(p, err, dc, items)) != EN_OK)
+        return rc;
     o = json_object();
     args = json_object();
     bad |= wf_json_set(o, "name", json_string("open-items"));
     bad |= wf_json_set(args, "decide", json_string(dc->id));
     bad |= wf_json_set(args, "over", json_string(dc->over));
     bad |= wf_json_set(args, "key", json_string(dc->key));
+    mail = json_object();
+    bad |= wf_json_set(mail, "workflow", wf_i18n_json(&def->title));
+    bad |= wf_json_set(mail, "state", wf_i18n_json(&dc->label));
+    bad |= wf_json_set(args, "mail", mail);
     bad |= wf_json_set(o, "args", args);
     if (bad || json_array_append_new(effects, o) != 0)
         return en_set(err, EN_INTERNAL, "err.internal", "decide %s: no memory", dc->id);
-    (void) p;
     return EN_OK;
 }
 

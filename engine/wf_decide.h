@@ -27,12 +27,17 @@
 #include "pool.h"
 #include "principal.h"
 #include "wf_def.h"
+#include "wf_demand.h"
 #include "wf_input.h"
 
 /* Appends to effects (wf_apply's array) the internal effect that opens the
- * items of the decide taken in state to, when there is one. */
+ * items of the decide taken in state to, when there is one, after checking
+ * that every item of d (its stored group, or the one in set, what the
+ * transition writes) names a third party: else EN_FORBIDDEN
+ * "decide.no_authority" (or "decide.no_items"), nothing written. */
 int wf_decide_arrival(pool_t *p, en_err_t *err, const wf_def_t *def,
-                      const wf_state_t *to, json_t *effects);
+                      const wf_demand_t *d, json_t *set, const wf_state_t *to,
+                      json_t *effects);
 
 typedef struct {
     /* on EN_OK */

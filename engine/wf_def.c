@@ -2082,5 +2082,11 @@ wf_def_sound(const wf_def_t *d)
         if (tm->in == NULL || (!tm->purge && tm->fire == NULL))
             return 0;
     }
+    for (i = 0; i < d->n_decides; i++) {
+        const wf_decide_t *dc = &d->decides[i];
+
+        if (dc->in == NULL || dc->then == NULL || dc->key == NULL || dc->over == NULL)
+            return 0;
+    }
     return 1;
 }

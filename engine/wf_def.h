@@ -499,7 +499,8 @@ wf_transition_t *wf_transition_from(const wf_state_t *s, const char *id);
  * initial state; every state's bucket set and its form, pages, outgoing
  * transitions and timers resolved; every transition's from and to states,
  * form and pages; every field's type known and every condition's field
- * resolved; every timer's state and, unless a purge, its transition.  1
+ * resolved; every timer's state and, unless a purge, its transition; every
+ * decide's state, then transition, group and key.  1
  * when they hold.  The loaders assert it (en_assert.h); the runtime relies
  * on it where it reads those pointers. */
 int              wf_def_sound(const wf_def_t *d);

@@ -457,7 +457,7 @@ wf_fire_loaded(pool_t *p, en_err_t *err, const principal_t *who, const wf_demand
         return rc;
     }
     /* arriving in a <decide>'s state: its items are opened (wf_decide.c) */
-    if (t->to != s && (rc = wf_decide_arrival(p, err, def, t->to, effects)) != EN_OK)
+    if (t->to != s && (rc = wf_decide_arrival(p, err, def, d, c.set, t->to, effects)) != EN_OK)
         return rc;
 
     /* the change, as one document */
@@ -556,7 +556,7 @@ wf_fire_change_system(pool_t *p, en_err_t *err, const principal_t *sys,
     wf_input_init(&c, p, d, NULL);
     if ((rc = wf_effect_prepare(p, err, sys, d, t, &c, &effects)) != EN_OK)
         return rc;
-    if (t->to != s && (rc = wf_decide_arrival(p, err, def, t->to, effects)) != EN_OK)
+    if (t->to != s && (rc = wf_decide_arrival(p, err, def, d, c.set, t->to, effects)) != EN_OK)
         return rc;
     change = json_object();
     pool_json(p, change);

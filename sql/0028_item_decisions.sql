@@ -75,8 +75,10 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 -- The internal effect the engine adds to a transition arriving in a
--- decide's state: args {decide, over, key}.  Items answered before (a
--- demand sent back and resubmitted) start again unanswered.
+-- decide's state: args {decide, over, key, mail: {workflow, state}}.  Items
+-- answered before (a demand sent back and resubmitted) start again
+-- unanswered.  Each item's third party gets the mail decide-opened, whose
+-- link opens the item's page.
 CREATE FUNCTION fx_open_items(d demands, args jsonb, event_id bigint, actor uuid)
 RETURNS void
 LANGUAGE plpgsql AS $$
@@ -99,6 +101,13 @@ BEGIN
         END IF;
         INSERT INTO decide_items (demand_id, decide, item, group_id, item_key)
         VALUES (d.id, args->>'decide', v_i, v_grp, v_key);
+        -- its third party is told, with the link to the item's page
+        PERFORM wf_queue_mails(d, jsonb_build_array(jsonb_build_object(
+                    'to', 'third-party:' || v_grp, 'template', 'decide-opened',
+                    'data', COALESCE(args->'mail', '{}') || jsonb_build_object(
+                        'reference', d.reference,
+                        'link', format('/verify/%s/%s/%s', d.id, args->>'decide', v_i)))),
+                event_id, actor);
         v_i := v_i + 1;
     END LOOP;
 END $$;

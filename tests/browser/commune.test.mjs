@@ -54,7 +54,7 @@ function demand(...args) {
 }
 
 const FIELDS = {
-  'avs13': '756.1234.5678.97', 'birth-date': '14.05.1988', 'civility': 'mrs',
+  'avs13': '756.1234.5678.97', 'birth-date': '14.05.1987', 'civility': 'mrs',
   'first-name': 'Élodie', 'last-name': 'Pittet', 'institution': 'Administration communale',
   'street': 'Rue de Lausanne 35', 'npa': '1020', 'locality': 'Renens',
   'communes.items': '2',
@@ -90,7 +90,9 @@ test('a commune account request, from the mailed link to both secretaries\' answ
   const d = demand('create', '--person', elodieId, 'commune-account').id;
   demand('save', '--person', elodieId, d,
          ...Object.entries(FIELDS).map(([k, v]) => `${k}=${v}`));
-  demand('fire', '--person', elodieId, d, 'submit');
+  // not in this stack's person register: she attaches an identity copy
+  demand('fire', '--person', elodieId, '--file',
+         `id-copy=${path.join(ROOT, 'data', 'demo', 'decision.pdf')}:copie.pdf`, d, 'submit');
   const code = sql1("SELECT data->>'code' FROM outbox WHERE demand_id = :'p1'::uuid"
                     + " AND data ? 'code' ORDER BY id DESC LIMIT 1", d);
   assert.match(code, /^[A-Z0-9]{10}$/);

@@ -10,12 +10,17 @@ transaction, the applicant sees each answer, and the mails reach the sink.
 import json
 import os
 import re
+import sys
 import time
 
 import pytest
 
+from conftest import ROOT
 from fixtures_people import seed
-from test_demand_web import csrf_of, logged_in
+from test_demand_web import PDF, csrf_of, logged_in
+
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+import load_registers  # noqa: E402  (data/ref: communes, persons, applications)
 
 FIELDS = {
     "avs13": "756.1234.5678.97", "birth-date": "14.05.1988", "civility": "mrs",
@@ -38,6 +43,12 @@ def world(stack):
     for sub in ("tmp", "new", "cur"):
         os.makedirs(os.path.join(stack.var, "mail", sub), exist_ok=True)
     w = seed(stack)
+    load_registers.load(stack.sql, log=lambda *_: None)
+    # Élodie in the person register (a test's own row: the demo's file does
+    # not list her, so the demo shows the other path, an identity copy)
+    stack.sql("INSERT INTO ref_persons (avs13, birth_date, first_name, last_name)"
+              " VALUES ('756.1234.5678.97', '1988-05-14', 'Élodie', 'Pittet')"
+              " ON CONFLICT (avs13) DO NOTHING")
     end = time.time() + 30
     while stack.sql("SELECT count(*) FROM definitions WHERE workflow_key = 'commune-account'") \
             == [("0",)]:
@@ -82,6 +93,24 @@ def submitted(stack, world, account="elodie"):
     cli(stack, "save", *who, d["id"], *[f"{k}={v}" for k, v in FIELDS.items()])
     cli(stack, "fire", *who, d["id"], "submit")
     return d["id"]
+
+
+def test_identification_looks_the_person_and_the_communes_up(stack, world, tmp_path):
+    who = ["--person", world.persons["elodie"]]
+    d = cli(stack, "create", *who, "commune-account")["id"]
+    cli(stack, "save", *who, d, *[f"{k}={v}" for k, v in FIELDS.items()])
+    data = json.loads(stack.sql("SELECT form_data::text FROM demands WHERE id = :'p1'", d)[0][0])
+    assert data["person-found"] == "yes" and data["person-name"]
+    assert [c["commune-name"] for c in data["communes"]] == ["Renens (VD)", "Lausanne"]
+    # not in the register: the identity copy is asked, and required
+    cli(stack, "save", *who, d, "birth-date=15.05.1988")
+    r = stack.guichet("demand", "fire", *who, d, "submit")
+    assert r.returncode == 11, r.stdout + r.stderr
+    assert "id-copy" in r.stdout
+    pdf = tmp_path / "copie.pdf"
+    pdf.write_bytes(PDF)
+    cli(stack, "fire", *who, "--file", f"id-copy={pdf}:copie.pdf", d, "submit")
+    assert state(stack, d)[0] == "email-check"
 
 
 def filed(stack, world, account="elodie"):
@@ -147,6 +176,12 @@ def test_one_item_per_commune_each_for_its_own_secretary(stack, world):
     assert f"/verify/{d}/verify/1" not in q.text and ref in q.text
     q = ines.get("/verify")
     assert f"/verify/{d}/verify/1" in q.text and f"/verify/{d}/verify/0" not in q.text
+    # each secretary was mailed the link to her item, and only to hers
+    got = wait_mail(stack, ref, "nadia.chevalley@exemple.test")
+    assert f"/verify/{d}/verify/0" in body_text(got[0])
+    got = wait_mail(stack, ref, "ines.morand@exemple.test")
+    assert f"/verify/{d}/verify/1" in body_text(got[0])
+    assert f"/verify/{d}/verify/0" not in body_text(got[0])
     page = ines.get(f"/verify/{d}/verify/1")
     assert page.status == 200 and "UNIREG" in page.text
     assert "RCPERS" not in page.text.split("Données de la demande")[0]
@@ -279,3 +314,18 @@ def test_an_expired_link_is_refused_next_to_the_code_and_the_demand_lapses(stack
     assert r.returncode == 0, r.stderr
     assert state(stack, d)[0] == "lapsed"
     assert "la demande est close" in elodie.get(link).text
+
+
+def test_a_commune_without_a_trusted_third_party_is_refused_before_anything_opens(stack, world):
+    who = ["--person", world.persons["elodie"]]
+    d = cli(stack, "create", *who, "commune-account")["id"]
+    fields = {**FIELDS, "communes.1.ofs": "5401"}        # Aigle: no secretariat registered
+    cli(stack, "save", *who, d, *[f"{k}={v}" for k, v in fields.items()])
+    cli(stack, "fire", *who, d, "submit")
+    code = link_of(stack, d).rsplit("/", 1)[1]
+    before = state(stack, d)
+    r = stack.guichet("demand", "fire", *who, d, "confirm-email", f"email-code={code}")
+    assert r.returncode == 12, r.stdout + r.stderr
+    assert "decide.no_authority" in r.stdout + r.stderr
+    assert state(stack, d) == before and items(stack, d) == []
+    assert stack.sql("SELECT used_at IS NULL FROM codes WHERE demand_id = :'p1'", d) == [("t",)]
