@@ -52,6 +52,7 @@ static const char *const action_names[AZ__COUNT] = {
     [AZ_ADMINISTER_SPACE] = "administer-space",
     [AZ_JOIN_SPACE] = "join-space",
     [AZ_ANSWER_REFERENT] = "answer-referent",
+    [AZ_DECIDE_ITEM] = "decide-item",
 };
 
 const char *

@@ -44,6 +44,7 @@ typedef enum {
     AZ_ADMINISTER_SPACE,   /* object: space id; the référent only (sql/0024) */
     AZ_JOIN_SPACE,         /* object: NULL; join with a key, verified, for oneself */
     AZ_ANSWER_REFERENT,    /* object: space id; the member offered the role */
+    AZ_DECIDE_ITEM,        /* object: demand id; arg "DECIDE:ITEM" (0028) */
     AZ__COUNT
 } az_action_t;
 

@@ -42,6 +42,7 @@
 #include "drafts.h"
 #include "demand_group.h"
 #include "demand_view.h"
+#include "wf_decide.h"
 #include "field.h"
 #include "i18n.h"
 #include "message.h"
@@ -312,7 +313,42 @@ event_label(req_t *r, const wf_def_t *def, const char *tid)
     if (!strcmp(tid, "letter-sent"))
         return i18n_get(r->lang, "letters.event.sent");
     t = def ? wf_transition_find(def, tid) : NULL;
+    if (t == NULL && def != NULL && wf_decide_find(def, tid) != NULL
+        && wf_decide_find(def, tid)->label.n > 0)
+        return dv_text(r, &wf_decide_find(def, tid)->label);   /* one item's answer */
     return t != NULL && t->label.n > 0 ? dv_text(r, &t->label) : tid;
+}
+
+/* Each item of a per-item decision and its latest answer (<decide>:
+ * wf_decide.c), for whoever may read the demand. */
+static int
+answers_node(req_t *r, xmlNodePtr root, const wf_def_t *def, const wf_demand_t *d)
+{
+    json_t    *items, *it;
+    xmlNodePtr an;
+    size_t     k;
+    int        rc;
+
+    if (def->n_decides == 0)
+        return EN_OK;
+    if ((rc = wf_decide_items(r->pool, &r->err, d->id, &items)) != EN_OK)
+        return rc;
+    if (json_array_size(items) == 0)
+        return EN_OK;
+    an = render_node(root, "answers");
+    json_array_foreach(items, k, it) {
+        xmlNodePtr n = render_node(an, "answer");
+
+        render_attr(n, "label", event_label(r, def, dv_jstr(it, "decide", "")));
+        render_attr(n, "group-name", dv_jstr(it, "group_name", ""));
+        if (dv_jstr(it, "outcome", NULL)) {
+            render_attr(n, "outcome", dv_jstr(it, "outcome", ""));
+            render_attr(n, "at", dv_jstr(it, "at", ""));
+        }
+        if (dv_jstr(it, "comment", NULL))
+            render_text(n, "comment", dv_jstr(it, "comment", ""));
+    }
+    return EN_OK;
 }
 
 /* The latest event that led to the state the demand is in (a self-loop of
@@ -584,6 +620,8 @@ page_detail(req_t *r, const char *id, int status, const fire_back_t *back, int f
     if (status == 200 && req_param(r, "posted") != NULL)
         render_node(root, "posted");
     top_node(r, root, def, s, d, j);
+    if ((rc = answers_node(r, root, def, d)) != EN_OK)
+        return rc;
 
     /* editing the owner's form, page by page */
     if (!print && s->form != NULL && allowed[owner_i]) {

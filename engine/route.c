@@ -36,6 +36,8 @@ extern const route_t admin_groups_routes[];
 extern const route_t admin_audit_routes[];
 extern const route_t letters_routes[];
 extern const route_t counter_routes[];
+extern const route_t decide_routes[];
+extern const route_t confirm_routes[];
 
 static const route_t *const route_tables[] = {
     sys_routes,
@@ -58,6 +60,8 @@ static const route_t *const route_tables[] = {
     admin_audit_routes,
     letters_routes,
     counter_routes,
+    decide_routes,
+    confirm_routes,
 };
 
 #define NTABLES (sizeof(route_tables) / sizeof(route_tables[0]))

@@ -1155,6 +1155,129 @@ wf_check_timer(wf_ck_t *ck, wf_timer_t *tm, size_t index)
 }
 
 /* ------------------------------------------------------------------ */
+/* per-item decisions                                                  */
+/* ------------------------------------------------------------------ */
+
+/* over names a repeating group of a form's page (wf_group.h), and the
+ * by="third-party:@KEY" key one of its items' fields. */
+static void
+wf_check_decide_over(wf_ck_t *ck, wf_decide_t *dc)
+{
+    const wf_group_t *g = NULL;
+    size_t            f, i, k, n = 0;
+    const char      **names, **keys;
+
+    for (f = 0; f < ck->def->n_forms; f++)
+        for (i = 0; i < ck->def->forms[f].n_pages; i++)
+            n += ck->def->forms[f].pages[i].n_groups;
+    names = pool_calloc(ck->p, (n + 1) * sizeof(char *));
+    n = 0;
+    for (f = 0; f < ck->def->n_forms; f++)
+        for (i = 0; i < ck->def->forms[f].n_pages; i++)
+            for (k = 0; k < ck->def->forms[f].pages[i].n_groups; k++) {
+                const wf_group_t *gg = &ck->def->forms[f].pages[i].groups[k];
+
+                names[n++] = gg->name;
+                if (g == NULL && strcmp(gg->name, dc->over) == 0)
+                    g = gg;
+            }
+    if (g == NULL) {
+        wf_err(ck, dc->line, "decide \"%s\": over=\"%s\" names no repeating group "
+               "of the forms%s", dc->id, dc->over, wf_dym(ck, dc->over, names, n));
+        return;
+    }
+    if (dc->key == NULL)
+        return;
+    keys = pool_calloc(ck->p, (g->n_fields + 1) * sizeof(char *));
+    for (k = 0; k < g->n_fields; k++) {
+        keys[k] = g->fields[k].name;
+        if (strcmp(g->fields[k].name, dc->key) == 0)
+            return;
+    }
+    wf_err(ck, dc->line, "decide \"%s\": by=\"%s\": group \"%s\" has no field "
+           "\"%s\"%s", dc->id, dc->by_text, g->name, dc->key,
+           wf_dym(ck, dc->key, keys, g->n_fields));
+}
+
+static void
+wf_check_decide_then(wf_ck_t *ck, wf_decide_t *dc)
+{
+    wf_transition_t *t = wf_transition_find(ck->def, dc->then_id);
+
+    dc->then = t;
+    if (t == NULL) {
+        wf_err(ck, dc->line, "decide \"%s\": then=\"%s\": no such transition%s",
+               dc->id, dc->then_id, wf_dym(ck, dc->then_id, wf_transition_ids(ck),
+                                          ck->def->n_transitions));
+        return;
+    }
+    t->decide_fired = 1;
+    if (t->n_by != 1 || t->by[0].kind != WF_BY_SYSTEM)
+        wf_err(ck, dc->line, "decide \"%s\": then=\"%s\" must be by=\"system\" "
+               "only: it fires by itself once every item has a final answer",
+               dc->id, t->id);
+    if (dc->in != NULL && !wf_transition_leaves(t, dc->in))
+        wf_err(ck, dc->line, "decide \"%s\": then=\"%s\" does not leave \"%s\"",
+               dc->id, t->id, dc->in->id);
+    if (t->form_id != NULL || t->n_guards > 0)
+        wf_err(ck, dc->line, "decide \"%s\": then=\"%s\" cannot have a form or "
+               "guards: nobody fills a form when the last answer arrives",
+               dc->id, t->id);
+}
+
+static void
+wf_check_decide(wf_ck_t *ck, wf_decide_t *dc, size_t index)
+{
+    size_t k;
+    int    finals = 0;
+
+    wf_need_id(ck, "decide", dc->id, dc->line);
+    wf_need_fr(ck, &dc->label, dc->line,
+               pool_printf(ck->p, "decide \"%s\"", dc->id), "label");
+    if (wf_transition_find(ck->def, dc->id) != NULL)
+        wf_err(ck, dc->line, "decide \"%s\": a transition has that id too (the "
+               "history names each answer by it)", dc->id);
+    for (k = 0; k < index; k++)
+        if (strcmp(ck->def->decides[k].id, dc->id) == 0)
+            wf_err(ck, dc->line, "decide \"%s\" is declared twice", dc->id);
+    if (dc->in_id != NULL) {
+        dc->in = wf_state_find(ck->def, dc->in_id);
+        if (dc->in == NULL)
+            wf_err(ck, dc->line, "decide \"%s\": state \"%s\" does not exist%s",
+                   dc->id, dc->in_id, wf_dym(ck, dc->in_id, wf_state_ids(ck),
+                                              ck->def->n_states));
+        else if (dc->in->final)
+            wf_err(ck, dc->line, "decide \"%s\": state \"%s\" is final", dc->id,
+                   dc->in_id);
+        else if (dc->in->bucket == WF_BUCKET_DRAFT)
+            wf_err(ck, dc->line, "decide \"%s\": state \"%s\" is a draft: "
+                   "third parties never see drafts", dc->id, dc->in_id);
+        for (k = 0; dc->in != NULL && k < index; k++)
+            if (ck->def->decides[k].in == dc->in)
+                wf_err(ck, dc->line, "decide \"%s\": state \"%s\" already has "
+                       "a decision (\"%s\")", dc->id, dc->in_id,
+                       ck->def->decides[k].id);
+    }
+    if (dc->over != NULL)
+        wf_check_decide_over(ck, dc);
+    for (k = 0; k < dc->n_outcomes; k++) {
+        size_t j;
+
+        finals += wf_outcome_final(dc->outcomes[k]) == 1;
+        for (j = 0; j < k; j++)
+            if (strcmp(dc->outcomes[j], dc->outcomes[k]) == 0)
+                wf_err(ck, dc->line, "decide \"%s\": outcome \"%s\" is listed "
+                       "twice", dc->id, dc->outcomes[k]);
+    }
+    if (dc->n_outcomes > 0 && finals == 0)
+        wf_err(ck, dc->line, "decide \"%s\": outcomes=\"%s\" has no final "
+               "outcome (valid or refused), so the items would never be done",
+               dc->id, dc->outcomes[0]);
+    if (dc->then_id != NULL)
+        wf_check_decide_then(ck, dc);
+}
+
+/* ------------------------------------------------------------------ */
 /* the graph                                                           */
 /* ------------------------------------------------------------------ */
 
@@ -1243,7 +1366,8 @@ wf_check_system(wf_ck_t *ck, const wf_transition_t *t)
 {
     size_t i;
 
-    if (t->timer_fired || !wf_by_has(t, WF_BY_SYSTEM) || t->n_by > 1)
+    if (t->timer_fired || t->decide_fired || !wf_by_has(t, WF_BY_SYSTEM)
+        || t->n_by > 1)
         return;
     for (i = 0; i < t->n_from_states; i++)
         if (t->from[i]->bucket == WF_BUCKET_DRAFT) {
@@ -1324,6 +1448,8 @@ wf_check_def(pool_t *p, wf_def_t *def, wf_diag_t *d)
     wf_check_transitions(&ck);
     for (i = 0; i < def->n_timers; i++)
         wf_check_timer(&ck, &def->timers[i], i);
+    for (i = 0; i < def->n_decides; i++)
+        wf_check_decide(&ck, &def->decides[i], i);
     wf_link(&ck);
     wf_fill_progress(&ck);
     wf_check_graph(&ck);

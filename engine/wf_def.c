@@ -1669,6 +1669,74 @@ wf_parse_timer(wf_parse_t *ps, xmlNodePtr n, wf_timer_t *t)
         t->id = t->fire_id != NULL ? t->fire_id : "purge";
 }
 
+static const char *const wf_outcomes[] = { "valid", "refused", "pending", NULL };
+static const int wf_outcome_is_final[] = { 1, 1, 0 };
+
+const char *
+wf_outcome_name(size_t i)
+{
+    return i < sizeof(wf_outcomes) / sizeof(wf_outcomes[0]) ? wf_outcomes[i] : NULL;
+}
+
+int
+wf_outcome_final(const char *name)
+{
+    size_t i;
+
+    for (i = 0; name != NULL && wf_outcomes[i] != NULL; i++)
+        if (strcmp(wf_outcomes[i], name) == 0)
+            return wf_outcome_is_final[i];
+    return -1;
+}
+
+/* <decide id in over by outcomes comment then>: the shape; the checker
+ * (wf_check.c) resolves in, then and over. */
+static void
+wf_parse_decide(wf_parse_t *ps, xmlNodePtr n, wf_decide_t *dc)
+{
+    const char *by, *cm;
+    size_t      i;
+
+    dc->line = wf_line(n);
+    dc->id = wf_attr_req(ps, n, "id");
+    if (dc->id == NULL)
+        dc->id = "";
+    dc->in_id = wf_attr_req(ps, n, "in");
+    dc->over = wf_attr_req(ps, n, "over");
+    dc->then_id = wf_attr_req(ps, n, "then");
+    by = wf_attr_req(ps, n, "by");
+    dc->by_text = by;
+    /* the only actor chosen by an item's data: third-party:@KEY */
+    if (by != NULL) {
+        if (strncmp(by, "third-party:@", 13) == 0 && wf_lname_ok(by + 13))
+            dc->key = by + 13;
+        else
+            wf_perr(ps, dc->line, "decide \"%s\": by=\"%s\": write "
+                    "third-party:@KEY, KEY the item's field naming the trusted "
+                    "third party (its group id, or a commune's OFS number)",
+                    dc->id, by);
+    }
+    dc->outcomes = wf_split(ps->p, wf_attr_req(ps, n, "outcomes"), WF_BLANKS,
+                            &dc->n_outcomes);
+    for (i = 0; i < dc->n_outcomes; i++)
+        if (wf_outcome_final(dc->outcomes[i]) < 0)
+            wf_perr(ps, dc->line, "decide \"%s\": unknown outcome \"%s\"%s "
+                    "(valid, refused or pending)", dc->id, dc->outcomes[i],
+                    wf_did_you_mean(ps->p, dc->outcomes[i], wf_outcomes, 3));
+    cm = wf_attr(ps, n, "comment");
+    if (cm == NULL || strcmp(cm, "optional") == 0)
+        dc->comment = WF_COMMENT_OPTIONAL;
+    else if (strcmp(cm, "required") == 0)
+        dc->comment = WF_COMMENT_REQUIRED;
+    else if (strcmp(cm, "none") == 0)
+        dc->comment = WF_COMMENT_NONE;
+    else
+        wf_perr(ps, dc->line, "decide \"%s\": comment=\"%s\": write "
+                "required, optional or none", dc->id, cm);
+    wf_parse_i18n(ps, n, "label", &dc->label);
+    wf_parse_i18n(ps, n, "description", &dc->description);
+}
+
 /* ------------------------------------------------------------------ */
 /* the definition                                                      */
 /* ------------------------------------------------------------------ */
@@ -1739,6 +1807,11 @@ wf_parse_body(wf_parse_t *ps, xmlNodePtr root, wf_def_t *def)
     for (c = root->children; c != NULL; c = c->next)
         if (wf_is(c, "timer"))
             wf_parse_timer(ps, c, &def->timers[def->n_timers++]);
+    def->decides = pool_calloc(ps->p, (wf_count(root, "decide") + 1)
+                                      * sizeof(*def->decides));
+    for (c = root->children; c != NULL; c = c->next)
+        if (wf_is(c, "decide"))
+            wf_parse_decide(ps, c, &def->decides[def->n_decides++]);
 }
 
 int
@@ -1918,6 +1991,28 @@ wf_transition_find(const wf_def_t *d, const char *id)
     return NULL;
 }
 
+wf_decide_t *
+wf_decide_find(const wf_def_t *d, const char *id)
+{
+    size_t i;
+
+    for (i = 0; id != NULL && i < d->n_decides; i++)
+        if (strcmp(d->decides[i].id, id) == 0)
+            return &d->decides[i];
+    return NULL;
+}
+
+wf_decide_t *
+wf_decide_in(const wf_def_t *d, const wf_state_t *s)
+{
+    size_t i;
+
+    for (i = 0; s != NULL && i < d->n_decides; i++)
+        if (d->decides[i].in == s)
+            return &d->decides[i];
+    return NULL;
+}
+
 wf_form_t *
 wf_form_find(const wf_def_t *d, const char *id)
 {
@@ -2081,6 +2176,12 @@ wf_def_sound(const wf_def_t *d)
         const wf_timer_t *tm = &d->timers[i];
 
         if (tm->in == NULL || (!tm->purge && tm->fire == NULL))
+            return 0;
+    }
+    for (i = 0; i < d->n_decides; i++) {
+        const wf_decide_t *dc = &d->decides[i];
+
+        if (dc->in == NULL || dc->then == NULL || dc->key == NULL || dc->over == NULL)
             return 0;
     }
     return 1;

@@ -391,6 +391,7 @@ typedef struct wf_transition {
     size_t           n_effects;
     int              auto_on_view; /* fired when the owner views it */
     int              timer_fired;  /* some timer fires it */
+    int              decide_fired; /* some <decide then="..."> fires it */
     wf_i18n_t        label, description;
     size_t           index;
     int              line;
@@ -408,6 +409,38 @@ typedef struct wf_timer {
     int              from_expires; /* made from <state expires="..."> */
     int              line;
 } wf_timer_t;
+
+/*
+ * <decide id="verify" in="verification" over="communes"
+ *         by="third-party:@ofs" outcomes="valid refused pending"
+ *         comment="optional" then="transmit">: one decision per item of a
+ * repeating group (form_data[over], a JSON array of objects), each by the
+ * trusted third party its item names (the group whose id, or whose commune
+ * OFS number, is the item's value under key), answered independently;
+ * when every item has a final outcome, the system fires `then` in the same
+ * transaction (docs/workflow-language.md; the runtime is wf_decide.c).
+ */
+typedef struct wf_decide {
+    const char      *id;
+    const char      *in_id;
+    wf_state_t      *in;
+    const char      *over;        /* the repeating group's name */
+    const char      *by_text;     /* as written */
+    const char      *key;         /* third-party:@KEY: the item's key */
+    const char     **outcomes;    /* NULL-terminated, wf_outcome_name() */
+    size_t           n_outcomes;
+    wf_comment_t     comment;
+    const char      *then_id;
+    wf_transition_t *then;
+    wf_i18n_t        label, description;
+    int              line;
+} wf_decide_t;
+
+/* The closed list of per-item outcomes: valid, refused (final), pending
+ * (an answer that is not final: "en attente"); NULL past the end. */
+const char *wf_outcome_name(size_t i);
+/* Whether an outcome is final (1), not final (0), unknown (-1). */
+int         wf_outcome_final(const char *name);
 
 /* ------------------------------------------------------------------ */
 /* the definition                                                      */
@@ -430,6 +463,8 @@ typedef struct wf_def {
     size_t           n_transitions;
     wf_timer_t      *timers;
     size_t           n_timers;
+    wf_decide_t     *decides;     /* per-item decisions */
+    size_t           n_decides;
     int              line;
 } wf_def_t;
 
@@ -471,6 +506,9 @@ wf_transition_t *wf_transition_find(const wf_def_t *d, const char *id);
 wf_form_t       *wf_form_find(const wf_def_t *d, const char *id);
 wf_page_t       *wf_page_find(const wf_form_t *f, const char *id);
 wf_field_t      *wf_field_find(const wf_form_t *f, const char *name);
+wf_decide_t     *wf_decide_find(const wf_def_t *d, const char *id);
+/* The per-item decision taken in state s, or NULL (at most one a state). */
+wf_decide_t     *wf_decide_in(const wf_def_t *d, const wf_state_t *s);
 /* A field by name in any form of d (guards and effects name fields). */
 wf_field_t      *wf_def_field_find(const wf_def_t *d, const char *name);
 /* Whether t leaves state s (its from list names s, or from="*"). */
@@ -484,7 +522,8 @@ wf_transition_t *wf_transition_from(const wf_state_t *s, const char *id);
  * initial state; every state's bucket set and its form, pages, outgoing
  * transitions and timers resolved; every transition's from and to states,
  * form and pages; every field's type known and every condition's field
- * resolved; every timer's state and, unless a purge, its transition.  1
+ * resolved; every timer's state and, unless a purge, its transition; every
+ * decide's state, then transition, group and key.  1
  * when they hold.  The loaders assert it (en_assert.h); the runtime relies
  * on it where it reads those pointers. */
 int              wf_def_sound(const wf_def_t *d);

@@ -41,6 +41,7 @@
 #include "metrics.h"
 #include "pool_json.h"
 #include "refreg.h"
+#include "wf_decide.h"
 #include "wf_effect.h"
 #include "wf_input.h"
 #include "wf_roles.h"
@@ -619,6 +620,9 @@ wf_fire_loaded(pool_t *p, en_err_t *err, const principal_t *who, const wf_demand
                           "an effect refused the input without saying where");
         return rc;
     }
+    /* arriving in a <decide>'s state: its items are opened (wf_decide.c) */
+    if (t->to != s && (rc = wf_decide_arrival(p, err, def, d, c.set, t->to, effects)) != EN_OK)
+        return rc;
 
     /* the change, as one document */
     change = json_object();
@@ -698,6 +702,54 @@ wf_fire_loaded(pool_t *p, en_err_t *err, const principal_t *who, const wf_demand
                   "actor", who->kind == PRINCIPAL_SYSTEM ? "system" : who->person_id,
                   "request_id", who->request_id ? who->request_id : "", NULL);
     }
+    return EN_OK;
+}
+
+int
+wf_fire_change_system(pool_t *p, en_err_t *err, const principal_t *sys,
+                      const wf_demand_t *d, const wf_transition_t *t, json_t **out)
+{
+    const wf_def_t   *def;
+    const wf_state_t *s;
+    wf_input_check_t  c;
+    json_t           *change, *effects;
+    int               rc, bad = 0;
+
+    *out = NULL;
+    if ((def = wf_store_get(err, d->workflow_key, d->definition_version)) == NULL)
+        return err->code;
+    if (NEVER(t->to == NULL) || (s = wf_state_find(def, d->state)) == NULL)
+        return en_set(err, EN_INTERNAL, "err.internal", "step %s: no state", t->id);
+    if (sys->kind != PRINCIPAL_SYSTEM || !wf_transition_allows(t, WF_BY_SYSTEM, NULL))
+        return en_set(err, EN_FORBIDDEN, "authz.not_your_step",
+                      "transition %s is not the system's", t->id);
+    wf_input_init(&c, p, d, NULL);
+    if ((rc = wf_effect_prepare(p, err, sys, d, t, &c, &effects)) != EN_OK)
+        return rc;
+    if (t->to != s && (rc = wf_decide_arrival(p, err, def, d, c.set, t->to, effects)) != EN_OK)
+        return rc;
+    change = json_object();
+    pool_json(p, change);
+    bad |= wf_json_set(change, "demand", json_string(d->id));
+    bad |= wf_json_set(change, "version", json_integer(d->version));
+    bad |= wf_json_set(change, "from", json_string(d->state));
+    bad |= wf_json_set(change, "to", json_string(t->to->id));
+    bad |= wf_json_set(change, "transition", json_string(t->id));
+    bad |= wf_json_set(change, "bucket", json_string(wf_bucket_name(t->to->bucket)));
+    bad |= wf_json_set(change, "progress", json_integer(t->to->progress));
+    bad |= wf_json_set(change, "final", json_boolean(t->to->final));
+    bad |= wf_json_set(change, "actor", actor_json(sys, "system"));
+    bad |= wf_json_set(change, "comment", json_null());
+    bad |= wf_json_set(change, "request_id", sys->request_id
+                                              ? json_string(sys->request_id) : json_null());
+    if (t->to != s)
+        bad |= wf_json_set(change, "timers", timers_array(p, t->to, time(NULL)));
+    bad |= wf_json_set(change, "mails", mails_json(sys, def, d, t, NULL));
+    bad |= wf_json_set(change, "effects", json_incref(effects));
+    if (bad)
+        return en_set(err, EN_INTERNAL, "err.internal",
+                      "the transition could not be put into JSON");
+    *out = change;
     return EN_OK;
 }
 

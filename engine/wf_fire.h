@@ -67,6 +67,14 @@ int wf_fire_loaded(pool_t *p, en_err_t *err, const principal_t *who,
                    const wf_input_t *input, const char *timer_id,
                    wf_result_t *result);
 
+/* The change document wf_apply takes for the system firing t on d, with
+ * no input (guards are not evaluated: the checker allows none where this
+ * is used), for a caller that applies it in its own statement: a
+ * <decide>'s `then`, fired when its last item is answered (wf_decide.c;
+ * the statement sets "version").  *out lives in p. */
+int wf_fire_change_system(pool_t *p, en_err_t *err, const principal_t *sys,
+                          const wf_demand_t *d, const wf_transition_t *t, json_t **out);
+
 /* The read receipt: fires, for a person viewing demand_id, the first
  * transition with auto="on-view" leaving its state that this person plays
  * (one batched authorization question first, so a reader it is not for is

@@ -184,7 +184,39 @@ wf_dot_transitions(buf_t *b, const wf_state_t *s)
                 wf_dot_esc(b, t->guards[k].text);
                 buf_putc(b, ']');
             }
+        if (t->decide_fired)
+            buf_puts(b, "\\n[all answered]");
         buf_puts(b, "\"];\n");
+    }
+}
+
+/* A per-item decision: a bold self-loop on its state, "decide id / each
+ * item of OVER / by" and the outcomes; the transition its last final
+ * answer fires is drawn as a system edge, marked "[all answered]". */
+static void
+wf_dot_decides(buf_t *b, const wf_def_t *def, const wf_state_t *s)
+{
+    size_t i, k;
+
+    for (i = 0; i < def->n_decides; i++) {
+        const wf_decide_t *dc = &def->decides[i];
+
+        if (dc->in != s)
+            continue;
+        wf_dot_edge_start(b, s->id, s->id);
+        buf_puts(b, "decide ");
+        wf_dot_esc(b, dc->id);
+        buf_puts(b, "\\neach item of ");
+        wf_dot_esc(b, dc->over);
+        buf_puts(b, "\\n(");
+        wf_dot_esc(b, dc->by_text);
+        buf_puts(b, ")\\n");
+        for (k = 0; k < dc->n_outcomes; k++) {
+            if (k > 0)
+                buf_puts(b, " | ");
+            wf_dot_esc(b, dc->outcomes[k]);
+        }
+        buf_puts(b, "\", style=bold];\n");
     }
 }
 
@@ -246,6 +278,7 @@ wf_graph_dot(pool_t *p, const wf_def_t *def, const char *lang)
                      lang);
     for (i = 0; i < def->n_states; i++) {
         wf_dot_transitions(&b, &def->states[i]);
+        wf_dot_decides(&b, def, &def->states[i]);
         purged |= wf_dot_purges(&b, &def->states[i]);
     }
     if (purged)

@@ -267,6 +267,26 @@ def _form(fields):
     return [f"{k}={v}" for k, v in (fields or {}).items()]
 
 
+# A step's field "@mailed-code" is the one-time code the demand's latest
+# mail carried (an e-mailed link's code: the commune account's step 3), as
+# the person would copy it from the mail: read from the outbox row.
+MAILED_CODE_SQL = r"""
+SELECT data->>'code' FROM outbox WHERE demand_id = :'p1'::uuid AND data ? 'code'
+ ORDER BY id DESC LIMIT 1
+"""
+
+
+def _mailed_codes(sql, demand, fields):
+    out = dict(fields or {})
+    for k, v in out.items():
+        if v == "@mailed-code":
+            rows = sql(MAILED_CODE_SQL, demand)
+            if not rows:
+                raise DemoError(f"no code was mailed for demand {demand}")
+            out[k] = rows[0][0]
+    return out
+
+
 def wait_published(world, sql, timeout=30):
     """Waits until the engine has published every procedure the demands
     use (it publishes workflows/ when it starts, after opening its socket)."""
@@ -324,7 +344,8 @@ def load_demands(world, sql, issuer, guichet, log=print):
             if step.get("comment"):
                 args += ["--comment", step["comment"]]
             args += _files(step.get("files"))
-            _guichet(guichet, [*args, d["id"], step["fire"], *_form(step.get("fields"))])
+            _guichet(guichet, [*args, d["id"], step["fire"],
+                               *_form(_mailed_codes(sql, d["id"], step.get("fields")))])
         for i, msg in enumerate(dm.get("messages", []), 1):
             # a thread between the owner side and the agents (engine/message.c)
             by = msg["by"]

@@ -415,6 +415,29 @@ MATRIX = [
         note="no code was issued to this demand: refused next to the field"),
     Row("counter_verify", "POST", "/counter/prefecture-lausanne/demands/{missing}/verify",
         cells_logged_in(403, third_party=404), data={"code": "ABCDEFGH"}),
+
+    # --- per-item decisions (engine/h_decide.c; the commune secretaries' answers
+    #     are walked in test_commune_account.py) --------------------------------
+    Row("verify", "GET", "/verify", cells_logged_in(403, third_party=200),
+        note="trusted third parties only: their groups' items"),
+    Row("verify", "GET", "/verify?which=nonsense", cells_logged_in(403, third_party=200),
+        note="an unknown filter reads as the open items"),
+    Row("verify_item", "GET", "/verify/{missing}/verify/0", cells_logged_in(404)),
+    Row("verify_item", "GET", "/verify/{d_kiosque_probe}/verify/0", cells_logged_in(404),
+        note="a demand without items: nobody's item, not even its owner's"),
+    Row("verify_item", "GET", "/verify/{missing}/verify/x", cells(404),
+        note="an item is an int: no route"),
+    Row("verify_answer", "POST", "/verify/{missing}/verify/0", cells_logged_in(404),
+        data={"outcome": "valid"}),
+    Row("verify_answer", "POST", "/verify/{d_kiosque_probe}/verify/0", cells_logged_in(404),
+        data={"outcome": "refused"}, note="only the item's third party; else 404, nothing written"),
+    Row("demand_confirm", "GET", "/demands/{missing}/confirm/ABCDEF", cells_logged_in(404)),
+    Row("demand_confirm", "GET", "/demands/{d_kiosque_probe}/confirm/ABCDEF",
+        cells_logged_in(404, member_grant=200, referent=200, member_nogrant=403,
+                        referent_self=403, agent=403, third_party=403, admin=403),
+        note="the owner side only (an e-mailed link; no code step here: it says so)"),
+    Row("demand_confirm", "GET", "/demands/{missing}/confirm/a%20b", cells(404),
+        note="a code is a word: no route"),
 ]
 
 # Tables whose content must not change when a request is refused.  The
@@ -432,6 +455,7 @@ DOMAIN_TABLES = {
     "enrol_identifiers": "x", "assurance_raises": "x",
     "events": "x", "codes": "x", "documents": "x", "messages": "x", "note_reads": "x",
     "space_join_keys": "x", "space_referent_offers": "x",
+    "decide_items": "x", "decide_answers": "x",
     "outbox": "row(x.id, x.demand_id, x.event_id, x.template, x.recipient, x.data)",
     "timers": "row(x.id, x.demand_id, x.state, x.name, x.action, x.transition, x.due_at)",
 }

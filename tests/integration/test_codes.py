@@ -55,9 +55,16 @@ def submitted(cs):
     return d
 
 
+def outbox_order(m):
+    """A mail's outbox id (Message-ID <guichet.ID.CREATED@...>): the order it
+    was queued in, which the Maildir's listing does not keep."""
+    found = re.search(r"<guichet\.(\d+)\.", m.get("Message-ID") or "")
+    return int(found.group(1)) if found else 0
+
+
 def mailed_codes(cs, reference):
     codes = []
-    for m in cs.mails():
+    for m in sorted(cs.mails(), key=outbox_order):
         if reference not in subject_of(m):
             continue
         for part in m.walk():

@@ -426,7 +426,8 @@ FIRST_TRY = {
     "agnes": (None, "/agent/serac", ["Kiosque du Marché"]),
     "oscar": (None, "/agent", ["Contrôle des habitants"]),
     "tiago": (None, "/counter", ["Préfecture du district de Lausanne"]),
-    "nadia": (None, "/dashboard", ["Nadia Chevalley"]),
+    "nadia": (None, "/verify", ["Demandes de rattachement à votre commune",
+                                "Commune de Renens, secrétariat municipal", "Élodie Pittet"]),
     "marc": ("menuiserie", "/dashboard", ["Menuiserie Vuilleumier Sàrl", "Brouillon"]),
     "admin": (None, "/admin/procedures", ["subsidy"]),
     "sophie": (None, "/auth/session", ["forte"]),
@@ -435,6 +436,8 @@ FIRST_TRY = {
     "cyril": (None, "/agent/cyber", ["Cyberadministration"]),
     "paul": (None, "/agent/letters", ["Kiosque du Marché", "Courrier sur une demande",
                                       "prête à imprimer"]),
+    "elodie": (None, "/dashboard", ["Demande de compte — portail des communes"]),
+    "ines": (None, "/verify", ["Commune de Lausanne, secrétariat municipal", "Élodie Pittet"]),
 }
 
 

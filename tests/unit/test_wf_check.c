@@ -81,6 +81,17 @@ static const fixture_case_t cases[] = {
       "form \"demand\" has no page \"mian\" (did you mean \"main\"?)" },
     { "dead_end.xml", FIX "dead_end.xml:36: state \"stuck\" is a dead end: "
       "nothing leaves it and it is not final=\"yes\"" },
+    { "decide_over.xml", FIX "decide_over.xml:37: decide \"verify\": over=\"comunes\" "
+      "names no repeating group of the forms (did you mean \"communes\"?)" },
+    { "decide_key.xml", FIX "decide_key.xml:37: decide \"verify\": unknown outcome "
+      "\"refuse\" (did you mean \"refused\"?) (valid, refused or pending)" },
+    { "decide_key.xml", FIX "decide_key.xml:37: decide \"verify\": "
+      "by=\"third-party:@ofz\": group \"communes\" has no field \"ofz\" (did you mean "
+      "\"ofs\"?)" },
+    { "decide_then.xml", FIX "decide_then.xml:37: decide \"verify\": outcomes=\"pending\" "
+      "has no final outcome (valid or refused), so the items would never be done" },
+    { "decide_then.xml", FIX "decide_then.xml:37: decide \"verify\": then=\"transmit\" "
+      "must be by=\"system\" only: it fires by itself once every item has a final answer" },
     { "effect_args.xml", FIX "effect_args.xml:42: effect \"issue-code\": "
       "unknown argument \"chanel\" (did you mean \"channel\"?)" },
     { "effect_args.xml", FIX "effect_args.xml:42: effect \"issue-code\": "

@@ -59,6 +59,9 @@
     <!-- where to follow the demand: the row's link, else the demand's page -->
     <xsl:variable name="link">
       <xsl:choose>
+        <xsl:when test="starts-with(normalize-space(link), '/')">
+          <xsl:value-of select="concat(@base, normalize-space(link))"/>
+        </xsl:when>
         <xsl:when test="normalize-space(link)"><xsl:value-of select="normalize-space(link)"/></xsl:when>
         <xsl:when test="normalize-space(demand)">
           <xsl:value-of select="concat(@base, '/demands/', normalize-space(demand))"/>

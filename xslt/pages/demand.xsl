@@ -54,6 +54,7 @@
         <xsl:apply-templates select="actions/action"/>
       </section>
     </xsl:if>
+    <xsl:apply-templates select="answers"/>
     <xsl:apply-templates select="data"/>
     <xsl:if test="documents/document">
       <section aria-labelledby="docs-title">
@@ -237,6 +238,30 @@
           </div>
         </xsl:for-each>
       </xsl:for-each>
+    </section>
+  </xsl:template>
+
+  <!-- per-item decisions: each authority's answer (xslt/i18n/decide.xml) -->
+  <xsl:template match="answers">
+    <section aria-labelledby="answers-title">
+      <h2 id="answers-title"><xsl:value-of select="g:msg('decide.answers.title')"/></h2>
+      <p class="help"><xsl:value-of select="g:msg('decide.answers.lead')"/></p>
+      <ul class="answers">
+        <xsl:for-each select="answer">
+          <li>
+            <strong><xsl:value-of select="@group-name"/></strong>
+            <xsl:value-of select="g:msg('punct.colon')"/>
+            <xsl:choose>
+              <xsl:when test="@outcome">
+                <xsl:value-of select="g:msg(concat('decide.outcome.', @outcome))"/>
+                <xsl:text> (</xsl:text><xsl:value-of select="@at"/><xsl:text>)</xsl:text>
+              </xsl:when>
+              <xsl:otherwise><xsl:value-of select="g:msg('decide.no_answer')"/></xsl:otherwise>
+            </xsl:choose>
+            <xsl:for-each select="comment"><blockquote><xsl:value-of select="."/></blockquote></xsl:for-each>
+          </li>
+        </xsl:for-each>
+      </ul>
     </section>
   </xsl:template>
 
