@@ -48,6 +48,7 @@ static const char *const action_names[AZ__COUNT] = {
     [AZ_MANAGE_RELATION] = "manage-relation",
     [AZ_MANAGE_DOCUMENT] = "manage-document",
     [AZ_POST_MESSAGE] = "post-message",
+    [AZ_ASSIGN_DEMAND] = "assign-demand",
 };
 
 const char *

@@ -39,6 +39,8 @@ typedef enum {
     AZ_MANAGE_RELATION,    /* object: relation id */
     AZ_MANAGE_DOCUMENT,    /* object: wallet document id (rename, delete, pick) */
     AZ_POST_MESSAGE,       /* object: demand id (sql/0018_messages.sql) */
+    AZ_ASSIGN_DEMAND,      /* object: demand id; arg: the agent (NULL: release)
+                              (sql/0029_queue.sql) */
     AZ__COUNT
 } az_action_t;
 

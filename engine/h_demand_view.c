@@ -259,6 +259,10 @@ event_label(req_t *r, const wf_def_t *def, const char *tid)
         return i18n_get(r->lang, "demand.event.purge");
     if (!strcmp(tid, "migrate"))
         return i18n_get(r->lang, "demand.event.migrate");
+    if (!strcmp(tid, "assign"))
+        return i18n_get(r->lang, "queue.event.assign");
+    if (!strcmp(tid, "release"))
+        return i18n_get(r->lang, "queue.event.release");
     t = def ? wf_transition_find(def, tid) : NULL;
     return t != NULL && t->label.n > 0 ? dv_text(r, &t->label) : tid;
 }
