@@ -30,6 +30,8 @@ NOT_PAGES = {
     "auth_login": "a redirect to the identity provider",
     "auth_callback": "the provider's redirect back: a redirect",
     "document": "a file download",
+    "queue_csv": "a file download (CSV)",
+    "queue_xlsx": "a file download (XLSX)",
 }
 
 CAPTURE = {"uuid": r"[0-9a-fA-F-]{36}", "word": r"[A-Za-z0-9_.-]{1,64}", "int": r"[0-9]+",
