@@ -57,7 +57,7 @@ h_agent(req_t *r)
     states = pool_json(r->pool, json_array());
     json_array_foreach(groups, i, g)
         json_array_extend(states, queue_states(r->pool, json_object_get(j, "defs"),
-                                               dv_jstr(g, "id", "")));
+                                               dv_jstr(g, "id", ""), 0));
     params[0] = dump(r, states);
     counts = wf_queue_group_counts(r->pool, &r->err, params[0]);
     if (counts == NULL)

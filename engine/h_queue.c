@@ -129,7 +129,9 @@ read_query(req_t *r, hq_t *h)
         for (i = 0; queue_sorts[i] != NULL; i++)
             if (!strcmp(s, queue_sorts[i]))
                 h->q.sort = queue_sorts[i];
-    h->q.desc = (s = req_param(r, "dir")) != NULL && !strcmp(s, "desc");
+    /* by default the latest arrivals in their state first */
+    s = req_param(r, "dir");
+    h->q.desc = s != NULL ? !strcmp(s, "desc") : h->q.sort == NULL;
     h->q.after = req_param(r, "after");
 }
 
@@ -157,9 +159,10 @@ hq_qs(req_t *r, const hq_t *h, const char *sort, int desc)
     qs_add(r, &b, "to", h->q.to);
     qs_add(r, &b, "due", h->q.due);
     qs_add(r, &b, "q", h->q.text);
+    if (h->open)
+        qs_add(r, &b, "scope", "open");
     qs_add(r, &b, "sort", sort ? sort : h->q.sort);
-    if (sort ? desc : h->q.desc)
-        qs_add(r, &b, "dir", "desc");
+    qs_add(r, &b, "dir", (sort ? desc : h->q.desc) ? "desc" : "asc");
     buf_putc(&b, '\0');
     return b.data;
 }
@@ -185,7 +188,8 @@ hq_open(req_t *r, hq_t *h)
                             dv_jstr(may, "verdict", NULL), dv_jstr(may, "reason", NULL))) != EN_OK)
         return rc;
     h->group_name = dv_jstr(h->ctx, "group", group);
-    h->states = queue_states(r->pool, json_object_get(h->ctx, "defs"), group);
+    h->open = req_param(r, "scope") != NULL && !strcmp(req_param(r, "scope"), "open");
+    h->states = queue_states(r->pool, json_object_get(h->ctx, "defs"), group, h->open);
     read_query(r, h);
     h->qs = hq_qs(r, h, NULL, 0);
     return EN_OK;
@@ -336,6 +340,8 @@ render_filters(req_t *r, xmlNodePtr root, hq_t *h, json_t *page)
                              ? req_param(r, "q") : ""));
     render_attr(qn, "sort", h->q.sort ? h->q.sort : "since");
     render_attr(qn, "dir", h->q.desc ? "desc" : "asc");
+    if (h->open)
+        render_attr(qn, "scope", "open");
     render_attr(qn, "qs", h->qs);
     for (k = 0; k < h->nbad; k++) {
         xmlNodePtr e = render_node(qn, "error");
@@ -704,6 +710,7 @@ static const route_param_t queue_params[] = {
     { "due", ROUTE_WORD, 0, 0, 0 },
     { "sort", ROUTE_WORD, 0, 0, 0 },
     { "dir", ROUTE_WORD, 0, 0, 0 },
+    { "scope", ROUTE_WORD, 0, 0, 0 },
     { "after", ROUTE_REF, 0, 0, 0 },
     { NULL, 0, 0, 0, 0 }
 };

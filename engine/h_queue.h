@@ -21,6 +21,7 @@ typedef struct {
     queue_query_t q;
     const char   *state_param;   /* "key:state" as sent */
     const char   *assigned_param; /* "me", "none", a person id */
+    int           open;          /* scope=open: every open demand followed */
     const char   *qs;            /* the filters as a query string (no after) */
     /* refused filters: field -> catalogue key (the rest is applied) */
     const char   *bad_field[4], *bad_key[4];

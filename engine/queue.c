@@ -60,7 +60,7 @@ waits_for(const wf_transition_t *t, const char *group, int named)
 }
 
 json_t *
-queue_states(pool_t *p, json_t *defs, const char *group)
+queue_states(pool_t *p, json_t *defs, const char *group, int open)
 {
     json_t *out = pool_json(p, json_array()), *kv;
     size_t  i, s, t;
@@ -84,6 +84,11 @@ queue_states(pool_t *p, json_t *defs, const char *group)
 
             if (st->final)
                 continue;
+            if (open && named && st->bucket != WF_BUCKET_DRAFT) {
+                /* followed: every open state of a procedure the group works */
+                json_array_append_new(out, json_pack("[ssis]", group, key, ver, st->id));
+                continue;
+            }
             for (t = 0; t < st->n_out; t++)
                 if (waits_for(st->out[t], group, named)) {
                     json_array_append_new(out, json_pack("[ssis]", group, key, ver, st->id));

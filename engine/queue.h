@@ -41,9 +41,12 @@ typedef struct {
 
 /* The [group, key, version, state] of every published definition's state that
  * waits for an agent of group (a transition by="agent:group", or
- * by="agent" in a procedure naming the group, leaves it).  defs: the
- * [[key, version], ...] of wf_agent_context.  Lives in p. */
-json_t *queue_states(pool_t *p, json_t *defs, const char *group);
+ * by="agent" in a procedure naming the group, leaves it); with open, also
+ * every other state past the draft and not final of a procedure naming
+ * the group (demands the service follows while they wait for someone
+ * else, e.g. "à compléter" with its deadline).  defs: the [[key,
+ * version], ...] of wf_agent_context.  Lives in p. */
+json_t *queue_states(pool_t *p, json_t *defs, const char *group, int open);
 
 /* The query as the JSON document queue_sql() reads (states: as
  * queue_states gave them).  The amount shown for a procedure is its

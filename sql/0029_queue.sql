@@ -193,6 +193,12 @@ END $$;
 
 -- --- the queue ------------------------------------------------------------------------
 
+-- A demand's next deadline: its earliest timer still to fire, or one that
+-- failed (its deadline passed and nothing happened: overdue until an
+-- administrator retries or cancels it).
+CREATE INDEX timers_demand_open ON timers (demand_id, due_at)
+    WHERE status IN ('pending', 'failed');
+
 -- The query q (built by engine/queue.c; every value read from $1):
 --   states   [[group, key, version, state], ...]  the states waiting for
 --            the group (as wf_queue_counts takes them)
@@ -228,7 +234,7 @@ BEGIN
         ' LEFT JOIN persons ap ON ap.id = d.assigned_to';
     IF v_due THEN
         v_from := v_from || ' LEFT JOIN LATERAL (SELECT t.due_at, t.name, t.transition, t.action'
-            ' FROM timers t WHERE t.demand_id = d.id AND t.status = ''pending'''
+            ' FROM timers t WHERE t.demand_id = d.id AND t.status IN (''pending'', ''failed'')'
             ' ORDER BY t.due_at, t.id LIMIT 1) nt ON true';
     END IF;
     v_where := ' WHERE (d.workflow_key, d.definition_version, d.state) IN'

@@ -140,20 +140,26 @@ def test_the_page_searches_sorts_and_pages_by_keyset(stack, world, agnes):
     assert len(one) == min(50, int(stack.sql(
         "SELECT count(*) FROM demands WHERE form_data->>'mark' = :'p1'"
         " AND form_data->>'project-title' LIKE 'Fanfare%' AND state = 'submitted'", MARK)[0][0]))
-    # a date range: submitted within the last 3 days only
+    # a date range (the fanfares waiting were submitted 107 days ago, the
+    # others 7 or 207):
+    # ISO from the date picker, or typed the Swiss way
     today = datetime.date.today()
-    r = agnes.get(f"/agent/serac?q=fanfare&from={(today - datetime.timedelta(days=3)).isoformat()}")
+    lo, hi = today - datetime.timedelta(days=110), today - datetime.timedelta(days=100)
+    r = agnes.get(f"/agent/serac?q=fanfare&from={lo.isoformat()}&to={hi.strftime('%d.%m.%Y')}")
     assert r.status == 200
-    got = {x["reference"] for x in rows_of(r.text)}
-    assert got and got < want
+    got = rows_of(r.text)
+    assert got and {x["reference"] for x in got} < want
+    for x in got:
+        assert lo <= datetime.datetime.strptime(x["submitted"], "%d.%m.%Y").date() <= hi
     # a refused date: said next to its field, the rest of the query kept
     r = agnes.get("/agent/serac?q=fanfare&from=31.02.2027")
     assert r.status == 400
     assert 'id="f-from-error"' in r.text and 'aria-invalid="true"' in r.text
     assert 'value="fanfare"' in r.text
     # a search in an owner's name and in a reference
-    r = agnes.get("/agent/serac?q=2099-0099007")
-    assert [x["reference"] for x in rows_of(r.text)] == ["2099-0099007"]
+    one = sorted(want)[-1]
+    r = agnes.get(f"/agent/serac?q={one}")
+    assert [x["reference"] for x in rows_of(r.text)] == [one]
 
 
 def test_take_release_and_hand_over_are_events(stack, world, agnes):
@@ -274,3 +280,38 @@ def test_csv_and_xlsx_hold_the_page_rows_with_their_types(stack, world, agnes):
     # an agent of another service gets none of it
     oscar = logged_in(stack, "oscar")
     assert oscar.get(f"/agent/serac/export.csv?{query}").status == 403
+
+
+def test_deadlines_are_listed_filtered_and_sorted(stack, world, agnes):
+    refs = [r[0] for r in stack.sql(
+        "SELECT reference FROM demands WHERE form_data->>'mark' = :'p1'"
+        " AND form_data->>'project-title' LIKE 'Fanfare%' AND state = 'submitted'"
+        " ORDER BY reference LIMIT 3", MARK)]
+    # the past one failed (the scheduler gave up on it): overdue until
+    # someone acts; the others are still to come
+    for ref, days, status in zip(refs, (-1, 5, 20), ("failed", "pending", "pending")):
+        stack.sql("INSERT INTO timers (demand_id, state, name, action, transition, due_at,"
+                  "                    status)"
+                  " SELECT id, state, 'remind', 'fire', 'remind',"
+                  "        now() + make_interval(days => :'p2'::int), :'p3'"
+                  "   FROM demands WHERE reference = :'p1'", ref, days, status)
+    late, soon, later = refs
+
+    def listed(query):
+        return [x for x in rows_of(agnes.get(f"/agent/serac?q=fanfare&{query}").text)]
+
+    overdue = listed("due=overdue")
+    assert [x["reference"] for x in overdue] == [late]
+    assert overdue[0]["deadline"].startswith("Dépassée")
+    assert "Rappel envoyé" in overdue[0]["deadline"]
+    assert sorted(x["reference"] for x in listed("due=7")) == [late, soon]
+    assert sorted(x["reference"] for x in listed("due=30")) == [late, soon, later]
+    # sorted by deadline: the nearest first, those without one last
+    first = listed("sort=deadline")
+    assert [x["reference"] for x in first[:3]] == [late, soon, later]
+    assert first[3]["deadline"] == ""
+    # and in the export
+    r = agnes.get("/agent/serac/export.csv?q=fanfare&due=overdue")
+    body = list(csv.reader(io.StringIO(r.body.decode("utf-8-sig"), newline=""), delimiter=";"))
+    assert [row[0] for row in body[1:]] == [late]
+    assert body[1][8] == "Rappel envoyé" and body[1][7] == overdue[0]["deadline"].split()[1]

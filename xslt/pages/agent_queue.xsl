@@ -45,7 +45,12 @@
 
   <xsl:template match="page" mode="content">
     <h1><xsl:value-of select="group/@name"/></h1>
-    <p class="lead"><xsl:value-of select="g:msg('agent.queue_lead', filter/@total)"/></p>
+    <p class="lead">
+      <xsl:choose>
+        <xsl:when test="query/@scope = 'open'"><xsl:value-of select="g:msg('queue.lead_open', filter/@total)"/></xsl:when>
+        <xsl:otherwise><xsl:value-of select="g:msg('queue.lead', filter/@total)"/></xsl:otherwise>
+      </xsl:choose>
+    </p>
     <xsl:if test="done">
       <p class="flash flash-ok" role="status"><xsl:value-of select="g:msg(done/@key)"/></p>
     </xsl:if>
@@ -74,6 +79,16 @@
         <xsl:call-template name="filter-error"><xsl:with-param name="field" select="'q'"/></xsl:call-template>
       </div>
       <div class="queue-filters">
+        <div class="field">
+          <label for="f-scope"><xsl:value-of select="g:msg('queue.label.scope')"/></label>
+          <select id="f-scope" name="scope">
+            <option value=""><xsl:value-of select="g:msg('queue.scope_waiting')"/></option>
+            <option value="open">
+              <xsl:if test="query/@scope = 'open'"><xsl:attribute name="selected">selected</xsl:attribute></xsl:if>
+              <xsl:value-of select="g:msg('queue.scope_open')"/>
+            </option>
+          </select>
+        </div>
         <div class="field">
           <label for="state-filter"><xsl:value-of select="g:msg('agent.filter')"/></label>
           <select id="state-filter" name="state">
@@ -264,6 +279,9 @@
                           | /page/query/@to[. != ''][not(/page/query/error[@field = 'to'])]">
       <input type="hidden" name="{name()}" value="{.}"/>
     </xsl:for-each>
+    <xsl:if test="/page/query/@scope">
+      <input type="hidden" name="scope" value="{/page/query/@scope}"/>
+    </xsl:if>
     <input type="hidden" name="sort" value="{/page/query/@sort}"/>
     <input type="hidden" name="dir" value="{/page/query/@dir}"/>
   </xsl:template>
