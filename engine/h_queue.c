@@ -94,7 +94,7 @@ read_query(req_t *r, hq_t *h)
             h->state_param = s;
         }
     }
-    if ((s = req_param(r, "proc")) != NULL && *s && h->q.key == NULL)
+    if ((s = req_param(r, "proc")) != NULL && *s && h->q.key == NULL && route_word_ok(s))
         h->q.key = s;
     if ((s = req_param(r, "assigned")) != NULL && *s) {
         if (!strcmp(s, "me"))
@@ -704,13 +704,10 @@ h_queue_bulk(req_t *r)
     return render_finish(r, 200);
 }
 
+/* The filters come from a GET form whose empty choices send "proc=" and
+ * the like: those are read (and checked against their lists) by
+ * read_query, not declared; after is only ever in a link. */
 static const route_param_t queue_params[] = {
-    { "proc", ROUTE_WORD, 0, 0, 0 },
-    { "assigned", ROUTE_WORD, 0, 0, 0 },
-    { "due", ROUTE_WORD, 0, 0, 0 },
-    { "sort", ROUTE_WORD, 0, 0, 0 },
-    { "dir", ROUTE_WORD, 0, 0, 0 },
-    { "scope", ROUTE_WORD, 0, 0, 0 },
     { "after", ROUTE_REF, 0, 0, 0 },
     { NULL, 0, 0, 0, 0 }
 };
