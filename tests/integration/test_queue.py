@@ -151,6 +151,10 @@ def test_the_page_searches_sorts_and_pages_by_keyset(stack, world, agnes):
     assert got and {x["reference"] for x in got} < want
     for x in got:
         assert lo <= datetime.datetime.strptime(x["submitted"], "%d.%m.%Y").date() <= hi
+    # the form as a browser sends it: every empty choice too
+    r = agnes.get("/agent/serac?q=fanfare&scope=&state=&proc=&assigned=&due=&from=&to="
+                  "&sort=reference&dir=desc")
+    assert r.status == 200 and [x["reference"] for x in rows_of(r.text)] == refs
     # a refused date: said next to its field, the rest of the query kept
     r = agnes.get("/agent/serac?q=fanfare&from=31.02.2027")
     assert r.status == 400
@@ -310,6 +314,19 @@ def test_deadlines_are_listed_filtered_and_sorted(stack, world, agnes):
     first = listed("sort=deadline")
     assert [x["reference"] for x in first[:3]] == [late, soon, later]
     assert first[3]["deadline"] == ""
+    # a demand waiting for its applicant ("à compléter") is followed with
+    # its deadline in the open demands, not in what waits for the service
+    waiting_owner = stack.sql(
+        "SELECT reference FROM demands WHERE form_data->>'mark' = :'p1'"
+        " AND form_data->>'project-title' LIKE 'Fanfare%' AND state = 'incomplete'"
+        " ORDER BY reference LIMIT 1", MARK)[0][0]
+    stack.sql("INSERT INTO timers (demand_id, state, name, action, transition, due_at)"
+              " SELECT id, state, 'lapse', 'fire', 'lapse', now() + interval '3 days'"
+              "   FROM demands WHERE reference = :'p1'", waiting_owner)
+    assert waiting_owner not in [x["reference"] for x in listed("due=7")]
+    followed = {x["reference"]: x for x in listed("scope=open&due=7")}
+    assert waiting_owner in followed and late in followed
+    assert "Délai de réponse dépassé" in followed[waiting_owner]["deadline"]
     # and in the export
     r = agnes.get("/agent/serac/export.csv?q=fanfare&due=overdue")
     body = list(csv.reader(io.StringIO(r.body.decode("utf-8-sig"), newline=""), delimiter=";"))
