@@ -16,7 +16,7 @@ PKGS=(
   libssl-dev liboauth2-dev libcmocka-dev libcurl4-openssl-dev
   libxlsxwriter-dev libgraphviz-dev graphviz
   postgresql-15 postgresql-client-15 nginx-light
-  python3 python3-pytest python3-aiosmtpd clamav-daemon
+  python3 python3-pytest python3-aiosmtpd python3-openpyxl clamav-daemon
   nodejs npm chromium wrk
   systemd debhelper dpkg-dev fakeroot lintian man-db
 )
