@@ -53,6 +53,7 @@ static const char *const action_names[AZ__COUNT] = {
     [AZ_JOIN_SPACE] = "join-space",
     [AZ_ANSWER_REFERENT] = "answer-referent",
     [AZ_DECIDE_ITEM] = "decide-item",
+    [AZ_ASSIGN_DEMAND] = "assign-demand",
 };
 
 const char *

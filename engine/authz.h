@@ -45,6 +45,8 @@ typedef enum {
     AZ_JOIN_SPACE,         /* object: NULL; join with a key, verified, for oneself */
     AZ_ANSWER_REFERENT,    /* object: space id; the member offered the role */
     AZ_DECIDE_ITEM,        /* object: demand id; arg "DECIDE:ITEM" (0028) */
+    AZ_ASSIGN_DEMAND,      /* object: demand id; arg: the agent (NULL: release)
+                              (sql/0029_queue.sql) */
     AZ__COUNT
 } az_action_t;
 

@@ -312,6 +312,10 @@ event_label(req_t *r, const wf_def_t *def, const char *tid)
         return i18n_get(r->lang, "demand.event.migrate");
     if (!strcmp(tid, "letter-sent"))
         return i18n_get(r->lang, "letters.event.sent");
+    if (!strcmp(tid, "assign"))
+        return i18n_get(r->lang, "queue.event.assign");
+    if (!strcmp(tid, "release"))
+        return i18n_get(r->lang, "queue.event.release");
     t = def ? wf_transition_find(def, tid) : NULL;
     if (t == NULL && def != NULL && wf_decide_find(def, tid) != NULL
         && wf_decide_find(def, tid)->label.n > 0)

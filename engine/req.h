@@ -70,6 +70,7 @@ typedef struct req {
     size_t          resp_len;
     void           *out_buf;         /* buf_t *, lazily made */
     void           *page_doc;        /* xmlDocPtr from render_begin */
+    int             streamed;        /* req_stream_begin sent the head */
 
     double          started;         /* monotonic seconds */
 } req_t;
@@ -135,6 +136,15 @@ void req_write(req_t *r, const char *data, size_t n);
 void req_puts(req_t *r, const char *s);
 /* Whole body at once, not copied: must live in r->pool or be static. */
 void req_body(req_t *r, const char *type, const char *data, size_t n);
+/* A response too long to hold (an export): req_stream_begin sends the
+ * status and the headers now, each req_stream_write sends its bytes on
+ * (libfcgi's buffer, then nginx); nothing is kept.  Without FastCGI (unit
+ * tests) the bytes go to the output buffer.  After req_stream_begin the
+ * handler returns EN_OK whatever happens: the status is gone.
+ * req_stream_write returns 0, or -1 when the client went away.
+ * (req_stream.c) */
+void req_stream_begin(req_t *r, int status, const char *type);
+int  req_stream_write(req_t *r, const void *data, size_t n);
 
 /* Serialises status line, headers and body into out (CGI-style response
  * for FastCGI: "Status: 200 OK\r\n..."), for tests and req_fcgi.c. */

@@ -24,6 +24,7 @@ extern const route_t demand_routes[];
 extern const route_t demand_view_routes[];
 extern const route_t form_routes[];
 extern const route_t agent_routes[];
+extern const route_t queue_routes[];
 extern const route_t account_routes[];
 extern const route_t wallet_routes[];
 extern const route_t catalogue_routes[];
@@ -48,6 +49,7 @@ static const route_t *const route_tables[] = {
     demand_view_routes,
     form_routes,
     agent_routes,
+    queue_routes,
     account_routes,
     wallet_routes,
     catalogue_routes,

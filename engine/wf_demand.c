@@ -657,35 +657,6 @@ wf_queue_group_counts(pool_t *p, en_err_t *err, const char *states)
     return db_query_json(p, err, &group_counts_stmt, v);
 }
 
-static db_stmt_t queue_stmt = DB_STMT("wf_queue", 4,
-    "SELECT json_build_object("
-    "  'counts', coalesce((SELECT json_agg(json_build_array(workflow_key, state, n)"
-    "                                      ORDER BY workflow_key, state)"
-    "                        FROM wf_queue_counts($1::jsonb)), '[]'),"
-    "  'rows', coalesce((SELECT json_agg(" SUMMARY_JSON("x")
-    "        'since', to_char(x.state_since AT TIME ZONE 'Europe/Zurich', 'DD.MM.YYYY HH24:MI'),"
-    "        'since_iso', to_char(x.state_since AT TIME ZONE 'UTC',"
-    "                             'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
-    "        'submitted', to_char(x.submitted_at AT TIME ZONE 'Europe/Zurich', 'DD.MM.YYYY'),"
-    "        'applicant', coalesce(e.name, p.display_name),"
-    "        'applicant_kind', CASE WHEN e.name IS NULL THEN 'person' ELSE 'entity' END)"
-    "      ORDER BY x.state_since, x.reference)"
-    "      FROM wf_queue($1::jsonb, $2::text, $3::text, $4::int) x"
-    "      JOIN persons p ON p.id = x.owner_person_id"
-    "      LEFT JOIN spaces sp ON sp.id = x.owner_space_id"
-    "      LEFT JOIN entities e ON e.id = sp.entity_id), '[]'))::text");
-
-json_t *
-wf_queue_read(pool_t *p, en_err_t *err, const char *states, const char *key,
-              const char *state, int limit)
-{
-    char        lim[16];
-    const char *v[4] = { states, key, state, lim };
-
-    snprintf(lim, sizeof(lim), "%d", limit);
-    return db_query_json(p, err, &queue_stmt, v);
-}
-
 static db_stmt_t document_stmt = DB_STMT("wf_document_content", 1,
     "SELECT filename, content FROM documents WHERE id = $1::uuid");
 

@@ -124,10 +124,7 @@ int wf_demand_counts(pool_t *p, en_err_t *err, const char *person_id,
  *     (for authz_verdict), defs: [[key, version] of every published
  *     version]};
  *   wf_queue_group_counts: {group: n} for states, a JSON array of
- *     [group, key, version, state];
- *   wf_queue_read: {counts: [[key, state, n]], rows: [summary ...]}: the
- *     demands standing in states (optionally one key and state), oldest in
- *     their state first, at most limit. */
+ *     [group, key, version, state] (a group's list itself: queue.h). */
 json_t *wf_demand_dashboard(pool_t *p, en_err_t *err, const char *person_id,
                             const char *space_id, int per_bucket);
 json_t *wf_demand_detail(pool_t *p, en_err_t *err, const char *id);
@@ -140,8 +137,6 @@ json_t *wf_demand_detail_as(pool_t *p, en_err_t *err, const char *person_id,
 json_t *wf_agent_context(pool_t *p, en_err_t *err, const char *person_id,
                          const char *group, const char *space_id);
 json_t *wf_queue_group_counts(pool_t *p, en_err_t *err, const char *states);
-json_t *wf_queue_read(pool_t *p, en_err_t *err, const char *states, const char *key,
-                      const char *state, int limit);
 /* A document's bytes and file name (no authorisation here: callers check
  * AZ_VIEW_DOCUMENT); EN_NOTFOUND when there is none. */
 int wf_document_content(pool_t *p, en_err_t *err, const char *id, const char **filename,

@@ -201,6 +201,9 @@ write_response(req_t *r, FCGX_Request *fr)
     const char *body = r->resp_body;
     size_t      len = r->resp_len;
 
+    if (r->streamed)
+        return;                 /* req_stream_begin sent the head, the
+                                   handler the body */
     if (body == NULL && r->out_buf != NULL) {
         body = ((buf_t *) r->out_buf)->data;
         len = ((buf_t *) r->out_buf)->len;

@@ -22,6 +22,10 @@ What it makes, in this order:
   register    the IDE register (data/ref/ide_register.csv and
               ide_signatories.csv) through ide_register_load(), which the
               opening of a professional space reads (load_ide_register);
+  backlog     BACKLOG_COUNT fictional demands to the SERAC from fictional
+              associations (load_backlog: deterministic, written by SQL
+              with the events, holders and timers the steps would leave),
+              for the queue's search, filters, bulk actions and exports;
   demands     through the `guichet demand create|save|fire|message` command, the
               door the web pages use too (same authorisation, validation,
               transaction, mails): every demand's history is real.  The
@@ -438,6 +442,227 @@ def _members(ent):
     return {m["login"] for m in (ent or {}).get("members", [])}
 
 
+# --- the SERAC's backlog: a few hundred demands for the queue ---------------------------
+
+# Fictional associations and foundations that asked the SERAC for support,
+# and what they asked for.  Nothing here is a real person or body.
+BACKLOG_COUNT = 320
+BACKLOG_SEED = 2027
+BACKLOG_BODIES = [
+    ("Chœur mixte de la Broye", "association", "Payerne", "1530"),
+    ("Fanfare L'Écho du Jorat", "association", "Mézières", "1083"),
+    ("Théâtre des Trois-Rois", "association", "Vevey", "1800"),
+    ("Fondation Lumière du Léman", "foundation", "Morges", "1110"),
+    ("Les Amis de l'orgue de Romainmôtier", "association", "Romainmôtier", "1323"),
+    ("Compagnie Pas-de-Deux", "association", "Lausanne", "1004"),
+    ("Ciné-club du Nord vaudois", "association", "Yverdon-les-Bains", "1400"),
+    ("Atelier de gravure de la Venoge", "association", "Cossonay", "1304"),
+    ("Fondation Patrimoine d'Aigle", "foundation", "Aigle", "1860"),
+    ("Festival des Jardins suspendus", "association", "Nyon", "1260"),
+    ("Ensemble vocal Alto Voce", "association", "Renens", "1020"),
+    ("Musée vivant de la vigne", "foundation", "Lutry", "1095"),
+    ("Les Tréteaux de Moudon", "association", "Moudon", "1510"),
+    ("Collectif Pixel & Papier", "association", "Prilly", "1008"),
+    ("Harmonie municipale d'Échallens", "association", "Échallens", "1040"),
+    ("Fondation Écrire en Lavaux", "foundation", "Cully", "1096"),
+    ("Jazz au Château", "association", "Grandson", "1422"),
+    ("Danse Contemporaine Riviera", "association", "Montreux", "1820"),
+    ("Bibliothèque des enfants de Bex", "association", "Bex", "1880"),
+    ("Orchestre de chambre du Gros-de-Vaud", "association", "Oulens", "1377"),
+    ("Marionnettes de la Côte", "association", "Rolle", "1180"),
+    ("Fondation Arts et Alpages", "foundation", "Château-d'Œx", "1660"),
+    ("Photo-club de Sainte-Croix", "association", "Sainte-Croix", "1450"),
+    ("Les Conteurs du Pays-d'Enhaut", "association", "Rossinière", "1658"),
+]
+BACKLOG_PEOPLE = [
+    ("Léa", "Bovet"), ("Nicolas", "Chappuis"), ("Sofia", "Rochat"), ("Yann", "Cuendet"),
+    ("Mélanie", "Pittet"), ("Olivier", "Jaquier"), ("Inès", "Gilliéron"), ("Julien", "Favez"),
+    ("Chloé", "Mermod"), ("Raphaël", "Dutoit"), ("Anouk", "Bugnon"), ("Luca", "Ferrari"),
+    ("Élodie", "Moret"), ("Samuel", "Cherix"), ("Aurélie", "Perrin"), ("Mathieu", "Genoud"),
+    ("Noémie", "Vodoz"), ("Hugo", "Despland"), ("Clara", "Nicod"), ("Bastien", "Rossier"),
+    ("Zoé", "Cornaz"), ("Thomas", "Baudat"), ("Emma", "Jordan"), ("Gaël", "Monnier"),
+]
+BACKLOG_PROJECTS = [
+    ("music", "Concerts d'été à {place}"), ("music", "Création d'une messe pour chœur et cuivres"),
+    ("theatre", "Tournée d'une comédie en patois vaudois"), ("theatre", "Festival de théâtre de rue"),
+    ("dance", "Résidence chorégraphique à {place}"), ("visual-arts", "Exposition de gravures"),
+    ("visual-arts", "Parcours d'art dans les vignes"), ("literature", "Lectures au bord du lac"),
+    ("literature", "Atelier d'écriture pour adolescents"), ("film", "Nuit du court métrage"),
+    ("heritage", "Restauration des décors du théâtre de {place}"),
+    ("heritage", "Numérisation des archives de la société"), ("music", "Fanfare des écoles"),
+    ("film", "Documentaire sur les derniers bergers"), ("dance", "Bal populaire et ateliers"),
+]
+BACKLOG_ASKS = [
+    "Merci de joindre le budget détaillé signé par le comité.",
+    "Le plan de financement ne couvre pas tout le budget : précisez les autres soutiens demandés.",
+    "Merci d'indiquer les dates exactes des représentations.",
+]
+
+
+def _ide(n):
+    """A fictional CHE number with the register's mod-11 check digit."""
+    while True:
+        digits = [int(c) for c in f"{n:08d}"]
+        rest = 11 - sum(d * w for d, w in zip(digits, (5, 4, 3, 2, 7, 6, 5, 4))) % 11
+        if rest != 10:
+            d = "".join(map(str, digits)) + str(0 if rest == 11 else rest)
+            return f"CHE-{d[0:3]}.{d[3:6]}.{d[6:9]}"
+        n += 1
+
+
+def backlog(seed=BACKLOG_SEED, count=BACKLOG_COUNT):
+    """The backlog as data, the same every time: bodies (with their
+    référent) and demands (state, days ago, fields)."""
+    import random
+    rnd = random.Random(seed)
+    bodies = []
+    for i, (name, form, locality, npa) in enumerate(BACKLOG_BODIES):
+        given, family = BACKLOG_PEOPLE[i]
+        bodies.append({"ide": _ide(61000000 + i * 7919), "legal_form": form, "name": name,
+                       "street": "Rue du Centre", "house_number": str(1 + i), "postcode": npa,
+                       "locality": locality, "given_name": given, "family_name": family,
+                       "email": f"{given.lower()}.{family.lower()}@exemple.test"
+                                .replace("é", "e").replace("ë", "e").replace("ï", "i")})
+    demands = []
+    for k in range(count):
+        b = rnd.randrange(len(bodies))
+        body = bodies[b]
+        discipline, title = rnd.choice(BACKLOG_PROJECTS)
+        roll = rnd.random()
+        state = "submitted" if roll < 0.45 else "in-review" if roll < 0.8 else "incomplete"
+        asked = rnd.randrange(5, 400) * 100
+        total = asked * rnd.randrange(2, 6)
+        submitted = rnd.randrange(2, 150)            # days ago
+        fields = {"contact-name": f"{body['given_name']} {body['family_name']}",
+                  "contact-email": body["email"], "contact-phone": "+41213161111",
+                  "project-title": title.format(place=body["locality"]),
+                  "discipline": discipline, "place": body["locality"],
+                  "place-npa": body["postcode"],
+                  "description": f"Projet porté par {body['name']} ({body['locality']}).",
+                  "start-date": f"2027-{rnd.randrange(3, 10):02d}-{rnd.randrange(1, 28):02d}",
+                  "total-budget": str(total * 100), "amount-requested": str(asked * 100),
+                  "own-funds": str(total * 100 // 5), "account-holder": body["name"],
+                  "iban": "CH9300762011623852957", "demo-backlog": str(k + 1)}
+        d = {"body": b, "state": state, "submitted": submitted, "fields": fields}
+        if state != "submitted":
+            d["since"] = rnd.randrange(1, min(submitted, 29) + 1) if state == "incomplete" \
+                else rnd.randrange(0, submitted)     # days ago, after its submission
+            d["held"] = state == "in-review" and rnd.random() < 0.6
+        if state == "incomplete":
+            d["ask"] = rnd.choice(BACKLOG_ASKS)
+        demands.append(d)
+    return bodies, demands
+
+
+BACKLOG_SQL = r"""
+SELECT set_config('guichet.backlog', :'p1', false);
+SELECT set_config('guichet.backlog_issuer', :'p2', false);
+DO $backlog$
+DECLARE
+    bl     jsonb := current_setting('guichet.backlog')::jsonb;
+    iss    text := current_setting('guichet.backlog_issuer');
+    agnes  uuid;
+    b      jsonb;
+    x      jsonb;
+    pid    uuid;
+    sp     uuid;
+    people uuid[] := '{}';
+    spaces uuid[] := '{}';
+    d      demands;
+    v_sub  timestamptz;
+    v_since timestamptz;
+    v      int;
+BEGIN
+    IF EXISTS (SELECT 1 FROM demands
+                WHERE form_data->>'demo-backlog' = bl->'demands'->0->'fields'->>'demo-backlog') THEN
+        RETURN;                                   -- this part made by an earlier run
+    END IF;
+    SELECT person_id INTO agnes FROM identities WHERE issuer = iss AND subject = 'agnes';
+    FOR b IN SELECT value FROM jsonb_array_elements(bl->'bodies') LOOP
+        SELECT s.id, s.referent_person_id INTO sp, pid
+          FROM spaces s JOIN entities e ON e.id = s.entity_id
+         WHERE e.ide = b->>'ide' AND s.status <> 'closed';
+        IF NOT FOUND THEN
+            INSERT INTO persons (display_name, given_name, family_name, email, assurance)
+            VALUES (concat(b->>'given_name', ' ', b->>'family_name'), b->>'given_name',
+                    b->>'family_name', b->>'email', 'verified')
+            RETURNING id INTO pid;
+            sp := space_create(b - 'given_name' - 'family_name' - 'email', pid);
+            PERFORM space_activate(sp, pid);
+        END IF;
+        people := people || pid;
+        spaces := spaces || sp;
+    END LOOP;
+    FOR x IN SELECT value FROM jsonb_array_elements(bl->'demands') LOOP
+        pid := people[(x->>'body')::int + 1];
+        sp := spaces[(x->>'body')::int + 1];
+        v_sub := now() - make_interval(days => (x->>'submitted')::int, hours => 3);
+        v_since := CASE WHEN x ? 'since'
+                        THEN now() - make_interval(days => (x->>'since')::int, hours => 2)
+                        ELSE v_sub END;
+        v := CASE x->>'state' WHEN 'submitted' THEN 2 WHEN 'in-review' THEN 3 ELSE 4 END
+             + CASE WHEN (x->>'held')::boolean THEN 1 ELSE 0 END;
+        INSERT INTO demands (reference, workflow_key, definition_version, state, bucket,
+                             progress, owner_person_id, owner_space_id, form_data, version,
+                             created_at, submitted_at, state_since, assigned_to, assigned_at)
+        VALUES (wf_next_reference(), 'subsidy',
+                (SELECT max(version) FROM definitions WHERE workflow_key = 'subsidy'),
+                x->>'state', CASE x->>'state' WHEN 'incomplete' THEN 'to-do' ELSE 'in-progress' END,
+                CASE x->>'state' WHEN 'submitted' THEN 25 ELSE 50 END, pid, sp, x->'fields', v,
+                v_sub - interval '1 day', v_sub, v_since,
+                CASE WHEN (x->>'held')::boolean THEN agnes END,
+                CASE WHEN (x->>'held')::boolean THEN v_since END)
+        RETURNING * INTO d;
+        -- its history, as the steps would have written it
+        INSERT INTO events (demand_id, demand_version, at, actor_kind, actor_person_id,
+                            actor_space_id, actor_role, transition, from_state, to_state,
+                            request_id)
+        VALUES (d.id, 1, v_sub - interval '1 day', 'person', pid, sp, 'owner', 'create',
+                NULL, 'draft', 'demo-backlog'),
+               (d.id, 2, v_sub, 'person', pid, sp, 'owner', 'submit', 'draft', 'submitted',
+                'demo-backlog');
+        IF x->>'state' <> 'submitted' THEN
+            INSERT INTO events (demand_id, demand_version, at, actor_kind, actor_person_id,
+                                actor_role, transition, from_state, to_state, request_id)
+            VALUES (d.id, 3, v_since, 'person', agnes, 'agent:serac', 'take', 'submitted',
+                    'in-review', 'demo-backlog');
+        END IF;
+        IF x->>'state' = 'incomplete' THEN
+            INSERT INTO events (demand_id, demand_version, at, actor_kind, actor_person_id,
+                                actor_role, transition, from_state, to_state, comment,
+                                request_id)
+            VALUES (d.id, 4, v_since, 'person', agnes, 'agent:serac', 'ask-completion',
+                    'in-review', 'incomplete', x->>'ask', 'demo-backlog');
+            INSERT INTO timers (demand_id, state, name, action, transition, due_at)
+            VALUES (d.id, 'incomplete', 'remind', 'fire', 'remind', v_since + interval '30 days'),
+                   (d.id, 'incomplete', 'lapse', 'fire', 'lapse', v_since + interval '60 days');
+        END IF;
+        IF (x->>'held')::boolean THEN
+            INSERT INTO events (demand_id, demand_version, at, actor_kind, actor_person_id,
+                                transition, from_state, to_state, request_id, assignee)
+            VALUES (d.id, d.version, v_since, 'person', agnes, 'assign', d.state, d.state,
+                    'demo-backlog', agnes);
+        END IF;
+    END LOOP;
+END $backlog$;
+SELECT count(*) FROM demands WHERE form_data ? 'demo-backlog';
+"""
+
+
+def load_backlog(sql, issuer, log=print):
+    """Gives the SERAC a backlog of BACKLOG_COUNT fictional demands
+    (backlog()), with their histories, holders and deadlines, by SQL blocks
+    of 40; a second run finds them and adds nothing.  Returns how many
+    there are."""
+    bodies, demands = backlog()
+    n = 0
+    for i in range(0, len(demands), 40):        # a psql argument holds 128 KiB at most
+        part = json.dumps({"bodies": bodies, "demands": demands[i:i + 40]})
+        n = int(sql(BACKLOG_SQL, part, issuer)[-1][0])
+    log(f"demo world: the SERAC's queue holds {n} demands of {len(bodies)} fictional bodies")
+    return n
+
+
 # --- running it against a stack -------------------------------------------------------
 
 def psql_runner(conninfo):
@@ -472,6 +697,7 @@ def main(argv):
         import load_registers  # data/ref: communes, persons, applications
         load_registers.load(sql)
         load_letters(world, sql)
+        load_backlog(sql, issuer)
     except DemoError as e:
         print(f"demo_world.py: {e}", file=sys.stderr)
         return 1

@@ -17,7 +17,7 @@ PKGS=(
   libxlsxwriter-dev libgraphviz-dev graphviz
   weasyprint poppler-utils
   postgresql-15 postgresql-client-15 nginx-light
-  python3 python3-pytest python3-aiosmtpd clamav-daemon
+  python3 python3-pytest python3-aiosmtpd python3-openpyxl clamav-daemon
   nodejs npm chromium wrk
   systemd debhelper dpkg-dev fakeroot lintian man-db
 )

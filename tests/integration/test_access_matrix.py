@@ -438,6 +438,19 @@ MATRIX = [
         note="the owner side only (an e-mailed link; no code step here: it says so)"),
     Row("demand_confirm", "GET", "/demands/{missing}/confirm/a%20b", cells(404),
         note="a code is a word: no route"),
+
+    # --- the agents' queue at scale (engine/h_queue.c, h_queue_export.c) ---------------
+    Row("queue_assign", "POST", "/agent/serac/assign", cells_logged_in(422),
+        data={"take": "x"}, note="not ID:VERSION; the demand's own check: test_queue.py"),
+    Row("queue_assign", "POST", "/agent/serac/assign", cells_logged_in(404),
+        data={"take": "00000000-0000-4000-8000-000000000000:1"},
+        note="assign-demand on a demand that does not exist"),
+    Row("queue_bulk", "POST", "/agent/serac/bulk", cells_logged_in(403, agent=422),
+        data={"action": "release"}, note="the group's queue first; nothing ticked"),
+    Row("queue_csv", "GET", "/agent/serac/export.csv", cells_logged_in(403, agent=200)),
+    Row("queue_xlsx", "GET", "/agent/serac/export.xlsx", cells_logged_in(403, agent=200)),
+    Row("queue_print", "GET", "/agent/serac/print", cells_logged_in(403, agent=200)),
+    Row("queue_print", "GET", "/agent/no-such-group/print", cells_logged_in(404)),
 ]
 
 # Tables whose content must not change when a request is refused.  The

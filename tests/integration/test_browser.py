@@ -32,6 +32,8 @@ NOT_PAGES = {
     "document": "a file download",
     "letter_pdf": "a letter's PDF (tests/integration/test_letters.py)",
     "letters_print_run": "the print run as one PDF (tests/integration/test_letters.py)",
+    "queue_csv": "a file download (CSV)",
+    "queue_xlsx": "a file download (XLSX)",
 }
 
 CAPTURE = {"uuid": r"[0-9a-fA-F-]{36}", "word": r"[A-Za-z0-9_.-]{1,64}", "int": r"[0-9]+",
