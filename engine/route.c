@@ -71,6 +71,7 @@ static const route_t *const route_tables[] = {
 static const route_t *flat[METRICS_MAX_ROUTES];
 static const char    *names[METRICS_MAX_ROUTES];
 static int            nflat;
+static int            nignored;     /* routes past METRICS_MAX_ROUTES */
 static route_guard_fn guard;
 
 static void
@@ -89,6 +90,7 @@ flatten(void)
         for (rt = route_tables[t]; rt->pattern != NULL; rt++) {
             if (nflat == METRICS_MAX_ROUTES) {
                 log_msg(LOG_ERROR, "too many routes; %s ignored", rt->pattern);
+                nignored++;
                 continue;
             }
             flat[nflat] = rt;
@@ -110,6 +112,13 @@ route_names(void)
 {
     flatten();
     return names;
+}
+
+int
+route_ignored(void)
+{
+    flatten();
+    return nignored;
 }
 
 const route_t *
