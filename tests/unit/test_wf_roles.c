@@ -71,7 +71,8 @@ test_the_authority_chosen_is_the_actor(void **state)
     assert_string_equal(wf_people_roles(p, verify, demand_with(p, "{}")), "");
     assert_string_equal(wf_people_roles(p, verify,
                                         demand_with(p, "{\"authority\": \"x y\"}")), "");
-    assert_string_equal(roles_text(p, wf_roles_of_data(p, def, json_object())), "[]");
+    assert_string_equal(roles_text(p, wf_roles_of_data(p, def, pool_json(p, json_object()))),
+                        "[]");
     /* the owner's steps keep their roles */
     assert_string_equal(wf_people_roles(p, wf_transition_find(def, "activate"), d), "owner");
     pool_free(p);
