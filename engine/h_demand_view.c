@@ -659,6 +659,8 @@ page_detail(req_t *r, const char *id, int status, const fire_back_t *back, int f
 
             if (wf_def_field_find(def, field) != NULL)
                 continue;               /* shown with the form's data */
+            if (json_is_true(json_object_get(doc, "sealed")))
+                continue;               /* a code's letter: by post only (0035) */
             dd = render_node(docs_n, "document");
             render_attr(dd, "id", dv_jstr(doc, "id", ""));
             render_attr(dd, "label", a != NULL && a->label.n ? dv_text(r, &a->label)

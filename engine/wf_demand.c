@@ -573,7 +573,7 @@ wf_demand_dashboard(pool_t *p, en_err_t *err, const char *person_id, const char 
     "     WHERE ev.demand_id = d.id), '[]'),"                                                \
     "  'documents', coalesce((SELECT json_agg(json_build_object("                            \
     "        'id', doc.id, 'field', doc.field, 'filename', doc.filename, 'mime', doc.mime,"  \
-    "        'size', doc.size,"                                                              \
+    "        'size', doc.size, 'sealed', document_sealed(doc.id),"                          \
     "        'at', to_char(doc.created_at AT TIME ZONE 'Europe/Zurich', 'DD.MM.YYYY HH24:MI'))" \
     "      ORDER BY doc.created_at)"                                                         \
     "      FROM documents doc WHERE doc.demand_id = d.id), '[]'))"                         \

@@ -275,8 +275,17 @@ def test_the_queue_is_the_print_office_s(stack, world, paul, agnes, carla):
     assert paul.get("/agent/letters/999999999/pdf").status == 404
 
 
+PLAIN_LETTER_SQL = """
+SELECT letter_enqueue(d.id, NULL, 'letter', letter_address_entity(s.entity_id),
+                      jsonb_build_object('reference', d.reference, 'entity', e.name), 'fr')
+  FROM demands d JOIN spaces s ON s.id = d.owner_space_id JOIN entities e ON e.id = s.entity_id
+ WHERE d.id = :'p1'
+"""
+
+
 def test_the_applicant_downloads_the_letter_from_the_demand_page(stack, world, carla, paul):
-    demand, letter = code_letter(stack, world)
+    demand = make_demand(stack, world, "guichet-test-letters", "carla", "kiosque")
+    letter = int(q1(stack, PLAIN_LETTER_SQL, demand))
     wait_typeset(stack, letter)
     doc = q1(stack, "SELECT document_id FROM letters WHERE id = :'p1'", str(letter))
     page = carla.get(f"/demands/{demand}").text
@@ -285,6 +294,21 @@ def test_the_applicant_downloads_the_letter_from_the_demand_page(stack, world, c
     r = carla.get(f"/documents/{doc}")
     assert r.status == 200 and r.body == letter_pdf(paul, letter)
     assert logged_in(stack, "bruno").get(f"/documents/{doc}").status == 404
+
+
+def test_a_letter_with_a_code_reaches_the_applicant_by_post_only(stack, world, carla, paul):
+    """The code proves the applicant gets the entity's mail: its letter's PDF
+    is sealed (sql/0035): only the print office reads it."""
+    demand, letter = code_letter(stack, world)
+    assert wait_typeset(stack, letter) == "rendered"
+    doc = q1(stack, "SELECT document_id FROM letters WHERE id = :'p1'", str(letter))
+    assert q1(stack, "SELECT sealed FROM letters WHERE id = :'p1'", str(letter)) == "t"
+    assert f"/documents/{doc}" not in carla.get(f"/demands/{demand}").text
+    r = carla.get(f"/documents/{doc}")
+    assert r.status == 403 and "par la poste" in r.text
+    assert logged_in(stack, "admin").get(f"/documents/{doc}").status == 403
+    assert logged_in(stack, "bruno").get(f"/documents/{doc}").status == 404
+    assert letter_pdf(paul, letter)[:4] == b"%PDF"
 
 
 def test_the_print_run_is_one_pdf_of_every_ready_letter(stack, world, paul):
