@@ -106,8 +106,8 @@ def test_search_filter_sort_page_is_planned_on_indexes(stack, world):
 
 
 def test_the_page_searches_sorts_and_pages_by_keyset(stack, world, agnes):
-    # 200 "fanfare" demands; some of them wait for the SERAC (submitted,
-    # in-review, incomplete), the others are decided or archived
+    # 200 "fanfare" demands; some of them wait for the SERAC (submitted or
+    # in review), the others are incomplete, decided or archived
     want = {r[0] for r in stack.sql(
         "SELECT reference FROM demands WHERE form_data->>'mark' = :'p1'"
         " AND form_data->>'project-title' LIKE 'Fanfare%'"
