@@ -42,46 +42,51 @@ COMMENT ON TABLE demand_search IS
     'the words a queue search finds a demand by (reference, names, field values); '
     'written by the triggers demands_search_*, never by hand';
 
--- The documents of the demands ids, written in one statement: the
--- reference whole and its number alone, the owner's name, the entity's
--- name, every string and number of the form.
-CREATE FUNCTION queue_search_refresh(ids uuid[]) RETURNS void
-LANGUAGE sql AS $$
-    INSERT INTO demand_search (demand_id, doc)
-    SELECT d.id,
-           to_tsvector('simple', queue_fold(
-               d.reference || ' ' || split_part(d.reference, '-', 2) || ' '
-               || p.display_name || ' ' || coalesce(e.name, '') || ' '
+-- The document of one demand: the reference whole and its number alone,
+-- the owner's name, the entity's name, every string and number of the form.
+CREATE FUNCTION queue_search_text(reference text, owner_name text, entity_name text,
+                                  form_data jsonb) RETURNS tsvector
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT to_tsvector('simple', queue_fold(
+               reference || ' ' || split_part(reference, '-', 2) || ' '
+               || coalesce(owner_name, '') || ' ' || coalesce(entity_name, '') || ' '
                || coalesce((SELECT string_agg(v.value, ' ')
-                              FROM jsonb_each_text(d.form_data) v
-                             WHERE jsonb_typeof(d.form_data -> v.key) IN ('string', 'number')),
+                              FROM jsonb_each_text(form_data) v
+                             WHERE jsonb_typeof(form_data -> v.key) IN ('string', 'number')),
                            '')))
-      FROM demands d
-      JOIN persons p ON p.id = d.owner_person_id
-      LEFT JOIN spaces sp ON sp.id = d.owner_space_id
-      LEFT JOIN entities e ON e.id = sp.entity_id
-     WHERE d.id = ANY (ids)
-    ON CONFLICT (demand_id) DO UPDATE SET doc = EXCLUDED.doc;
 $$;
 
--- Statement-level, so a bulk INSERT is one set-based statement too; an
--- UPDATE rewrites only the rows whose form, owner or reference changed.
+-- Statement-level, joining the transition table (never an array of ids: a
+-- bulk INSERT of a million rows is one set-based statement too); an UPDATE
+-- rewrites only the rows whose form, owner or reference changed.
 CREATE FUNCTION demands_search_insert() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM queue_search_refresh(ARRAY(SELECT id FROM new_rows));
+    INSERT INTO demand_search (demand_id, doc)
+    SELECT n.id, queue_search_text(n.reference, p.display_name, e.name, n.form_data)
+      FROM new_rows n
+      JOIN persons p ON p.id = n.owner_person_id
+      LEFT JOIN spaces sp ON sp.id = n.owner_space_id
+      LEFT JOIN entities e ON e.id = sp.entity_id
+    ON CONFLICT (demand_id) DO UPDATE SET doc = EXCLUDED.doc;
     RETURN NULL;
 END $$;
 
 CREATE FUNCTION demands_search_update() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM queue_search_refresh(ARRAY(
-        SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
-         WHERE n.form_data IS DISTINCT FROM o.form_data
-            OR n.owner_person_id IS DISTINCT FROM o.owner_person_id
-            OR n.owner_space_id IS DISTINCT FROM o.owner_space_id
-            OR n.reference IS DISTINCT FROM o.reference));
+    INSERT INTO demand_search (demand_id, doc)
+    SELECT n.id, queue_search_text(n.reference, p.display_name, e.name, n.form_data)
+      FROM new_rows n
+      JOIN old_rows o ON o.id = n.id
+      JOIN persons p ON p.id = n.owner_person_id
+      LEFT JOIN spaces sp ON sp.id = n.owner_space_id
+      LEFT JOIN entities e ON e.id = sp.entity_id
+     WHERE n.form_data IS DISTINCT FROM o.form_data
+        OR n.owner_person_id IS DISTINCT FROM o.owner_person_id
+        OR n.owner_space_id IS DISTINCT FROM o.owner_space_id
+        OR n.reference IS DISTINCT FROM o.reference
+    ON CONFLICT (demand_id) DO UPDATE SET doc = EXCLUDED.doc;
     RETURN NULL;
 END $$;
 
@@ -92,7 +97,12 @@ CREATE TRIGGER demands_search_update AFTER UPDATE ON demands
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION demands_search_update();
 
-SELECT queue_search_refresh(ARRAY(SELECT id FROM demands));
+INSERT INTO demand_search (demand_id, doc)
+SELECT d.id, queue_search_text(d.reference, p.display_name, e.name, d.form_data)
+  FROM demands d
+  JOIN persons p ON p.id = d.owner_person_id
+  LEFT JOIN spaces sp ON sp.id = d.owner_space_id
+  LEFT JOIN entities e ON e.id = sp.entity_id;
 
 -- What a person typed, as a tsquery: every word (letters and digits) must
 -- be there, the last one as a prefix too ("marc" finds "marché").  NULL
