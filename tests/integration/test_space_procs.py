@@ -46,10 +46,13 @@ def world(stack):
         " WHERE e.ide = :'p1' AND s.status = 'active'", MENUISERIE_IDE)[0][0]
     yield w
     # undo what the module did to the shared world
+    # (the spaces other modules gave her -- the openings of test_space_open,
+    # where she is the future référent -- are theirs to keep)
     stack.sql("""
         SELECT space_detach(m.space_id, m.person_id, NULL)
-          FROM memberships m
-         WHERE m.person_id = :'p1'::uuid AND m.ended_at IS NULL""", w.person("alice"))
+          FROM memberships m JOIN spaces s ON s.id = m.space_id
+         WHERE m.person_id = :'p1'::uuid AND m.ended_at IS NULL
+           AND s.referent_person_id IS DISTINCT FROM m.person_id""", w.person("alice"))
     stack.sql("""
         UPDATE delegations SET revoked_at = now()
          WHERE person_id = :'p1'::uuid AND revoked_at IS NULL""", w.person("carla"))
