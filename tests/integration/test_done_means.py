@@ -11,10 +11,12 @@ issue 8: Léa opens the professional space of an association whose
   attaches her colleague Lucas and grants him the subsidy service; Lucas,
   acting for the space, files a subsidy demand.
 
-issue 9: Bruno, known by e-mail only, may not open a space; he files the
-  enrolment, Tiago checks him at the préfecture's counter with the secret
-  code he was mailed, Bruno activates the identifier and is verified --
-  and can then open a space for an entity he signs for.
+issue 9: Élodie, known by e-mail only, may not open a space; she files the
+  enrolment, Tiago checks her at the préfecture's counter with the secret
+  code she was mailed, she activates the identifier and is verified -- and
+  can then open a space for an entity she signs for.  (Élodie rather than
+  Bruno: test_enrolment walks Bruno's first verification and checks that
+  nobody verified him before.)
 
 (The commune account request, two secretaries answering, is walked by
 test_commune_account.py.)"""
@@ -32,7 +34,7 @@ from test_letters import letter_pdf, pdf_tool, wait_typeset
 from test_space_open import CODES_SQL, identify, letter_of, new_demand, submit
 
 ASSOCIATION = "CHE-271.583.941"     # test-only: Léa signs alone
-COMPANY = "CHE-361.904.286"         # test-only: Bruno signs alone
+COMPANY = "CHE-361.904.286"         # test-only: Élodie signs alone
 
 
 def register(stack, ide, name, legal_form, login, given, family):
@@ -52,10 +54,10 @@ def world(stack):
     w = seed(stack)
     stack.sql(CODES_SQL)
     suffix = uuid.uuid4().hex[:4]
-    register(stack, ASSOCIATION, f"Fanfare des Essais {suffix}", "association", "lea",
+    register(stack, ASSOCIATION, f"Harmonie des Essais {suffix}", "association", "lea",
              "Léa", "Bonvin")
-    register(stack, COMPANY, f"Keller Conseils Sàrl {suffix}", "sarl", "bruno",
-             "Bruno", "Keller")
+    register(stack, COMPANY, f"Pittet Conseils Sàrl {suffix}", "sarl", "elodie",
+             "Élodie", "Pittet")
     return w
 
 
@@ -83,7 +85,7 @@ def test_issue_8_from_an_association_without_a_space_to_a_colleague_filing_a_sub
     assert queue.status == 200 and ref in queue.text
     text = pdf_tool("pdftotext", "-layout", data=letter_pdf(paul, letter))
     assert code in text.replace(" ", "") or code in text
-    assert "Fanfare des Essais" in text
+    assert "Harmonie des Essais" in text
 
     # Léa types the code and is the référent of the new space
     assert fire(lea, demand, "confirm", {"code": code}).status == 303
@@ -116,14 +118,14 @@ def test_issue_8_from_an_association_without_a_space_to_a_colleague_filing_a_sub
         ("applicant", {"contact-name": "Lucas Girard", "contact-function": "trésorier",
                        "contact-email": lucas_email, "contact-phone": "021 316 11 11"}, None),
         ("project", {"project-title": "Concert de printemps", "discipline": "music",
-                     "description": "Un concert de la fanfare sur la place du village, "
+                     "description": "Un concert de l’harmonie sur la place du village, "
                                     "ouvert à tous et gratuit.",
                      "start-date": "01.05.2027", "end-date": "02.05.2027",
                      "place": "Lausanne"}, None),
         ("budget", {"total-budget": "12'000", "amount-requested": "4000"}, None),
         ("documents", {}, {"budget-file": ("budget.pdf", PDF, "application/pdf"),
                            "project-file": ("projet.pdf", PDF, "application/pdf")}),
-        ("bank", {"account-holder": "Fanfare des Essais",
+        ("bank", {"account-holder": "Harmonie des Essais",
                   "iban": "CH93 0076 2011 6238 5295 7"}, None),
     ]
     for page, data, files in pages:
@@ -136,17 +138,17 @@ def test_issue_8_from_an_association_without_a_space_to_a_colleague_filing_a_sub
 
 
 def test_issue_9_from_an_email_login_to_a_verified_person_opening_a_space(stack, world):
-    bruno = logged_in(stack, "bruno")
+    person = logged_in(stack, "elodie")
     tiago = logged_in(stack, "tiago")
     try:
-        # known by e-mail only: the opening of a space is not for him yet
-        r = bruno.post("/demands", data={"workflow": "space-open", "new": "1",
-                                         "csrf": bruno.token})
+        # known by e-mail only: the opening of a space is not for her yet
+        r = person.post("/demands", data={"workflow": "space-open", "new": "1",
+                                         "csrf": person.token})
         assert r.status in (403, 422), r
 
-        demand = start_enrolment(bruno)
-        fill(bruno, demand)
-        ref = submit_enrolment(stack, bruno, demand)
+        demand = start_enrolment(person)
+        fill(person, demand)
+        ref = submit_enrolment(stack, person, demand)
         code = code_mailed(stack, ref)
         r = tiago.post(f"/counter/prefecture-lausanne/demands/{demand}/verify",
                        data={"csrf": tiago.token, "version": str(version_of(stack, demand)),
@@ -154,20 +156,20 @@ def test_issue_9_from_an_email_login_to_a_verified_person_opening_a_space(stack,
         assert r.status == 303, r
         ident = q1(stack, "SELECT identifier FROM enrol_identifiers WHERE demand_id = :'p1'",
                    demand)
-        r = fire(bruno, demand, "activate", {"identifier": ident},
+        r = fire(person, demand, "activate", {"identifier": ident},
                  version=version_of(stack, demand))
         assert r.status == 303, r
         assert q1(stack, "SELECT assurance FROM persons WHERE id = :'p1'",
-                  world.persons["bruno"]) == "verified"
+                  world.persons["elodie"]) == "verified"
 
-        # verified: he opens the space of the company he signs for
-        bruno.token = csrf_of(bruno)
-        opening = new_demand(bruno)
-        assert identify(bruno, opening, COMPANY).status == 303
-        r = submit(bruno, opening, [])
+        # verified: she opens the space of the company she signs for
+        person.token = csrf_of(person)
+        opening = new_demand(person)
+        assert identify(person, opening, COMPANY).status == 303
+        r = submit(person, opening, [])
         assert r.status == 303, (r, r.text[:2000])
         assert state_of(stack, opening) == "checking"
-        assert "Keller Conseils" in text_of(bruno.get(f"/demands/{opening}").text)
+        assert "Pittet Conseils" in text_of(person.get(f"/demands/{opening}").text)
     finally:
         stack.sql("UPDATE persons SET assurance = 'email' WHERE id = :'p1'",
-                  world.persons["bruno"])
+                  world.persons["elodie"])
