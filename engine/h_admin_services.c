@@ -190,16 +190,14 @@ picked_scopes(req_t *r)
         const char            *key;
         const wf_def_t        *def;
         const wf_transition_t *t;
-        wf_admin_proc_t       *procs;
-        size_t                 n = 0;
         json_t                *o;
+        int                    version;
 
         if (strcmp(kv->name, "scope") != 0 || (colon = strchr(kv->value, ':')) == NULL)
             continue;
         key = pool_strndup(r->pool, kv->value, (size_t) (colon - kv->value));
-        if (wf_admin_procedures(r->pool, &e2, key, &procs, &n) != EN_OK || n == 0
-            || procs[0].n_versions == 0
-            || (def = wf_store_get(&e2, key, procs[0].versions[0].version)) == NULL
+        /* the current version only, as the page offers it (no counts needed) */
+        if ((def = wf_store_current(&e2, key, &version)) == NULL
             || (t = wf_transition_find(def, colon + 1)) == NULL
             || !wf_transition_allows(t, WF_BY_SYSTEM, NULL))
             continue;
