@@ -375,7 +375,8 @@ queue_list(req_t *r, int print)
     if ((rc = hq_open(r, &h)) != EN_OK)
         return rc;
     h.q.limit = per + 1;               /* one more: is there a next page? */
-    page = queue_page(r->pool, &r->err, queue_query_json(r->pool, &h.q, h.states), h.group);
+    page = queue_page(r->pool, &r->err, &h.q, queue_query_json(r->pool, &h.q, h.states),
+                      h.group);
     if (page == NULL)
         return r->err.code;
 
@@ -407,6 +408,8 @@ queue_list(req_t *r, int print)
     ln = render_node(root, "queue");
     render_attr(ln, "total", pool_printf(r->pool, "%lld",
                                          (long long) json_integer_value(json_object_get(page, "total"))));
+    if (json_is_true(json_object_get(page, "more")))
+        render_attr(ln, "more", "yes");          /* counted up to the cap (sql/0038) */
     if (h.q.after != NULL)
         render_attr(ln, "first", pool_printf(r->pool, "/agent/%s?%s", h.group, h.qs));
     json_array_foreach(rows, i, row) {

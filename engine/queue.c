@@ -188,24 +188,42 @@ queue_query_json(pool_t *p, const queue_query_t *q, json_t *states)
     " 'timer_transition', " x ".timer_transition, 'timer_action', " x ".timer_action,"       \
     " 'amount', " x ".amount)"
 
-static db_stmt_t page_stmt = DB_STMT("queue_page", 2,
-    "SELECT json_build_object("
-    "  'counts', coalesce((SELECT json_agg(json_build_array(workflow_key, state, n)"
-    "                                      ORDER BY workflow_key, state)"
-    "                        FROM wf_queue_counts($1::jsonb->'states')), '[]'),"
-    "  'total', queue_count($1::jsonb),"
-    "  'rows', coalesce((SELECT json_agg(" ROW_JSON("x") ") FROM queue_rows($1::jsonb) x), '[]'),"
-    "  'colleagues', coalesce((SELECT json_agg(json_build_object('id', p.id, 'name', p.display_name)"
-    "                                          ORDER BY p.display_name)"
-    "                            FROM agent_members am JOIN persons p ON p.id = am.person_id"
-    "                           WHERE am.group_id = $2), '[]'))::text");
+/* The page's statement: the counts, the total, the rows (ROWS: a
+ * subquery), the group's agents. */
+#define PAGE_SQL(ROWS)                                                                     \
+    "SELECT json_build_object("                                                            \
+    "  'counts', coalesce((SELECT json_agg(json_build_array(workflow_key, state, n)"        \
+    "                                      ORDER BY workflow_key, state)"                   \
+    "                        FROM wf_queue_counts($1::jsonb->'states')), '[]'),"           \
+    "  'total', t.n - t.more::int, 'more', t.more,"                                        \
+    "  'rows', coalesce((SELECT json_agg(" ROW_JSON("x") ") FROM " ROWS " x), '[]'),"      \
+    "  'colleagues', coalesce((SELECT json_agg(json_build_object('id', p.id, 'name', p.display_name)" \
+    "                                          ORDER BY p.display_name)"                    \
+    "                            FROM agent_members am JOIN persons p ON p.id = am.person_id" \
+    "                           WHERE am.group_id = $2), '[]'))::text"                     \
+    "  FROM (SELECT c.n, queue_filtered($1::jsonb) AND c.n > queue_count_cap() AS more"     \
+    "          FROM (SELECT queue_count($1::jsonb) AS n) c) t"
+
+static db_stmt_t page_stmt = DB_STMT("queue_page", 2, PAGE_SQL("queue_rows($1::jsonb)"));
+/* the plain page (queue_plain): queue_heads, whose plans are made once
+ * for the connection (sql/0038_queue_heads.sql) */
+static db_stmt_t heads_stmt = DB_STMT("queue_page_heads", 2, PAGE_SQL("queue_heads($1::jsonb)"));
+
+static int
+queue_plain(const queue_query_t *q)
+{
+    return q->assigned == NULL && q->from == NULL && q->to == NULL && q->due == NULL
+        && q->text == NULL && (q->sort == NULL || !strcmp(q->sort, "since"))
+        && q->limit == QUEUE_PAGE + 1;
+}
 
 json_t *
-queue_page(pool_t *p, en_err_t *err, const char *query, const char *group)
+queue_page(pool_t *p, en_err_t *err, const queue_query_t *q, const char *query,
+           const char *group)
 {
     const char *v[2] = { query, group };
 
-    return db_query_json(p, err, &page_stmt, v);
+    return db_query_json(p, err, queue_plain(q) ? &heads_stmt : &page_stmt, v);
 }
 
 static db_stmt_t ids_stmt = DB_STMT("queue_ids", 1,

@@ -54,13 +54,15 @@ json_t *queue_states(pool_t *p, json_t *defs, const char *group, int open);
  * money field (none: no amount).  Lives in p. */
 const char *queue_query_json(pool_t *p, const queue_query_t *q, json_t *states);
 
-/* The page, in one statement: {counts: [[key, state, n]], total, rows:
+/* The page of q (query: q as queue_query_json wrote it), in one
+ * statement: {counts: [[key, state, n]], total, rows:
  * [row], colleagues: [{id, name}] (the group's agents)}.  A row:
  * {id, reference, workflow, version, state, dversion, since, since_iso,
  * submitted, submitted_iso, applicant, applicant_kind, assigned_to,
  * assignee, due, due_iso, overdue, timer, timer_transition, timer_action,
  * amount (cents, text)}. */
-json_t *queue_page(pool_t *p, en_err_t *err, const char *query, const char *group);
+json_t *queue_page(pool_t *p, en_err_t *err, const queue_query_t *q, const char *query,
+                   const char *group);
 
 /* [[id, reference], ...] of every demand the query matches, in its order,
  * at most limit of the query. */

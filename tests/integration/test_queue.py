@@ -105,6 +105,67 @@ def test_search_filter_sort_page_is_planned_on_indexes(stack, world):
     assert "demand_search_doc" in plan, plan          # the search's GIN index
 
 
+def explained(stack, query, *params):
+    """The plans of query and of the statements it runs inside functions,
+    as auto_explain writes them (as the superuser: LOAD is theirs)."""
+    import subprocess
+    with open(f"{stack.var}/pg-super-password") as f:
+        pw = f.read().strip()
+    args = ["psql", "-X", "-qAt", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1",
+            "-p", str(stack.ports["GUICHET_PG_PORT"]), "-U", "postgres", "-d", "guichet"]
+    for i, p in enumerate(params, 1):
+        args += ["-v", f"p{i}={p}"]
+    r = subprocess.run(args, input="LOAD 'auto_explain';"
+                       " SET auto_explain.log_min_duration = 0;"
+                       " SET auto_explain.log_nested_statements = on;"
+                       " SET auto_explain.log_analyze = on;"
+                       " SET auto_explain.log_level = notice; SET client_min_messages = notice;"
+                       f" {query};", capture_output=True, text=True, timeout=60,
+                       env={"PGPASSWORD": pw, "PATH": "/usr/bin:/bin"})
+    assert r.returncode == 0, r.stderr
+    return r.stderr
+
+
+def test_the_plain_page_walks_each_state_head_and_the_total_is_kept(stack, world, agnes):
+    """The default page (sorted by the time in the state, no filter) reads
+    queue_heads: one index walk per waiting state stopped at the page, no
+    sort of every waiting demand (sql/0038); its total is demand_counts',
+    exact; a filtered total is counted up to queue_count_cap() and the page
+    says "plus de"."""
+    import json
+    for d in ("desc", "asc"):
+        q = json.dumps({"states": serac_states(stack), "dir": d, "limit": 51})
+        # the plan queue_heads really runs, as auto_explain reports it
+        plan = explained(stack, "SELECT count(*) FROM queue_heads(:'p1'::jsonb)", q)
+        assert "demands_waiting" in plan and "Seq Scan on demands" not in plan, plan
+        assert "Sort Method: external" not in plan, plan
+    waiting = int(stack.sql(
+        "SELECT count(*) FROM demands WHERE workflow_key = 'subsidy'"
+        " AND state IN ('submitted', 'in-review', 'incomplete')")[0][0])
+    assert waiting > 10000
+    q = {"states": serac_states(stack), "limit": 51}
+    assert int(stack.sql("SELECT queue_count(:'p1'::jsonb)", json.dumps(q))[0][0]) == waiting
+    q["assigned"] = "none"
+    assert int(stack.sql("SELECT queue_count(:'p1'::jsonb)", json.dumps(q))[0][0]) == \
+        int(stack.sql("SELECT queue_count_cap() + 1")[0][0])
+    r = agnes.get("/agent/serac?proc=subsidy")
+    head = re.search(r'id="queue-title">(.*?)</h2>', r.text, re.S).group(1)
+    # the page's default: the states waiting for the group (not "à compléter")
+    for_serac = int(stack.sql(
+        "SELECT count(*) FROM demands WHERE workflow_key = 'subsidy'"
+        " AND state IN ('submitted', 'in-review')")[0][0])
+    assert re.search(rf"Demandes correspondantes\s*:\s*{for_serac}\b", html.unescape(head)), head
+    r = agnes.get("/agent/serac?assigned=none")
+    assert re.search(r"Demandes correspondantes\s*:\s*plus de 10000\b", html.unescape(r.text))
+    # the plain page's rows are those of the general query, in its order
+    plain = [x["reference"] for x in rows_of(agnes.get("/agent/serac?dir=desc").text)]
+    # (the printable list, 1000 rows, reads the general query)
+    general = [x["reference"] for x in rows_of(agnes.get("/agent/serac/print?dir=desc").text)]
+    assert len(plain) == 50 and plain == general[:50]
+    first = [x["reference"] for x in rows_of(agnes.get("/agent/serac").text)]
+    assert first == [x["reference"] for x in rows_of(agnes.get("/agent/serac/print").text)][:50]
+
+
 def test_the_page_searches_sorts_and_pages_by_keyset(stack, world, agnes):
     # 200 "fanfare" demands; some of them wait for the SERAC (submitted or
     # in review), the others are incomplete, decided or archived

@@ -199,7 +199,12 @@
     </p>
 
     <section aria-labelledby="queue-title">
-      <h2 id="queue-title"><xsl:value-of select="g:msg('queue.matching', queue/@total)"/></h2>
+      <h2 id="queue-title">
+        <xsl:choose>
+          <xsl:when test="queue/@more = 'yes'"><xsl:value-of select="g:msg('queue.matching_more', queue/@total)"/></xsl:when>
+          <xsl:otherwise><xsl:value-of select="g:msg('queue.matching', queue/@total)"/></xsl:otherwise>
+        </xsl:choose>
+      </h2>
       <xsl:choose>
         <xsl:when test="queue/demand">
           <form method="post" action="/agent/{$gid}/bulk" id="bulk">
@@ -240,7 +245,10 @@
               </select>
               <div class="choice">
                 <input type="checkbox" id="b-all" name="all" value="1"/>
-                <label class="inline" for="b-all"><xsl:value-of select="g:msg('queue.all_matching', queue/@total)"/></label>
+                <label class="inline" for="b-all"><xsl:choose>
+                    <xsl:when test="queue/@more = 'yes'"><xsl:value-of select="g:msg('queue.all_matching_more', queue/@total)"/></xsl:when>
+                    <xsl:otherwise><xsl:value-of select="g:msg('queue.all_matching', queue/@total)"/></xsl:otherwise>
+                  </xsl:choose></label>
               </div>
               <label for="b-comment"><xsl:value-of select="g:msg('queue.label.comment')"/></label>
               <p class="help" id="b-comment-help"><xsl:value-of select="g:msg('queue.help.comment')"/></p>
