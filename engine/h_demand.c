@@ -11,6 +11,8 @@
  *                                      303 to its first page; when drafts of
  *                                      it are open in this context, first the
  *                                      choice: resume one, or new=1 (a new one)
+ *   GET  /dashboard/<bucket>           one bucket of it, page by page
+ *                                      (?after=ID, keyset)
  *   GET  /documents/{id:uuid}          a document, as an attachment
  *
  * The demand itself and its steps are h_demand_view.c's; its form, page by
@@ -36,7 +38,10 @@
 #include "wf_demand.h"
 #include "wf_store.h"
 
-#define DASHBOARD_PER_BUCKET 50
+/* The dashboard shows the newest few of each bucket and links to the
+ * bucket's own list, paged by keyset (sql/0040_dashboard_pages.sql). */
+#define DASHBOARD_PER_BUCKET 5
+#define BUCKET_PAGE 25
 
 /* --- GET /dashboard -------------------------------------------------------------- */
 
@@ -148,6 +153,51 @@ h_dashboard(req_t *r)
     }
     if (s->nspaces > 0)
         render_attr(root, "has-spaces", "yes");
+    dp_no_store(r);
+    return render_finish(r, 200);
+}
+
+/* --- GET /dashboard/<bucket> ---------------------------------------------------------- */
+
+/* One bucket of the dashboard, BUCKET_PAGE at a time, newest first;
+ * ?after=ID: the page after that demand. */
+static int
+h_dashboard_bucket(req_t *r)
+{
+    const session_t *s = r->session;
+    const char      *bucket = req_path_param(r, "bucket"), *after = req_param(r, "after");
+    json_t          *j, *demands, *row;
+    xmlNodePtr       root, bn;
+    size_t           i;
+    int              b;
+
+    for (b = 0; bucket_order[b] != NULL; b++)
+        if (bucket != NULL && !strcmp(bucket, bucket_order[b]))
+            break;
+    if (bucket_order[b] == NULL)
+        return route_not_found(r);
+    if (after != NULL && *after == '\0')
+        after = NULL;
+    if ((j = wf_demand_bucket(r->pool, &r->err, s->person_id, s->space_id, bucket_order[b],
+                              after, BUCKET_PAGE + 1)) == NULL)
+        return r->err.code;
+    demands = json_object_get(j, "demands");
+
+    root = render_begin(r, "dashboard_bucket");
+    bn = render_node(root, "bucket");
+    render_attr(bn, "name", bucket_order[b]);
+    render_attr(bn, "count", pool_printf(r->pool, "%lld", dv_jint(j, "count")));
+    if (after != NULL)
+        render_attr(bn, "first", pool_printf(r->pool, "/dashboard/%s", bucket_order[b]));
+    json_array_foreach(demands, i, row) {
+        if (i == BUCKET_PAGE) {
+            render_attr(bn, "next", pool_printf(r->pool, "/dashboard/%s?after=%s",
+                                                bucket_order[b],
+                                                dv_jstr(json_array_get(demands, i - 1), "id", "")));
+            break;
+        }
+        dv_demand_summary(r, bn, row);
+    }
     dp_no_store(r);
     return render_finish(r, 200);
 }
@@ -294,6 +344,12 @@ h_document(req_t *r)
     return EN_OK;
 }
 
+/* after: the last demand of the previous page */
+static const route_param_t bucket_params[] = {
+    { "after", ROUTE_UUID, 0, 0, 0 },
+    { NULL, 0, 0, 0, 0 }
+};
+
 /* new: 1 starts a new draft even when one is open (the resume choice) */
 static const route_param_t start_params[] = {
     { "new", ROUTE_INT, 0, 1, 0 },
@@ -302,6 +358,7 @@ static const route_param_t start_params[] = {
 
 const route_t demand_routes[] = {
     { "GET", "/dashboard", "dashboard", h_dashboard, 0, NULL },
+    { "GET", "/dashboard/{bucket:word}", "dashboard_bucket", h_dashboard_bucket, 0, bucket_params },
     { "POST", "/demands", "demand_start", h_demand_start, 0, start_params },
     { "GET", "/documents/{id:uuid}", "document", h_document, 0, NULL },
     { NULL, NULL, NULL, NULL, 0, NULL }

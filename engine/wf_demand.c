@@ -555,6 +555,28 @@ wf_demand_dashboard(pool_t *p, en_err_t *err, const char *person_id, const char 
     return db_query_json(p, err, &dashboard_stmt, v);
 }
 
+static db_stmt_t bucket_stmt = DB_STMT("wf_demand_bucket", 5,
+    "SELECT json_build_object("
+    "  'count', coalesce((SELECT n FROM wf_bucket_counts($1::uuid, $2::uuid) c"
+    "                      WHERE c.bucket = $3), 0),"
+    "  'demands', coalesce((SELECT json_agg(" SUMMARY_JSON("x")
+    "        'updated_iso', to_char(x.updated_at AT TIME ZONE 'UTC',"
+    "                               'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'))"
+    "      ORDER BY x.updated_at DESC, x.id DESC)"
+    "      FROM (SELECT d.* FROM wf_listing_page($1::uuid, $2::uuid, $3, $4::int, $5::uuid) d"
+    "             ORDER BY d.updated_at DESC, d.id DESC LIMIT $4::int) x), '[]'))::text");
+
+json_t *
+wf_demand_bucket(pool_t *p, en_err_t *err, const char *person_id, const char *space_id,
+                 const char *bucket, const char *after_id, int limit)
+{
+    char        lim[16];
+    const char *v[5] = { person_id, space_id, bucket, lim, after_id };
+
+    snprintf(lim, sizeof(lim), "%d", limit);
+    return db_query_json(p, err, &bucket_stmt, v);
+}
+
 #define DETAIL_JSON(id)                                                                 \
     "SELECT json_build_object("                                                              \
     "  'demand', to_jsonb(d),"                                                               \

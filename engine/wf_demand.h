@@ -127,6 +127,12 @@ int wf_demand_counts(pool_t *p, en_err_t *err, const char *person_id,
  *     [group, key, version, state] (a group's list itself: queue.h). */
 json_t *wf_demand_dashboard(pool_t *p, en_err_t *err, const char *person_id,
                             const char *space_id, int per_bucket);
+/* One bucket of the same listing, newest first, page by page:
+ * {count: n of the bucket, demands: [summary ...] (at most limit, after
+ * the demand after_id when not NULL: keyset, sql/0040)}. */
+json_t *wf_demand_bucket(pool_t *p, en_err_t *err, const char *person_id,
+                         const char *space_id, const char *bucket, const char *after_id,
+                         int limit);
 json_t *wf_demand_detail(pool_t *p, en_err_t *err, const char *id);
 /* The same for person_id acting for space_id, with authz_may('view-demand')
  * asked in the same statement: {verdict, reason, detail} where detail is

@@ -200,6 +200,8 @@ MATRIX = [
 
     # --- demands (engine/h_demand.c, h_demand_view.c, h_form.c) ----------------------
     Row("dashboard", "GET", "/dashboard", cells_logged_in(200)),
+    Row("dashboard_bucket", "GET", "/dashboard/archived", cells_logged_in(200)),
+    Row("dashboard_bucket", "GET", "/dashboard/nowhere", cells_logged_in(404)),
     Row("demand_start", "POST", "/demands",
         cells_logged_in(403, member_grant=303, referent=303),
         data={"workflow": "subsidy", "new": "1"},

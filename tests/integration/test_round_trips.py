@@ -22,6 +22,7 @@ from oidc_login import login
 EXPECTED = {
     "healthz": 1,
     "dashboard": 3,
+    "dashboard bucket": 2,
     "demand": 5,       # the read receipt's load and the thread: docs/pages.md
     "form page": 3,
     "page save": 4,
@@ -112,6 +113,7 @@ def test_each_page_costs_the_statements_docs_pages_md_states(stack, counter):
     got = {}
     got["healthz"] = counter(lambda: ok(anon.get("/healthz")))
     got["dashboard"] = counter(lambda: ok(carla.get("/dashboard")))
+    got["dashboard bucket"] = counter(lambda: ok(carla.get("/dashboard/in-progress")))
     got["demand"] = counter(lambda: ok(carla.get(f"/demands/{world.demands['kiosque_probe']}")))
     got["form page"] = counter(lambda: ok(carla.get(f"/demands/{draft}/page/project")))
     got["page save"] = counter(lambda: ok(carla.post(

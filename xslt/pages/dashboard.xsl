@@ -87,7 +87,7 @@
             </xsl:apply-templates>
           </ul>
           <xsl:if test="@count > count(demand)">
-            <p class="help"><xsl:value-of select="g:msg('dashboard.more', count(demand))"/></p>
+            <p><a href="/dashboard/{@name}"><xsl:value-of select="g:msg('dashboard.see_all', @count)"/><span class="sr-context"><xsl:value-of select="g:msg('punct.colon')"/><xsl:value-of select="g:msg(concat('bucket.', @name))"/></span></a></p>
           </xsl:if>
         </xsl:when>
         <xsl:otherwise>
