@@ -480,11 +480,13 @@ messages_node(req_t *r, xmlNodePtr root, const wf_demand_t *d, json_t *thread, i
 }
 
 /* The demand page.  status 200, or 422 with back (a refused step); fired:
- * a read receipt was just taken (wf_on_view), which the page says; print:
- * the printable copy (demand_print.xsl: no steps, no links to edit). */
+ * a read receipt was just taken (wf_on_view), which the page says; receipt:
+ * take the read receipt first when one is open to the reader (GET of the
+ * demand page only), then read the demand again; print: the printable
+ * copy (demand_print.xsl: no steps, no links to edit). */
 static int
 page_detail(req_t *r, const char *id, int status, const fire_back_t *back, int fired,
-            int print)
+            int receipt, int print)
 {
     const principal_t     *who = principal_of(r);
     json_t                *j, *ev, *docs, *thread;
@@ -518,6 +520,12 @@ page_detail(req_t *r, const char *id, int status, const fire_back_t *back, int f
     if ((s = wf_state_find(def, d->state)) == NULL)
         return en_set(&r->err, EN_INTERNAL, "err.internal", "demand in unknown state %s",
                       d->state);
+    if (receipt) {
+        if ((rc = wf_on_view(r->pool, &r->err, who, d, &fired)) != EN_OK)
+            return rc;
+        if (fired)
+            return page_detail(r, id, status, back, 1, 0, print);
+    }
 
     /* which steps the reader may take: one batched question */
     cand = pool_calloc(r->pool, sizeof(*cand) * (s->n_out + 1));
@@ -744,7 +752,7 @@ fire_post(req_t *r, const char *id, const char *tid)
         back.errors = res.errors;
         back.nerrors = res.nerrors;
         en_clear(&r->err);
-        return page_detail(r, id, 422, &back, 0, 0);
+        return page_detail(r, id, 422, &back, 0, 0, 0);
     }
     if (rc == EN_NOTFOUND && !strcmp(r->err.key, "wf.transition.unknown"))
         return route_not_found(r);
@@ -775,7 +783,7 @@ h_message_post(req_t *r)
         if (!strcmp(back.message_error, "message.too_long"))
             back.message_error_arg = pool_printf(r->pool, "%d", MESSAGE_MAX_CHARS);
         en_clear(&r->err);
-        return page_detail(r, id, 422, &back, 0, 0);
+        return page_detail(r, id, 422, &back, 0, 0, 0);
     }
     if ((rc = message_post(r->pool, &r->err, who, id, body)) != EN_OK)
         return rc;
@@ -785,20 +793,14 @@ h_message_post(req_t *r)
 
 /* --- the routes ------------------------------------------------------------------------ */
 
-/* The demand page: first the read receipt, a step of its own (GET only,
- * not HEAD; it fires only for a reader the receipt is open to), then the
- * page, which reads the demand as it now stands and asks AZ_VIEW_DEMAND
- * in that same statement. */
+/* The demand page: the demand read with AZ_VIEW_DEMAND asked in the same
+ * statement; then the read receipt, a step of its own (GET only, not HEAD;
+ * it fires only for a reader the receipt is open to), after which the
+ * demand is read again as it now stands. */
 static int
 h_demand_view(req_t *r)
 {
-    const char *id = req_path_param(r, "id");
-    int         rc, fired = 0;
-
-    if (!strcmp(r->method, "GET")
-        && (rc = wf_on_view(r->pool, &r->err, principal_of(r), id, &fired)) != EN_OK)
-        return rc;
-    return page_detail(r, id, 200, NULL, fired, 0);
+    return page_detail(r, req_path_param(r, "id"), 200, NULL, 0, !strcmp(r->method, "GET"), 0);
 }
 
 /* The printable copy: whoever may see the demand; no read receipt (it
@@ -806,7 +808,7 @@ h_demand_view(req_t *r)
 static int
 h_demand_print(req_t *r)
 {
-    return page_detail(r, req_path_param(r, "id"), 200, NULL, 0, 1);
+    return page_detail(r, req_path_param(r, "id"), 200, NULL, 0, 0, 1);
 }
 
 /* A copy of the demand into a new draft (wf_demand_duplicate checks who

@@ -75,13 +75,14 @@ int wf_fire_loaded(pool_t *p, en_err_t *err, const principal_t *who,
 int wf_fire_change_system(pool_t *p, en_err_t *err, const principal_t *sys,
                           const wf_demand_t *d, const wf_transition_t *t, json_t **out);
 
-/* The read receipt: fires, for a person viewing demand_id, the first
- * transition with auto="on-view" leaving its state that this person plays
- * (one batched authorization question first, so a reader it is not for is
- * not refused anything).  *fired is 1 when one fired, or when a concurrent
- * view fired it first (EN_CONFLICT is no error here).  Costs one round trip
- * (the demand) when the state has no such transition. */
-int wf_on_view(pool_t *p, en_err_t *err, const principal_t *who, const char *demand_id,
+/* The read receipt: fires, for a person viewing demand d (as the page
+ * just read it), the first transition with auto="on-view" leaving its
+ * state that this person plays (one batched authorization question first,
+ * so a reader it is not for is not refused anything).  *fired is 1 when
+ * one fired, or when a concurrent view fired it first (EN_CONFLICT is no
+ * error here): the page then reads the demand again.  Costs nothing when
+ * the state has no such transition. */
+int wf_on_view(pool_t *p, en_err_t *err, const principal_t *who, wf_demand_t *d,
                int *fired);
 
 /* Saves fields of the pages the demand's current state lets its owner

@@ -4,9 +4,9 @@
  * fires when a person it is open to opens the demand (a decision read by
  * its owner goes to the archive).
  *
- * A named step of the runtime, taken once by the demand page before it
- * reads the demand to show it (engine/h_demand_view.c), so that the page
- * shows the state after the receipt.  Which transitions are receipts, and
+ * A named step of the runtime, taken by the demand page on the demand it
+ * has just read (engine/h_demand_view.c); when a receipt fired, the page
+ * reads the demand again, so that it shows the state after the receipt.  Which transitions are receipts, and
  * who they are open to, is the definition's; whether this reader plays
  * the role is asked in one batched authz_may (no refusal is logged for a
  * reader who simply is not the one the receipt is for); the firing itself
@@ -20,10 +20,8 @@
 #include "wf_store.h"
 
 int
-wf_on_view(pool_t *p, en_err_t *err, const principal_t *who, const char *demand_id,
-           int *fired)
+wf_on_view(pool_t *p, en_err_t *err, const principal_t *who, wf_demand_t *d, int *fired)
 {
-    wf_demand_t             *d;
     const wf_def_t          *def;
     const wf_state_t        *s;
     const wf_transition_t  **cand;
@@ -35,8 +33,6 @@ wf_on_view(pool_t *p, en_err_t *err, const principal_t *who, const char *demand_
     *fired = 0;
     if (who->kind != PRINCIPAL_PERSON)
         return EN_OK;
-    if ((rc = wf_demand_load(p, err, demand_id, &d)) != EN_OK)
-        return rc;
     if ((def = wf_store_get(err, d->workflow_key, d->definition_version)) == NULL)
         return err->code;
     if ((s = wf_state_find(def, d->state)) == NULL)

@@ -23,7 +23,7 @@ EXPECTED = {
     "healthz": 1,
     "dashboard": 3,
     "dashboard bucket": 2,
-    "demand": 5,       # the read receipt's load and the thread: docs/pages.md
+    "demand": 4,       # the thread: docs/pages.md
     "form page": 3,
     "page save": 4,
     "agent queue": 3,
