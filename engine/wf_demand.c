@@ -521,28 +521,11 @@ wf_demand_counts(pool_t *p, en_err_t *err, const char *person_id, const char *sp
 
 /* --- the pages' reads: one statement each --------------------------------------- */
 
-#define SUMMARY_JSON(x)                                                              \
-    "json_build_object('id', " x ".id, 'reference', " x ".reference,"                \
-    " 'workflow', " x ".workflow_key, 'version', " x ".definition_version,"          \
-    " 'state', " x ".state, 'bucket', " x ".bucket, 'progress', " x ".progress,"     \
-    " 'updated', to_char(" x ".updated_at AT TIME ZONE 'Europe/Zurich', 'DD.MM.YYYY HH24:MI'),"
-
+/* The dashboard and a bucket of it: SQL functions that keep one plan per
+ * connection (sql/0040_dashboard_pages.sql), the row of a demand written
+ * once there (wf_summary_json). */
 static db_stmt_t dashboard_stmt = DB_STMT("wf_demand_dashboard", 3,
-    "SELECT json_build_object("
-    "  'counts', coalesce((SELECT json_object_agg(bucket, n)"
-    "                        FROM wf_bucket_counts($1::uuid, $2::uuid)), '{}'),"
-    "  'demands', coalesce((SELECT json_agg(" SUMMARY_JSON("d")
-    "        'updated_iso', to_char(d.updated_at AT TIME ZONE 'UTC',"
-    "                               'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'))"
-    "      ORDER BY d.updated_at DESC)"
-    "      FROM unnest(" BUCKETS_SQL ") AS b(bucket)"
-    "      CROSS JOIN LATERAL wf_listing($1::uuid, $2::uuid, b.bucket, $3::int) d), '[]'),"
-    "  'keys', coalesce((SELECT json_agg(DISTINCT workflow_key ORDER BY workflow_key)"
-    "                      FROM definitions), '[]'),"
-    "  'groups', coalesce((SELECT json_agg(json_build_object('id', g.id, 'name', g.name)"
-    "                        ORDER BY g.name)"
-    "                       FROM agent_members am JOIN agent_groups g ON g.id = am.group_id"
-    "                      WHERE am.person_id = $1::uuid), '[]'))::text");
+    "SELECT wf_dashboard_json($1::uuid, $2::uuid, $3::int, " BUCKETS_SQL ")");
 
 json_t *
 wf_demand_dashboard(pool_t *p, en_err_t *err, const char *person_id, const char *space_id,
@@ -556,15 +539,7 @@ wf_demand_dashboard(pool_t *p, en_err_t *err, const char *person_id, const char 
 }
 
 static db_stmt_t bucket_stmt = DB_STMT("wf_demand_bucket", 5,
-    "SELECT json_build_object("
-    "  'count', coalesce((SELECT n FROM wf_bucket_counts($1::uuid, $2::uuid) c"
-    "                      WHERE c.bucket = $3), 0),"
-    "  'demands', coalesce((SELECT json_agg(" SUMMARY_JSON("x")
-    "        'updated_iso', to_char(x.updated_at AT TIME ZONE 'UTC',"
-    "                               'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'))"
-    "      ORDER BY x.updated_at DESC, x.id DESC)"
-    "      FROM (SELECT d.* FROM wf_listing_page($1::uuid, $2::uuid, $3, $4::int, $5::uuid) d"
-    "             ORDER BY d.updated_at DESC, d.id DESC LIMIT $4::int) x), '[]'))::text");
+    "SELECT wf_bucket_json($1::uuid, $2::uuid, $3, $4::int, $5::uuid)");
 
 json_t *
 wf_demand_bucket(pool_t *p, en_err_t *err, const char *person_id, const char *space_id,

@@ -61,16 +61,18 @@ def counter(stack):
         action()
         # pg_stat_statements also records the body of an immutable SQL
         # function the planner folds (az_uuid on a constant) as if it were
-        # a statement: those are left out too (by their first 20 characters:
-        # a shorter statement, the health check's SELECT 1, is its own)
+        # a statement: those are left out too (by their first 60 characters,
+        # so that a page's own statement that begins like a function's body,
+        # "SELECT json_build_object(", still counts; a shorter statement, the
+        # health check's SELECT 1, is its own)
         rows = superuser_sql(stack, """
             SELECT s.calls, replace(s.query, chr(10), ' ')
               FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
              WHERE d.datname = 'guichet'
-               AND NOT (length(s.query) >= 20 AND EXISTS (
+               AND NOT (length(s.query) >= 60 AND EXISTS (
                    SELECT 1 FROM pg_proc f JOIN pg_language l ON l.oid = f.prolang
                     WHERE l.lanname = 'sql'
-                      AND position(left(regexp_replace(s.query, '\\s+', ' ', 'g'), 20)
+                      AND position(left(regexp_replace(s.query, '\\s+', ' ', 'g'), 60)
                                    IN regexp_replace(f.prosrc, '\\s+', ' ', 'g')) > 0))""")
         n = 0
         seen = []
