@@ -583,10 +583,15 @@ BEGIN
           FROM spaces s JOIN entities e ON e.id = s.entity_id
          WHERE e.ide = b->>'ide' AND s.status <> 'closed';
         IF NOT FOUND THEN
-            INSERT INTO persons (display_name, given_name, family_name, email, assurance)
-            VALUES (concat(b->>'given_name', ' ', b->>'family_name'), b->>'given_name',
-                    b->>'family_name', b->>'email', 'verified')
-            RETURNING id INTO pid;
+            -- a body's référent may be a demo account (world.json: nicolas)
+            SELECT p.id INTO pid FROM persons p WHERE p.email = b->>'email'
+             ORDER BY p.created_at LIMIT 1;
+            IF pid IS NULL THEN
+                INSERT INTO persons (display_name, given_name, family_name, email, assurance)
+                VALUES (concat(b->>'given_name', ' ', b->>'family_name'), b->>'given_name',
+                        b->>'family_name', b->>'email', 'verified')
+                RETURNING id INTO pid;
+            END IF;
             sp := space_create(b - 'given_name' - 'family_name' - 'email', pid);
             PERFORM space_activate(sp, pid);
         END IF;

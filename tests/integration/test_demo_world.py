@@ -197,6 +197,24 @@ def test_carla_has_a_demand_in_every_bucket_of_the_kiosque(demo):
             assert made[name][0] in r.text, name
 
 
+def test_nicolas_pages_through_his_fanfares_demands(demo):
+    """The référent of a backlog body (load_backlog finds his demo account
+    by its e-mail): the dashboard shows 5 of a section and links to it
+    whole (/dashboard/<bucket>)."""
+    _, spaces = ids(demo)
+    fanfare = demo.sql("SELECT s.id FROM spaces s JOIN entities e ON e.id = s.entity_id"
+                       " WHERE e.name = 'Fanfare L''Écho du Jorat'")[0][0]
+    assert fanfare in spaces.values()
+    c = logged_in(demo, "nicolas", fanfare)
+    r = c.get("/dashboard")
+    assert r.status == 200
+    m = re.search(r'href="/dashboard/in-progress">Voir les (\d+) demandes', r.text)
+    assert m and int(m.group(1)) > 5, r.text[:2000]
+    listed = c.get("/dashboard/in-progress")
+    assert listed.status == 200
+    assert len(re.findall(r'<li class="demand">', listed.text)) == min(int(m.group(1)), 25)
+
+
 def test_carla_and_agnes_have_a_thread_on_the_incomplete_demand(demo):
     """The demo's messages (world.json "messages", loaded with `guichet
     demand message`): on carla's demand "à compléter", under what the
