@@ -16,8 +16,8 @@
  *   GET  /too-large                            nginx's error_page 413: the
  *                                              portal's page, a way back
  *
- * Editing is the owner's step: authz_check(AZ_FIRE_TRANSITION, "owner")
- * before the demand is read; wf_save asks again.  The pages are those the
+ * Editing is the owner's step: AZ_FIRE_TRANSITION "owner" asked with the
+ * read of the demand (wf_demand_load_as); wf_save asks again.  The pages are those the
  * current state lets the owner edit (<state form= pages=>), minus pages
  * whose shown-when does not hold.  Page: xslt/pages/demand_page.xsl
  * (fields: xslt/form.xsl; texts: xslt/i18n/demand.xml).  The demand page
@@ -251,11 +251,10 @@ load_for_edit(req_t *r, const char *id, const char *page_id, wf_demand_t **d,
     const wf_state_t *s;
     int               rc;
 
-    /* editing is the owner's step: asked before the demand is read */
-    if ((rc = authz_check(r->pool, &r->err, principal_of(r),
-                          AZ_FIRE_TRANSITION, id, "owner")) != EN_OK)
-        return rc;
-    if ((rc = wf_demand_load(r->pool, &r->err, id, d)) != EN_OK)
+    /* editing is the owner's step: asked with the read, which happens
+     * only when it is allowed */
+    if ((rc = wf_demand_load_as(r->pool, &r->err, principal_of(r), AZ_FIRE_TRANSITION,
+                                "owner", id, d)) != EN_OK)
         return rc;
     if ((*def = dp_def_of(r, *d)) == NULL)
         return r->err.code;
@@ -563,10 +562,8 @@ review_get(req_t *r, const char *id)
     xmlNodePtr        root, acts;
     int               rc;
 
-    if ((rc = authz_check(r->pool, &r->err, principal_of(r),
-                          AZ_FIRE_TRANSITION, id, "owner")) != EN_OK)
-        return rc;
-    if ((rc = wf_demand_load(r->pool, &r->err, id, &d)) != EN_OK)
+    if ((rc = wf_demand_load_as(r->pool, &r->err, principal_of(r), AZ_FIRE_TRANSITION,
+                                "owner", id, &d)) != EN_OK)
         return rc;
     if ((def = dp_def_of(r, d)) == NULL)
         return r->err.code;

@@ -192,6 +192,47 @@ wf_demand_load(pool_t *p, en_err_t *err, const char *id, wf_demand_t **out)
     return load_by(p, err, &load_id_stmt, id, out);
 }
 
+static db_stmt_t load_as_stmt =
+    DB_STMT("wf_demand_load_as", 5,
+            "SELECT m.verdict, m.reason,"
+            "       (SELECT to_jsonb(d) FROM demands d"
+            "         WHERE d.id = $3::text::uuid AND m.verdict = 'allow')"
+            "  FROM authz_may($1::uuid, $2::uuid, $4, $3::text, $5) m");
+
+int
+wf_demand_load_as(pool_t *p, en_err_t *err, const principal_t *who, az_action_t action,
+                  const char *arg, const char *id, wf_demand_t **out)
+{
+    const char *v[5];
+    PGresult   *res;
+    int         rc;
+
+    *out = NULL;
+    if (who == NULL || who->kind != PRINCIPAL_PERSON || who->person_id == NULL
+        || !wf_uuid_ok(id) || arg == NULL || *arg == '\0') {
+        /* authz_check's own answer for what is not asked of the database */
+        if ((rc = authz_check(p, err, who, action, id, arg)) != EN_OK)
+            return rc;
+        return wf_demand_load(p, err, id, out);
+    }
+    v[0] = who->person_id;
+    v[1] = who->space_id;
+    v[2] = id;
+    v[3] = authz_action_name(action);
+    v[4] = arg;
+    if ((res = db_exec_prepared(p, err, &load_as_stmt, v)) == NULL)
+        return err->code;
+    if (PQntuples(res) != 1)
+        return en_set(err, EN_INTERNAL, "err.internal", "authz_may gave no answer");
+    if ((rc = authz_verdict(err, who, action, id, db_val(res, 0, 0),
+                            db_isnull(res, 0, 1) ? NULL : db_val(res, 0, 1))) != EN_OK)
+        return rc;
+    if (db_isnull(res, 0, 2))
+        return en_set(err, EN_NOTFOUND, "err.notfound", "no such demand");
+    *out = wf_demand_from_json(p, db_val(res, 0, 2), err);
+    return *out ? EN_OK : err->code;
+}
+
 int
 wf_demand_by_reference(pool_t *p, en_err_t *err, const char *reference,
                        wf_demand_t **out)

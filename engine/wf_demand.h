@@ -18,6 +18,7 @@
 
 #include "en_err.h"
 #include "pool.h"
+#include "authz.h"
 #include "principal.h"
 #include "wf_def.h"
 
@@ -94,6 +95,11 @@ int wf_demand_duplicate(pool_t *p, en_err_t *err, const principal_t *who,
 /* Loads one demand by id (uuid text); EN_NOTFOUND when absent or when id
  * is not a uuid.  No authorisation here: callers check AZ_VIEW_DEMAND. */
 int wf_demand_load(pool_t *p, en_err_t *err, const char *id, wf_demand_t **out);
+/* The same with authz_check(who, action, id, arg) asked in the same
+ * statement: the demand is read only when the answer is allow; the
+ * refusal, its code and its log are authz_check's. */
+int wf_demand_load_as(pool_t *p, en_err_t *err, const principal_t *who, az_action_t action,
+                      const char *arg, const char *id, wf_demand_t **out);
 /* Same by reference number. */
 int wf_demand_by_reference(pool_t *p, en_err_t *err, const char *reference,
                            wf_demand_t **out);
