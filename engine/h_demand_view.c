@@ -724,12 +724,14 @@ fire_post(req_t *r, const char *id, const char *tid)
     wf_input_t  in;
     wf_result_t res;
     const principal_t *who;
+    wf_demand_t *d;
     int         rc;
 
     /* the reader must at least see the demand: else a conflict would tell
-     * a stranger that it exists and where it stands */
-    if ((rc = authz_check(r->pool, &r->err, principal_of(r),
-                          AZ_VIEW_DEMAND, id, NULL)) != EN_OK)
+     * a stranger that it exists and where it stands.  Asked with the read
+     * of the demand the step then fires on. */
+    if ((rc = wf_demand_load_as(r->pool, &r->err, principal_of(r), AZ_VIEW_DEMAND, NULL,
+                                id, &d)) != EN_OK)
         return rc;
     memset(&in, 0, sizeof(in));
     in.form = r->form;
@@ -737,7 +739,8 @@ fire_post(req_t *r, const char *id, const char *tid)
     in.comment = req_param(r, "comment");
     in.expected_version = (int) req_param_int(r, "version", 0);   /* declared: 0..2^31-1 */
     who = principal_of(r);
-    rc = wf_fire(r->pool, &r->err, who, id, tid, &in, &res);
+    memset(&res, 0, sizeof(res));
+    rc = wf_fire_loaded(r->pool, &r->err, who, d, tid, &in, NULL, &res);
     if (rc == EN_OK) {
         req_redirect(r, 303, pool_printf(r->pool, "/demands/%s?done=%s", id, tid));
         return EN_OK;

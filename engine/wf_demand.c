@@ -209,7 +209,8 @@ wf_demand_load_as(pool_t *p, en_err_t *err, const principal_t *who, az_action_t 
 
     *out = NULL;
     if (who == NULL || who->kind != PRINCIPAL_PERSON || who->person_id == NULL
-        || !wf_uuid_ok(id) || arg == NULL || *arg == '\0') {
+        || !wf_uuid_ok(id)
+        || (action == AZ_FIRE_TRANSITION && (arg == NULL || *arg == '\0'))) {
         /* authz_check's own answer for what is not asked of the database */
         if ((rc = authz_check(p, err, who, action, id, arg)) != EN_OK)
             return rc;

@@ -27,7 +27,7 @@ EXPECTED = {
     "form page": 2,
     "page save": 3,
     "agent queue": 3,
-    "fire": 5,
+    "fire": 4,
 }
 
 # Not the page's: the scheduler's, mailer's and letters job's polls, and a worker filling
