@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * message.c -- the messages of a demand and a person's notifications: the
- * SQL of sql/0018_messages.sql, read and written in one round trip each.
+ * SQL of sql/0018_messages.sql and sql/0039_notes_inbox.sql, read and written
+ * in one round trip each.
  * See message.h for what it does not own.  No HTTP here: the web pages
  * (h_demand_view.c, h_notes.c) and the command line use the same calls.
  */

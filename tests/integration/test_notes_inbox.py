@@ -142,6 +142,25 @@ def test_beyond_99_the_header_says_99_plus(stack, world, carla):
                      world.persons["carla"]) == [("0",)]
 
 
+def test_a_purged_draft_takes_its_notes_along(stack, world, carla):
+    d = make_demand(stack, world, "subsidy", "carla", "kiosque", "draft", "draft")
+    mark_all(carla)
+    # the scheduler's warning, then the purge (wf_purge, as the timer does)
+    stack.sql("INSERT INTO events (demand_id, demand_version, actor_kind, transition,"
+              "                    from_state, to_state, request_id)"
+              " VALUES (:'p1', 500, 'system', 'purge-warning', 'draft', 'draft', 'test')", d)
+    assert header(carla) == "1"
+    assert f'href="/demands/{d}"' in carla.get("/notifications").text
+    out = stack.sql("SELECT wf_purge(jsonb_build_object('demand', id, 'version', version,"
+                    "                                  'state', state, 'request_id', 'test'))"
+                    "  FROM demands WHERE id = :'p1'", d)
+    assert '"ok"' in out[0][0], out
+    assert stack.sql("SELECT count(*) FROM notes WHERE demand_id = :'p1'", d) == [("0",)]
+    assert header(carla) == "0"
+    r = carla.get("/notifications")
+    assert r.status == 200 and f'href="/demands/{d}"' not in r.text
+
+
 # --- the plans ------------------------------------------------------------------------
 
 FOLLOWER_SQL = r"""
@@ -236,3 +255,46 @@ def test_the_session_lookup_reads_only_the_unread_notes(stack, world, carla):
     for plan in plans(stack, listing, modes=("force_generic_plan",)):
         assert "notes_unread" in plan, plan
         assert "Seq Scan on events" not in plan and "Seq Scan on notes" not in plan, plan
+
+
+# --- what was unread before ---------------------------------------------------------------
+
+SQL_DIR = __import__("os").path.join(__import__("os").path.dirname(__file__), "..", "..", "sql")
+
+
+def sql_file(name):
+    with open(f"{SQL_DIR}/{name}", encoding="utf-8") as f:
+        return f.read()
+
+
+def test_the_backfill_is_what_0018_counted(stack, world, carla, agnes):
+    """0039's backfill, run on today's data, gives every person exactly the
+    items 0018's note_items() (read from its file) counts as unread."""
+    old = sql_file("0018_messages.sql")
+    body = re.search(r"CREATE FUNCTION note_items\(p_person uuid\)\n(.*?\$\$.*?\$\$);", old,
+                     re.S).group(1)
+    new = sql_file("0039_notes_inbox.sql")
+    backfill = re.search(r"INSERT INTO notes \(demand_id, person_id, kind, item, at\)\n"
+                         r"(SELECT m\.demand_id.*?);", new[new.index("what was unread before"):],
+                         re.S).group(1)
+    # something unread before, and something read since: a message of agnes
+    # that carla has not read, one step carla has read
+    d = make_demand(stack, world, "subsidy", "carla", "kiosque", "submitted", "in-progress")
+    assert fire(agnes, d, "take", version=version_of(stack, d)).status == 303
+    mark_all(carla)
+    post(agnes, d, "Une dernière question avant la décision.")
+    rows = stack.sql(f"""
+        CREATE FUNCTION pg_temp.note_items_0018(p_person uuid) {body};
+        SELECT count(*) FROM (SELECT p.id, i.demand_id, i.kind, i.item
+                                FROM persons p CROSS JOIN LATERAL pg_temp.note_items_0018(p.id) i
+                              EXCEPT ALL
+                              SELECT person_id, demand_id, kind, item FROM ({backfill}) b (demand_id, person_id, kind, item, at)) x
+        UNION ALL
+        SELECT count(*) FROM (SELECT person_id, demand_id, kind, item FROM ({backfill}) b (demand_id, person_id, kind, item, at)
+                              EXCEPT ALL
+                              SELECT p.id, i.demand_id, i.kind, i.item
+                                FROM persons p CROSS JOIN LATERAL pg_temp.note_items_0018(p.id) i) y
+        UNION ALL
+        SELECT count(*) FROM ({backfill}) b (demand_id, person_id, kind, item, at) WHERE person_id = :'p1' AND demand_id = :'p2'
+    """, world.persons["carla"], d)
+    assert rows == [("0",), ("0",), ("1",)], rows
