@@ -14,6 +14,7 @@ is planned as an index scan of their unread notes, never of the events,
 messages or demands they follow (0018's count read all of those on every
 page).
 """
+import os
 import re
 
 import pytest
@@ -259,7 +260,7 @@ def test_the_session_lookup_reads_only_the_unread_notes(stack, world, carla):
 
 # --- what was unread before ---------------------------------------------------------------
 
-SQL_DIR = __import__("os").path.join(__import__("os").path.dirname(__file__), "..", "..", "sql")
+SQL_DIR = os.path.join(os.path.dirname(__file__), "..", "..", "sql")
 
 
 def sql_file(name):
