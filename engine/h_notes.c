@@ -6,7 +6,7 @@
  *                              messages, steps by somebody else), newest first
  *   POST /notifications/read   "tout marquer comme lu": 303 back to the list
  *
- * The items and read marks are message.c's (sql/0018_messages.sql); opening a
+ * The items and read marks are message.c's (sql/0018_messages.sql, 0039); opening a
  * demand marks its items read (h_demand_view.c).  The header's count comes
  * with the session (session.c).  The page is xslt/pages/notifications.xsl.
  * These are the person's own items, in whatever context they act: no object

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * message.c -- the messages of a demand and a person's notifications: the
- * SQL of sql/0018_messages.sql, read and written in one round trip each.
+ * SQL of sql/0018_messages.sql and sql/0039_notes_inbox.sql, read and written
+ * in one round trip each.
  * See message.h for what it does not own.  No HTTP here: the web pages
  * (h_demand_view.c, h_notes.c) and the command line use the same calls.
  */
@@ -115,8 +116,8 @@ static const char *const THREAD_SQL =
     ")"
     "SELECT json_build_object("
     "  'marked', (SELECT count(*) FROM mark),"
-    "  'unread', (SELECT count(*) FROM note_items($1::uuid) i"
-    "              WHERE $3 <> 'yes' OR i.demand_id <> $2::uuid),"
+    "  'unread', (SELECT u.n FROM note_unread_count($1::uuid,"
+    "                CASE WHEN $3 = 'yes' THEN $2::uuid END) u),"
     "  'messages', coalesce((SELECT json_agg(json_build_object("
     "        'id', m.id, 'side', m.side, 'group', m.agent_group, 'author', p.display_name,"
     "        'at', to_char(m.created_at AT TIME ZONE 'Europe/Zurich', 'DD.MM.YYYY HH24:MI'),"

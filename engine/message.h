@@ -3,8 +3,10 @@
  * message.h -- the messages of a demand (a thread between its owner side
  * and the agents) and the notifications list of a person.
  *
- * Owns the SQL of the tables messages and note_reads (sql/0018_messages.sql:
- * msg_post, note_items, note_mark_read, note_mark_all).  Does not own who may
+ * Owns the SQL of the tables messages, note_reads and notes (sql/0018_messages.sql:
+ * msg_post; sql/0039_notes_inbox.sql: note_items, note_unread_count,
+ * note_mark_read, note_mark_all; the notes themselves are written by
+ * triggers when events and messages are).  Does not own who may
  * post (authz_may 'post-message', asked by the caller with authz_check and
  * again inside msg_post), the page (h_demand_view.c, h_notes.c) nor the mail
  * texts (xslt/i18n/mail.xml: mail.message-to-agents.*, mail.message-to-owner.*).
@@ -39,8 +41,9 @@ int message_post(pool_t *p, en_err_t *err, const principal_t *who, const char *d
 
 /* The demand's thread, oldest first: [{id, side, group, author, at, iso,
  * body, mine, new}] ("new": posted by somebody else since who last looked).
- * mark_read: who has now looked at the demand (its notifications are read).
- * *unread: who's unread notifications after that. */
+ * mark_read: who has now looked at the demand (its notifications are read;
+ * nothing is written when nothing was unread).  *unread: who's unread
+ * notifications after that, at most 100. */
 int message_thread(pool_t *p, en_err_t *err, const principal_t *who, const char *demand_id,
                    int mark_read, json_t **thread, int *unread);
 

@@ -232,9 +232,11 @@ static db_stmt_t lookup_stmt = DB_STMT("session_lookup", 3,
     "       CASE WHEN (s.facts->'admin')::boolean THEN 't' ELSE 'f' END,"
     "       jsonb_array_length(s.facts->'contexts'), (s.facts->'contexts')::text,"
     "       EXISTS (SELECT 1 FROM agent_members am WHERE am.person_id = s.person_id),"
-    /* the header's "Notifications (3)": part of this query, not one more
-     * (sql/0018_messages.sql, engine/message.c) */
-    "       note_unread_count(s.person_id),"
+    /* the header's "Notifications (3)": part of this query, not one more;
+     * at most 100 (the header says "99+"), an index scan of the person's
+     * unread notes that the planner inlines here (sql/0039_notes_inbox.sql,
+     * engine/message.c) */
+    "       (SELECT u.n FROM note_unread_count(s.person_id) u),"
     /* the header's link to the counter (h_counter.c) */
     "       EXISTS (SELECT 1 FROM third_party_members tm WHERE tm.person_id = s.person_id)"
     "  FROM s"

@@ -98,11 +98,27 @@
       <xsl:if test="@third-party = 'yes'">
         <a href="/counter"><xsl:value-of select="g:msg('counter.nav')"/></a>
       </xsl:if>
-      <!-- unread notifications (engine/message.c, counted with the session) -->
+      <!-- unread notifications (engine/message.c, counted with the session,
+           at most 100) -->
       <a class="notes-link" href="/notifications">
-        <xsl:value-of select="g:msg('notes.header', @unread)"/>
+        <xsl:variable name="n">
+          <xsl:call-template name="unread-count">
+            <xsl:with-param name="n" select="@unread"/>
+          </xsl:call-template>
+        </xsl:variable>
+        <xsl:value-of select="g:msg('notes.header', string($n))"/>
       </a>
     </div>
+  </xsl:template>
+
+  <!-- A count of unread notifications as shown: counts stop at 100
+       (sql/0039_notes_inbox.sql), so beyond 99 it is "99+". -->
+  <xsl:template name="unread-count">
+    <xsl:param name="n"/>
+    <xsl:choose>
+      <xsl:when test="$n &gt; 99">99+</xsl:when>
+      <xsl:otherwise><xsl:value-of select="$n"/></xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
   <!-- Logging out is a POST (with the CSRF token) placed after the main

@@ -471,6 +471,7 @@ DOMAIN_TABLES = {
     "events": "x", "codes": "x", "documents": "x", "messages": "x", "note_reads": "x",
     "space_join_keys": "x", "space_referent_offers": "x",
     "decide_items": "x", "decide_answers": "x",
+    "notes": "x",
     "outbox": "row(x.id, x.demand_id, x.event_id, x.template, x.recipient, x.data)",
     "timers": "row(x.id, x.demand_id, x.state, x.name, x.action, x.transition, x.due_at)",
 }

@@ -25,7 +25,12 @@
     </xsl:if>
     <xsl:choose>
       <xsl:when test="items/item">
-        <p class="lead"><xsl:value-of select="g:msg('notes.lead', count(items/item))"/></p>
+        <xsl:variable name="n">
+          <xsl:call-template name="unread-count">
+            <xsl:with-param name="n" select="count(items/item)"/>
+          </xsl:call-template>
+        </xsl:variable>
+        <p class="lead"><xsl:value-of select="g:msg('notes.lead', string($n))"/></p>
         <ul class="notes">
           <xsl:for-each select="items/item">
             <li>
