@@ -2,11 +2,12 @@
 /*
  * h_admin_ops.c -- the administrators' incidents page:
  *
- *   GET  /admin/incidents                          the scheduler's and the
- *                                                  mailer's health; timers and
- *                                                  mails failed for good
- *   POST /admin/incidents/<kind>/<id>/<action>     kind timer|mail, action
- *                                                  retry|cancel
+ *   GET  /admin/incidents                          the scheduler's, the
+ *                                                  mailer's and the letters
+ *                                                  job's health; timers, mails
+ *                                                  and letters failed for good
+ *   POST /admin/incidents/<kind>/<id>/<action>     kind timer|mail|letter,
+ *                                                  action retry|cancel
  *
  * Every route asks authz_check(AZ_ADMIN) first; the data and the acts are
  * ops.c's (each act kept in admin_events).  No SQL here.  Page:
@@ -73,6 +74,11 @@ page(req_t *r, const char *notice, int status)
                 (long long) json_integer_value(json_object_get(inc, "n_mails"))));
     json_array_foreach(json_object_get(inc, "mails"), i, v)
         object_node(r, list, "mail", v);
+    list = render_node(root, "letters");
+    render_attr(list, "n", pool_printf(r->pool, "%lld",
+                (long long) json_integer_value(json_object_get(inc, "n_letters"))));
+    json_array_foreach(json_object_get(inc, "letters"), i, v)
+        object_node(r, list, "letter", v);
     req_header(r, "Cache-Control", "no-store");
     return render_finish(r, status);
 }

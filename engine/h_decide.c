@@ -18,13 +18,15 @@
  * Every item page asks authz 'decide-item' (its group's members only:
  * anyone else, another commune's secretary included, gets the 404 of a
  * thing that does not exist); the list asks 'third-party' for each group
- * it shows.  Holds no SQL; the pages are xslt/pages/decide_queue.xsl and
- * decide_item.xsl.
+ * it shows.  The applicant's files are links to /documents/<id> (the item's
+ * third party reads the demand: sql/0037, data_roles).  Holds no SQL; the
+ * pages are xslt/pages/decide_queue.xsl and decide_item.xsl.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "authz.h"
+#include "field.h"
 #include "demand_page.h"
 #include "demand_view.h"
 #include "i18n.h"
@@ -291,7 +293,10 @@ item_page(req_t *r, int status, const wf_field_error_t *errs, int nerrs)
                 json_t *sv = d->form_json ? json_object_get(d->form_json, pg->fields[f].name)
                                           : NULL;
 
-                if (json_is_array(sv) || json_is_object(sv))
+                /* a group is shown as the item's values; a file (its stored
+                 * reference, an object) is a link to /documents/<id>, which
+                 * asks authz: the item's third party reads the demand */
+                if (json_is_array(sv) || (json_is_object(sv) && pg->fields[f].type != FIELD_FILE))
                     continue;
                 dv_data_item(r, pn, &pg->fields[f], d);
             }

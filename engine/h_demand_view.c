@@ -312,6 +312,8 @@ event_label(req_t *r, const wf_def_t *def, const char *tid)
         return i18n_get(r->lang, "demand.event.migrate");
     if (!strcmp(tid, "letter-sent"))
         return i18n_get(r->lang, "letters.event.sent");
+    if (!strcmp(tid, "letter-cancelled"))
+        return i18n_get(r->lang, "ops.event.letter_cancelled");
     if (!strcmp(tid, "assign"))
         return i18n_get(r->lang, "queue.event.assign");
     if (!strcmp(tid, "release"))
@@ -388,8 +390,9 @@ decision_event(const wf_def_t *def, const wf_state_t *s, json_t *events)
     while (k-- > 0) {
         ev = json_array_get(events, k);
         to = wf_state_find(def, dv_jstr(ev, "to", ""));
-        if (!strcmp(dv_jstr(ev, "transition", ""), "letter-sent"))
-            continue;               /* a letter posted is no decision */
+        if (!strcmp(dv_jstr(ev, "transition", ""), "letter-sent")
+            || !strcmp(dv_jstr(ev, "transition", ""), "letter-cancelled"))
+            continue;               /* a letter posted or given up is no decision */
         if (to != NULL && to->bucket == WF_BUCKET_DECISION_UNREAD)
             return ev;
         if (to != s)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
- * ops.c -- incidents and the background work's health (see ops.h).
+ * ops.c -- incidents and the background work's health (see ops.h): the
+ * statements of sql/0031_incidents.sql and 0037_letter_incidents.sql.
  */
 #include "ops.h"
 
@@ -36,7 +37,7 @@ ops_incident_act(pool_t *p, en_err_t *err, const char *kind, const char *id,
     const char *params[5] = { kind, id, action, admin, request_id };
     PGresult   *res;
 
-    if ((strcmp(kind, "timer") && strcmp(kind, "mail"))
+    if ((strcmp(kind, "timer") && strcmp(kind, "mail") && strcmp(kind, "letter"))
         || (strcmp(action, "retry") && strcmp(action, "cancel")))
         return en_set(err, EN_NOTFOUND, "err.notfound", "no such incident action");
     if ((res = db_exec_prepared(p, err, &act_stmt, params)) == NULL)

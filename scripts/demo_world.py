@@ -34,7 +34,11 @@ What it makes, in this order:
   letters     a letter about a demand ("letters": demand, template, to), queued
               by the effect print-letter's own function once, then typeset
               by the engine's letters job (the loader waits for it): the
-              print queue's agent (paul) finds it ready.
+              print queue's agent (paul) finds it ready.  A letter marked
+              "last_try" is queued with its earlier tries spent (attempts 4
+              of LETTERS_MAX_ATTEMPTS, engine/letters.h): the job's one try
+              left fails for real when its template is not installed, and
+              the administrator finds it on /admin/incidents (sql/0037).
 
 load_people() is also what tests/integration/fixtures_people.py calls to
 seed the test stacks (it adds its own test-only extras), so the tests and
@@ -408,6 +412,15 @@ SELECT 1 FROM demands d,
  WHERE d.reference = :'p1'
 """
 
+# a letter on its last try: queued as above, its earlier tries spent, in one
+# transaction (the letters job never sees it with tries to spare)
+LETTER_LAST_TRY_SQL = "BEGIN;" + LETTER_SQL + r""";
+UPDATE letters SET attempts = 4
+ WHERE id = (SELECT max(l.id) FROM letters l JOIN demands d ON d.id = l.demand_id
+              WHERE d.reference = :'p1' AND l.template = :'p2');
+COMMIT;
+"""
+
 LETTER_WAIT_SQL = r"""
 SELECT count(*) FROM letters WHERE status = 'queued' AND attempts = 0
 """
@@ -427,7 +440,8 @@ def load_letters(world, sql, log=print, timeout=60):
         ref, there = rows[letter["demand"]]
         if there:
             continue
-        sql(LETTER_SQL, ref, letter["template"], letter.get("to", "entity"))
+        sql(LETTER_LAST_TRY_SQL if letter.get("last_try") else LETTER_SQL, ref,
+            letter["template"], letter.get("to", "entity"))
         count += 1
     deadline = time.time() + timeout
     while count and int(sql(LETTER_WAIT_SQL)[0][0]) > 0:

@@ -175,8 +175,10 @@ MATRIX = [
     Row("admin_incidents", "GET", "/admin/incidents", cells_logged_in(403, admin=200)),
     Row("admin_incident_act", "POST", "/admin/incidents/timer/999999999/retry",
         cells_logged_in(403, admin=409), note="admin: no such failed timer (no longer open)"),
-    Row("admin_incident_act", "POST", "/admin/incidents/letter/1/retry",
+    Row("admin_incident_act", "POST", "/admin/incidents/parcel/1/retry",
         cells_logged_in(403, admin=404), note="an unknown kind"),
+    Row("admin_incident_act", "POST", "/admin/incidents/letter/999999999/cancel",
+        cells_logged_in(403, admin=409), note="admin: no such failed letter (sql/0037)"),
 
     # --- people and groups (h_admin_groups.c) -------------------------------------------
     Row("admin_groups", "GET", "/admin/groups", cells_logged_in(403, admin=200)),

@@ -294,3 +294,26 @@ def test_the_ide_register_is_loaded_from_data_ref_and_lea_may_open_her_choirs_sp
                     "  FROM identities i WHERE i.subject = 'lea'") == [("alone",)]
     # the association of lea's README row has no space yet
     assert demo.sql("SELECT count(*) FROM entities WHERE ide = 'CHE-315.620.489'") == [("0",)]
+
+
+def test_admin_finds_a_failed_letter_and_the_secretary_the_identity_copy(demo):
+    """The demo's failed letter (the letters job's last try, for real, on a
+    template this installation lacks: sql/0037) on the incidents page; the
+    identity copy of Élodie's request, which Renens' secretary downloads
+    from her item's page."""
+    import time
+    end = time.time() + 60
+    while demo.sql("SELECT count(*) FROM letters WHERE status = 'failed'"
+                   " AND template = 'decision-subvention'") != [("1",)]:
+        assert time.time() < end, "the demo's letter never failed"
+        time.sleep(0.5)
+    page = logged_in(demo, "admin").get("/admin/incidents")
+    assert page.status == 200 and "decision-subvention" in page.text
+    assert re.search(r'action="/admin/incidents/letter/\d+/cancel"', page.text)
+    ref, state = references(demo)["elodie-communes"]
+    demand, doc = demo.sql("SELECT d.id, doc.id FROM demands d JOIN documents doc"
+                           " ON doc.demand_id = d.id AND doc.field = 'id-copy'"
+                           " WHERE d.reference = :'p1'", ref)[0]
+    nadia = logged_in(demo, "nadia")
+    assert f'href="/documents/{doc}"' in nadia.get(f"/verify/{demand}/verify/0").text
+    assert nadia.get(f"/documents/{doc}").status == 200

@@ -120,6 +120,6 @@ def test_only_administrators_see_or_act(stack, world):
 
 def test_an_unknown_kind_or_action_is_not_found(stack, world, admin):
     d, tid = failed_timer(stack, world)
-    assert act(admin, "letter", tid, "retry").status == 404
+    assert act(admin, "parcel", tid, "retry").status == 404
     assert act(admin, "timer", tid, "explode").status == 404
     assert q1(stack, "SELECT status FROM timers WHERE id = :'p1'", tid) == "failed"

@@ -1,16 +1,20 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!-- SPDX-License-Identifier: AGPL-3.0-or-later -->
 <!-- admin_incidents.xsl - the administrators' incidents page: the health of
-     the scheduler and the mailer, then the timers and mails that failed
-     for good, each with "Réessayer" and "Abandonner".  Input
-     (engine/h_admin_ops.c):
+     the scheduler, the mailer and the letters job, then the timers, mails
+     and letters that failed for good, each with "Réessayer" and
+     "Abandonner".  Input (engine/h_admin_ops.c):
      /page[@notice]/health[@timers_late, @timers_pending, @timer_last,
-       @mails_late, @mails_pending, @mail_last]
+       @mails_late, @mails_pending, @mail_last, @letters_late,
+       @letters_pending, @letter_last]
      /page/timers[@n]/timer[@id, @name, @transition, @action, @state,
        @attempts, @last_error, @reference, @demand, @workflow, @due,
        @failed_at, @applies]
      /page/mails[@n]/mail[@id, @template, @recipient, @attempts,
-       @last_error, @reference, @demand, @created] -->
+       @last_error, @reference, @demand, @created]
+     /page/letters[@n]/letter[@id, @template, @reference, @demand,
+       @recipient, @locality, @attempts, @last_error, @sealed, @created,
+       @failed_at] -->
 <xsl:stylesheet version="1.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
     xmlns:g="urn:guichet:xslt"
@@ -89,6 +93,12 @@
             <xsl:with-param name="pending" select="@mails_pending"/>
             <xsl:with-param name="last" select="@mail_last"/>
           </xsl:call-template>
+          <xsl:call-template name="state-line">
+            <xsl:with-param name="what" select="'letters'"/>
+            <xsl:with-param name="late" select="@letters_late"/>
+            <xsl:with-param name="pending" select="@letters_pending"/>
+            <xsl:with-param name="last" select="@letter_last"/>
+          </xsl:call-template>
         </xsl:for-each>
       </dl>
     </section>
@@ -148,6 +158,50 @@
             <dd><code class="error-text"><xsl:value-of select="@last_error"/></code></dd>
           </dl>
           <xsl:call-template name="acts"><xsl:with-param name="kind" select="'mail'"/></xsl:call-template>
+        </article>
+      </xsl:for-each>
+    </section>
+
+    <section aria-labelledby="letters-title">
+      <h2 id="letters-title"><xsl:value-of select="g:msg('ops.letters', letters/@n)"/></h2>
+      <xsl:choose>
+        <xsl:when test="not(letters/letter)"><p><xsl:value-of select="g:msg('ops.letters.none')"/></p></xsl:when>
+        <xsl:otherwise><p class="help"><xsl:value-of select="g:msg('ops.letters.help')"/></p></xsl:otherwise>
+      </xsl:choose>
+      <xsl:for-each select="letters/letter">
+        <xsl:variable name="key" select="concat('letters.template.', @template)"/>
+        <article class="incident" aria-labelledby="letter-{@id}">
+          <h3 id="letter-{@id}">
+            <xsl:choose>
+              <xsl:when test="@reference"><a href="/demands/{@demand}"><xsl:value-of select="@reference"/></a></xsl:when>
+              <xsl:otherwise><xsl:value-of select="g:msg('ops.letter.no_demand')"/></xsl:otherwise>
+            </xsl:choose>
+            <xsl:text> – </xsl:text>
+            <xsl:choose>
+              <xsl:when test="g:msg($key) != $key"><xsl:value-of select="g:msg($key)"/></xsl:when>
+              <xsl:otherwise><code><xsl:value-of select="@template"/></code></xsl:otherwise>
+            </xsl:choose>
+          </h3>
+          <dl>
+            <dt><xsl:value-of select="g:msg('ops.letter.recipient')"/></dt>
+            <dd>
+              <xsl:value-of select="@recipient"/>
+              <xsl:if test="string(@locality)"><xsl:text>, </xsl:text><xsl:value-of select="@locality"/></xsl:if>
+              <xsl:if test="@sealed = 'yes'">
+                <xsl:text> </xsl:text><xsl:value-of select="g:msg('ops.letter.sealed')"/>
+              </xsl:if>
+            </dd>
+            <dt><xsl:value-of select="g:msg('ops.queued')"/></dt>
+            <dd><xsl:value-of select="@created"/></dd>
+            <dt><xsl:value-of select="g:msg('ops.attempts')"/></dt>
+            <dd>
+              <xsl:value-of select="@attempts"/>
+              <xsl:if test="string(@failed_at)"><xsl:value-of select="concat(', ', @failed_at)"/></xsl:if>
+            </dd>
+            <dt><xsl:value-of select="g:msg('ops.error')"/></dt>
+            <dd><code class="error-text"><xsl:value-of select="@last_error"/></code></dd>
+          </dl>
+          <xsl:call-template name="acts"><xsl:with-param name="kind" select="'letter'"/></xsl:call-template>
         </article>
       </xsl:for-each>
     </section>

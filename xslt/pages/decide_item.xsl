@@ -5,12 +5,16 @@
   trusted third party it names: the demand's head, what the item asks
   (its own values), the answer recorded or the form to answer (valider /
   refuser / en attente, with a comment), then the applicant's data.
+  A file the applicant joined (an identity copy) is a link to
+  /documents/<id>, which asks authz: the item's third party reads the
+  demand (sql/0037, data_roles).
   A refused answer comes back here (422) with the error summary on top and
   each message by its field.
   Input (engine/h_decide.c): /page/demand, /page/item[@href,@label,
   @group-name,@key,@outcome,@at]/(description, comment, value[@label,@text]/
   line/part), /page/answer[@comment,@error-outcome,@error-comment]/
-  (outcome[@value,@checked], typed), /page/data/page/item, /page/errors.
+  (outcome[@value,@checked], typed), /page/data/page/item[@label,@value,
+  @document,@size-kb], /page/errors.
 -->
 <xsl:stylesheet version="1.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -92,6 +96,10 @@
             <dt><xsl:value-of select="@label"/></dt>
             <dd>
               <xsl:choose>
+                <xsl:when test="@document">
+                  <a href="/documents/{@document}"><xsl:value-of select="@value"/></a>
+                  <xsl:text> (</xsl:text><xsl:value-of select="@size-kb"/><xsl:value-of select="g:msg('unit.kb')"/><xsl:text>)</xsl:text>
+                </xsl:when>
                 <xsl:when test="@value"><xsl:value-of select="@value"/></xsl:when>
                 <xsl:otherwise><xsl:value-of select="g:msg('demand.not_given')"/></xsl:otherwise>
               </xsl:choose>
