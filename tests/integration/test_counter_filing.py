@@ -158,6 +158,17 @@ def test_agnes_files_a_subsidy_for_carla_and_her_kiosk(stack, world, agnes, carl
     assert input_value(r.text, "contact-name") == "Carla Rossi"
     assert input_value(r.text, "contact-email") == CARLA_MAIL
 
+    # her own wallet is not offered in carla's form (only the owner side's)
+    stack.sql("INSERT INTO documents (owner_person_id, filename, mime, content, uploaded_by)"
+              " SELECT :'p1', 'agnes-own-wallet.pdf', 'application/pdf', '%PDF-1.4 x'::bytea,"
+              " :'p1' WHERE NOT EXISTS (SELECT 1 FROM documents"
+              "                          WHERE filename = 'agnes-own-wallet.pdf')",
+              world.persons["agnes"])
+    r = agnes.get(f"/demands/{demand}/page/documents")
+    assert r.status == 200, r
+    assert "agnes-own-wallet.pdf" not in r.text
+    assert agnes.get("/wallet").status == 200 and "agnes-own-wallet.pdf" in agnes.get("/wallet").text
+
     # the desk lists it, to resume
     r = agnes.get("/agent/serac/file")
     assert STATE["ref"] in text_of(r.text) and f'href="/demands/{demand}"' in r.text
