@@ -176,8 +176,7 @@ h_desk(req_t *r)
             v.ident_error = "field.utf8";
             return render_desk(r, group, &v, 422);
         }
-        v.ident = strlen(ident) > DESK_IDENT_MAX ? pool_strndup(r->pool, ident, DESK_IDENT_MAX)
-                                                 : ident;
+        v.ident = ident;                /* valid UTF-8: kept whole, too long or not */
         rc = desk_find(r->pool, &r->err, ident, &found);
         if (rc == EN_BADINPUT) {
             v.ident_error = pool_strdup(r->pool, r->err.key);   /* err is cleared below */
