@@ -303,7 +303,7 @@ wf_may_start(pool_t *p, en_err_t *err, const principal_t *who, const wf_def_t *d
  * state, the owner, its timers (wf_demand.h). */
 json_t *
 wf_create_change(pool_t *p, const principal_t *who, const char *workflow_key,
-              const wf_def_t *def, int version)
+                 const wf_def_t *def, int version)
 {
     json_t      *c, *actor, *timers;
     json_error_t je;

@@ -11,7 +11,7 @@
 --                                   writer of events needs to know)
 --   az_demand                       0026's rule, plus: the filing agent plays
 --                                   the owner while the demand is a draft
---                                   never submitted, and a member of the group
+--                                   never submitted, a member of the group, acting for themself
 --   az_sees (21 arguments)          the same for the set form
 --   az_action_file_at_counter       action 'file-at-counter': object an agent
 --                                   group, arg a procedure key
@@ -124,11 +124,16 @@ BEGIN
 
     -- 0036, at the counter: the agent who filed the draft for the person
     -- plays its owner until it is first submitted, while still a member of
-    -- the group they filed it for (in any context: it is their desk's work)
+    -- the group they filed it for, acting for themself (their desk's work,
+    -- not a space's)
     IF d.filed_by = p_person AND d.bucket = 'draft' AND d.submitted_at IS NULL
        AND EXISTS (SELECT 1 FROM agent_members am
                     WHERE am.person_id = p_person AND am.group_id = d.filed_group) THEN
-        v_owner := true;
+        IF p_context IS NULL THEN
+            v_owner := true;
+        ELSE
+            v_why := COALESCE(v_why, 'authz.switch_to_self');
+        END IF;
     END IF;
 
     -- the staff side: agents and third parties of the groups the procedure
@@ -213,13 +218,14 @@ LANGUAGE sql IMMUTABLE AS $$
     SELECT az_sees(p_person, p_context, s_admin, s_member, s_referent, s_handler, s_grants,
                    s_agent, s_third, d_owner_person, d_owner_space, d_key, d_bucket,
                    d_target, df_protected, df_agent, df_third, d_data_roles)
-        OR coalesce(d_filed_by = p_person AND d_bucket = 'draft' AND d_submitted_at IS NULL
-                    AND d_filed_group = ANY (s_agent), false);
+        OR coalesce(p_context IS NULL AND d_filed_by = p_person AND d_bucket = 'draft'
+                    AND d_submitted_at IS NULL AND d_filed_group = ANY (s_agent), false);
 $$;
 
 -- file-at-counter: object an agent group, arg a procedure key (or NULL:
 -- the desk itself).  A member of the group, for a procedure whose newest
--- version names the group (by="agent:GROUP").  An unknown group is
+-- version names the group (by="agent:GROUP"), acting for themself
+-- (authz.switch_to_self otherwise).  An unknown group is
 -- notfound; someone else, administrators too, authz.not_agent; a procedure
 -- the group does not act in (or that does not exist) desk.not_this_group.
 CREATE FUNCTION az_action_file_at_counter(p_person uuid, p_context uuid, p_admin boolean,
@@ -238,6 +244,10 @@ BEGIN
     IF NOT EXISTS (SELECT 1 FROM agent_members
                     WHERE group_id = p_object AND person_id = p_person) THEN
         reason := 'authz.not_agent';
+        RETURN;
+    END IF;
+    IF p_context IS NOT NULL THEN           -- the desk's work is the agent's own
+        reason := 'authz.switch_to_self';
         RETURN;
     END IF;
     IF p_arg IS NOT NULL THEN

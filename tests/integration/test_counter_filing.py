@@ -25,6 +25,7 @@ from fixtures_people import seed
 from test_demand_web import (error_next_to, fingerprint, fire, input_value, logged_in, q1,
                              section, text_of, wait_for_mail)
 from test_forms import fill_all
+from test_listing_sets import LISTING_SQL, PAIRS_SQL
 
 ALICE_AVS = "756.1234.5678.97"
 CARLA_MAIL = "carla.rossi@exemple.test"
@@ -197,6 +198,17 @@ def test_strangers_to_the_counter_draft_are_refused(stack, world, carla):
     assert david.get(f"/demands/{demand}").status == 403, "a member without the grant"
     assert fingerprint(stack) == before
     assert carla.get(f"/demands/{demand}").status == 200, "the owner sees her draft"
+    # agnes plays the owner acting for herself only: from a space (were she a
+    # member of one) she is told to switch, and the dashboards' set form
+    # (az_sees) says the same as authz_may on every person, context, demand
+    assert q1(stack, "SELECT m.verdict || ':' || m.reason"
+                     "  FROM authz_may(:'p1', :'p2', 'view-demand', :'p3', NULL) m",
+              world.persons["agnes"], world.spaces["kiosque"], demand) == \
+        "deny:authz.switch_to_self"
+    total, may, sees, diff = stack.sql(PAIRS_SQL)[0]
+    assert diff == "[]" and may == sees
+    listed, allowed, differ, count_differ = stack.sql(LISTING_SQL)[0]
+    assert (listed, differ, count_differ) == (allowed, "0", "0")
 
 
 def test_agnes_fills_and_submits_it_for_carla_and_the_history_says_so(stack, world, agnes,
