@@ -62,6 +62,7 @@ static const char *const action_names[AZ__COUNT] = {
     [AZ_ANSWER_REFERENT] = "answer-referent",
     [AZ_DECIDE_ITEM] = "decide-item",
     [AZ_ASSIGN_DEMAND] = "assign-demand",
+    [AZ_FILE_AT_COUNTER] = "file-at-counter",
 };
 
 const char *

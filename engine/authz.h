@@ -47,6 +47,8 @@ typedef enum {
     AZ_DECIDE_ITEM,        /* object: demand id; arg "DECIDE:ITEM" (0028) */
     AZ_ASSIGN_DEMAND,      /* object: demand id; arg: the agent (NULL: release)
                               (sql/0029_queue.sql) */
+    AZ_FILE_AT_COUNTER,    /* object: agent group id; arg: workflow key (NULL:
+                              the desk) (sql/0036_counter_filing.sql) */
     AZ__COUNT
 } az_action_t;
 

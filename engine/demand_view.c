@@ -562,6 +562,8 @@ dv_demand_summary(req_t *r, xmlNodePtr parent, json_t *row)
     render_attr(node, "workflow", key);
     render_attr(node, "title", def != NULL && def->title.n > 0 ? dv_text(r, &def->title) : key);
     render_attr(node, "progress", pool_printf(r->pool, "%lld", dv_jint(row, "progress")));
+    if (json_is_true(json_object_get(row, "counter")))     /* filed at the counter (0036) */
+        render_attr(node, "counter", "yes");
     dv_state_attrs(r, node, def, dv_jstr(row, "state", ""));
     return node;
 }

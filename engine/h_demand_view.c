@@ -575,6 +575,12 @@ page_detail(req_t *r, const char *id, int status, const fire_back_t *back, int f
     render_attr(dn, "owner", dv_jstr(j, "owner", ""));
     if (dv_jstr(j, "entity", NULL))
         render_attr(dn, "entity", dv_jstr(j, "entity", ""));
+    if (json_is_object(json_object_get(j, "filed"))) {       /* at the counter (0036) */
+        json_t *fd = json_object_get(j, "filed");
+
+        render_attr(dn, "filed-agent", dv_jstr(fd, "agent", ""));
+        render_attr(dn, "filed-group", dv_jstr(fd, "group", ""));
+    }
     if (allowed[owner_i]) {
         render_attr(dn, "viewer", "owner");
     } else {
@@ -697,6 +703,8 @@ page_detail(req_t *r, const char *id, int status, const fire_back_t *back, int f
         render_attr(e, "kind", dv_jstr(ev, "kind", ""));
         if (dv_jstr(ev, "actor", NULL))
             render_attr(e, "actor", dv_jstr(ev, "actor", ""));
+        if (dv_jstr(ev, "for", NULL))                          /* at the counter */
+            render_attr(e, "for", dv_jstr(ev, "for", ""));
         if (c != NULL)
             render_text(e, "comment", c);
     }

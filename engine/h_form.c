@@ -104,13 +104,20 @@ upload_for(const upload_t *list, const char *name)
 /* A file field offers the documents of the context's wallet of its
  * category (all when it has none) as an alternative to uploading. */
 static int
-wallet_offer(req_t *r, xmlNodePtr fn, const wf_field_t *f)
+wallet_offer(req_t *r, xmlNodePtr fn, const wf_field_t *f, const wf_demand_t *d)
 {
-    wallet_doc_t *docs;
-    size_t        n, i;
-    int           rc;
+    const principal_t *who = principal_of(r);
+    wallet_doc_t      *docs;
+    size_t             n, i;
+    int                rc;
 
     if (fn == NULL)
+        return EN_OK;
+    /* the wallet of the demand's own side only: an agent filling a draft
+     * at the counter (sql/0036) is not offered their own documents */
+    if (d->owner_space_id != NULL
+        ? who->space_id == NULL || strcmp(who->space_id, d->owner_space_id) != 0
+        : who->space_id != NULL || strcmp(who->person_id, d->owner_person_id) != 0)
         return EN_OK;
     if ((rc = wallet_list(r->pool, &r->err, principal_of(r), f->category, &docs, &n)) != EN_OK)
         return rc;
@@ -229,7 +236,7 @@ render_form_page(req_t *r, const wf_def_t *def, const wf_demand_t *d, wf_page_t 
                       back ? dv_error_for(back->errors, back->nerrors, f->name) : NULL, d);
         if (f->type == FIELD_FILE) {
             multipart = 1;
-            if ((rc = wallet_offer(r, fn, f)) != EN_OK)
+            if ((rc = wallet_offer(r, fn, f, d)) != EN_OK)
                 return rc;
         }
     }

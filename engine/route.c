@@ -25,6 +25,7 @@ extern const route_t demand_view_routes[];
 extern const route_t form_routes[];
 extern const route_t agent_routes[];
 extern const route_t queue_routes[];
+extern const route_t desk_routes[];
 extern const route_t account_routes[];
 extern const route_t wallet_routes[];
 extern const route_t catalogue_routes[];
@@ -50,6 +51,7 @@ static const route_t *const route_tables[] = {
     form_routes,
     agent_routes,
     queue_routes,
+    desk_routes,
     account_routes,
     wallet_routes,
     catalogue_routes,

@@ -342,10 +342,10 @@ wf_may_start(pool_t *p, en_err_t *err, const principal_t *who, const wf_def_t *d
 }
 
 /* The creation document wf_create() takes: the current version's initial
- * state, the owner, its timers. */
-static json_t *
-create_change(pool_t *p, const principal_t *who, const char *workflow_key,
-              const wf_def_t *def, int version)
+ * state, the owner, its timers (wf_demand.h). */
+json_t *
+wf_create_change(pool_t *p, const principal_t *who, const char *workflow_key,
+                 const wf_def_t *def, int version)
 {
     json_t      *c, *actor, *timers;
     json_error_t je;
@@ -394,7 +394,7 @@ wf_demand_create(pool_t *p, en_err_t *err, const principal_t *who,
         return err->code;
     if ((rc = wf_may_start(p, err, who, def)) != EN_OK)
         return rc;
-    v[0] = pool_json_dumps(p, create_change(p, who, workflow_key, def, version), JSON_COMPACT);
+    v[0] = pool_json_dumps(p, wf_create_change(p, who, workflow_key, def, version), JSON_COMPACT);
     res = db_exec_prepared(p, err, &create_stmt, v);
     if (res == NULL)
         return err->code;
@@ -448,7 +448,7 @@ wf_demand_duplicate(pool_t *p, en_err_t *err, const principal_t *who,
 
     /* the owner's form of the draft: its plain values copied, its files
      * copied by the database (never through the request) */
-    c = create_change(p, who, src->workflow_key, def, version);
+    c = wf_create_change(p, who, src->workflow_key, def, version);
     data = json_object();
     files = pool_json(p, json_array());
     form = def->initial->form;
@@ -602,13 +602,18 @@ wf_demand_bucket(pool_t *p, en_err_t *err, const char *person_id, const char *sp
     "  'submitted', to_char(d.submitted_at AT TIME ZONE 'Europe/Zurich', 'DD.MM.YYYY HH24:MI')," \
     "  'owner', p.display_name,"                                                             \
     "  'entity', e.name,"                                                                    \
+    "  'filed', (SELECT json_build_object('agent', fp.display_name, 'group', fg.name)"       \
+    "             FROM persons fp JOIN agent_groups fg ON fg.id = d.filed_group"             \
+    "            WHERE fp.id = d.filed_by),"                                                 \
     "  'events', coalesce((SELECT json_agg(json_build_object("                               \
     "        'at', to_char(ev.at AT TIME ZONE 'Europe/Zurich', 'DD.MM.YYYY HH24:MI'),"       \
     "        'iso', to_char(ev.at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"    \
     "        'transition', ev.transition, 'from', ev.from_state, 'to', ev.to_state,"         \
-    "        'comment', ev.comment, 'kind', ev.actor_kind, 'actor', ap.display_name)"        \
+    "        'comment', ev.comment, 'kind', ev.actor_kind, 'actor', ap.display_name,"        \
+    "        'for', bp.display_name)"                                                        \
     "      ORDER BY ev.demand_version)"                                                      \
     "      FROM events ev LEFT JOIN persons ap ON ap.id = ev.actor_person_id"                \
+    "      LEFT JOIN persons bp ON bp.id = ev.on_behalf_of"                                  \
     "     WHERE ev.demand_id = d.id), '[]'),"                                                \
     "  'documents', coalesce((SELECT json_agg(json_build_object("                            \
     "        'id', doc.id, 'field', doc.field, 'filename', doc.filename, 'mime', doc.mime,"  \

@@ -78,6 +78,14 @@ int wf_may_start(pool_t *p, en_err_t *err, const principal_t *who, const wf_def_
 int wf_demand_create(pool_t *p, en_err_t *err, const principal_t *who,
                      const char *workflow_key, wf_demand_t **out);
 
+/* The document sql wf_create() takes for a new demand of def (version) in
+ * its initial state, owned by who (person, for their active space), actor
+ * who as 'owner', with the initial state's timers; in p.  For another
+ * module creating a demand in its own statement (desk.c, at the counter),
+ * after asking wf_may_start itself. */
+struct json_t *wf_create_change(pool_t *p, const principal_t *who, const char *workflow_key,
+                                const wf_def_t *def, int version);
+
 /* Whether a demand may be copied into a new draft: not a draft, and its
  * procedure still at the version it was filed on (current_version: the
  * one published now).  0 with *reason a catalogue key otherwise. */

@@ -146,6 +146,7 @@ LANGUAGE sql STABLE AS $$
     SELECT json_build_object('id', d.id, 'reference', d.reference,
         'workflow', d.workflow_key, 'version', d.definition_version,
         'state', d.state, 'bucket', d.bucket, 'progress', d.progress,
+        'counter', d.filed_by IS NOT NULL,              -- filed at the counter (0036)
         'updated', to_char(d.updated_at AT TIME ZONE 'Europe/Zurich', 'DD.MM.YYYY HH24:MI'),
         'updated_iso', to_char(d.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'));
 $$;

@@ -117,7 +117,12 @@ DEMANDS = {
     "alice_join_kiosque": ("guichet-test-open", "alice", None, "kiosque", "submitted"),
     "kiosque_subsidy": ("subsidy", "carla", "kiosque", None, "submitted"),
     "atelier_subsidy": ("subsidy", "victor", "atelier", None, "submitted"),
+    # filed at the counter by oscar (population) for alice, not submitted
+    # (sql/0036: COUNTER_FILED below)
+    "alice_counter_draft": ("guichet-test-probe", "alice", None, None, "draft"),
 }
+# name -> (agent account, agent group): the draft was filed at the counter
+COUNTER_FILED = {"alice_counter_draft": ("oscar", "population")}
 BUCKETS = {"draft": "draft", "submitted": "in-progress"}
 
 SEED_SQL = r"""
@@ -125,6 +130,7 @@ SELECT set_config('guichet.seed_issuer', :'p1', false);
 SELECT set_config('guichet.seed_probe', :'p2', false);
 SELECT set_config('guichet.seed_open', :'p3', false);
 SELECT set_config('guichet.seed_demands', :'p4', false);
+SELECT set_config('guichet.seed_counter', :'p5', false);
 DO $seed$
 DECLARE
     iss   text := current_setting('guichet.seed_issuer');
@@ -165,6 +171,18 @@ BEGIN
             'actor', jsonb_build_object('kind', 'person', 'person', pid, 'role', 'owner'),
             'request_id', 'fixtures_people'));
     END LOOP;
+
+    -- filed at the counter (sql/0036_counter_filing.sql)
+    IF EXISTS (SELECT 1 FROM information_schema.columns
+                WHERE table_name = 'demands' AND column_name = 'filed_by') THEN
+        EXECUTE $u$
+            UPDATE demands d SET filed_by = i.person_id, filed_group = c.value->>1
+              FROM jsonb_each(current_setting('guichet.seed_counter')::jsonb) c, identities i
+             WHERE d.form_data->>'fixture' = c.key AND d.filed_by IS NULL
+               AND i.subject = c.value->>0
+               AND i.issuer IN (current_setting('guichet.seed_issuer'),
+                                'urn:guichet:test-fixtures')$u$;
+    END IF;
 
     -- documents: one attached to a demand, one in a personal wallet
     IF NOT EXISTS (SELECT 1 FROM documents WHERE filename = 'fixture-kiosque_probe_doc.pdf') THEN
@@ -230,7 +248,8 @@ def seed(stack):
     demands = {name: {"workflow": wf, "owner": owner, "space": IDE_OF.get(space),
                       "target": IDE_OF.get(target), "state": state, "bucket": BUCKETS[state]}
                for name, (wf, owner, space, target, state) in DEMANDS.items()}
-    stack.sql(SEED_SQL, issuer, PROBE_XML, OPEN_XML, json.dumps(demands))
+    stack.sql(SEED_SQL, issuer, PROBE_XML, OPEN_XML, json.dumps(demands),
+              json.dumps(COUNTER_FILED))
     if stack.sql("SELECT to_regclass('ide_register') IS NOT NULL")[0][0] == "t":
         demo_world.load_ide_register(stack.sql)
     w = World()

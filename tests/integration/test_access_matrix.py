@@ -455,6 +455,23 @@ MATRIX = [
     Row("queue_xlsx", "GET", "/agent/serac/export.xlsx", cells_logged_in(403, agent=200)),
     Row("queue_print", "GET", "/agent/serac/print", cells_logged_in(403, agent=200)),
     Row("queue_print", "GET", "/agent/no-such-group/print", cells_logged_in(404)),
+
+    # --- at the counter (engine/h_desk.c, sql/0036_counter_filing.sql) --------------
+    Row("desk", "GET", "/agent/serac/file", cells_logged_in(403, agent=200)),
+    Row("desk", "GET", "/agent/population/file", cells_logged_in(403, agent_other=200),
+        note="a group in no procedure: the page says so"),
+    Row("desk", "GET", "/agent/serac/file?ident=756.0000.0000.02", cells_logged_in(403, agent=200),
+        note="nobody has this AVS number: said next to the field"),
+    Row("desk", "GET", "/agent/no-such-group/file", cells_logged_in(404)),
+    Row("desk_file", "POST", "/agent/serac/file", cells_logged_in(403, agent=422),
+        data={"person": "{missing}", "workflow": "subsidy", "for": "self"},
+        note="no such person: nothing created; the filing itself: test_counter_filing.py"),
+    Row("desk_file", "POST", "/agent/population/file", cells_logged_in(403, agent_other=422),
+        data={"person": "{missing}", "workflow": "subsidy"}),
+    Row("desk_file", "POST", "/agent/serac/file", cells_logged_in(400),
+        data={"workflow": "subsidy"}, note="person is required"),
+    Row("desk_file", "POST", "/agent/no-such-group/file", cells_logged_in(404),
+        data={"person": "{missing}", "workflow": "subsidy"}),
 ]
 
 # Tables whose content must not change when a request is refused.  The
@@ -873,6 +890,18 @@ AUTHZ = [
     ("work-queue", "serac", None, rule("deny:authz.not_agent", agent=A)),
     ("work-queue", "population", None, rule("deny:authz.not_agent", agent_other=A)),
     ("work-queue", "no-such-group", None, rule(N)),
+    # at the counter (sql/0036): the desk of a group, a procedure it acts in
+    ("file-at-counter", "serac", None, rule("deny:authz.not_agent", agent=A)),
+    ("file-at-counter", "serac", "subsidy", rule("deny:authz.not_agent", agent=A)),
+    ("file-at-counter", "population", "subsidy",
+     rule("deny:authz.not_agent", agent_other="deny:desk.not_this_group")),
+    ("file-at-counter", "no-such-group", "subsidy", rule(N)),
+    # a draft oscar (population) filed at the counter for alice: he plays its
+    # owner until it is submitted; another agent does not even see it
+    ("view-demand", "{d_alice_counter_draft}", None,
+     rule(N, citizen_a=A, agent_other=A, admin=A)),
+    ("fire-transition", "{d_alice_counter_draft}", "owner",
+     rule(N, citizen_a=A, agent_other=A, admin="deny:authz.read_only")),
     ("third-party", "prefecture-lausanne", None,
      rule("deny:authz.not_third_party", third_party=A)),
 

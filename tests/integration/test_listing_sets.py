@@ -32,7 +32,8 @@ pairs AS (
          (authz_may(p.id, c.id, 'view-demand', d.id::text, NULL)).verdict = 'allow' AS may,
          az_sees(p.id, c.id, {SCOPE_ARGS}, d.owner_person_id, d.owner_space_id,
                  d.workflow_key, d.bucket, d.form_data->>'target_space', df.protected,
-                 df.agent_groups, df.third_groups, d.data_roles) AS sees
+                 df.agent_groups, df.third_groups, d.data_roles, d.filed_by, d.filed_group,
+                 d.submitted_at) AS sees
     FROM persons p CROSS JOIN ctx c
    CROSS JOIN LATERAL az_scope(p.id, c.id) s
    CROSS JOIN demands d

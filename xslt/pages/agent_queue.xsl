@@ -51,6 +51,9 @@
         <xsl:otherwise><xsl:value-of select="g:msg('queue.lead', filter/@total)"/></xsl:otherwise>
       </xsl:choose>
     </p>
+    <xsl:if test="procedures/procedure">
+      <p class="desk-link no-print"><a class="button" href="/agent/{group/@id}/file"><xsl:value-of select="g:msg('desk.queue_link')"/></a></p>
+    </xsl:if>
     <xsl:if test="done">
       <p class="flash flash-ok" role="status"><xsl:value-of select="g:msg(done/@key)"/></p>
     </xsl:if>

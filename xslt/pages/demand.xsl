@@ -137,6 +137,10 @@
             <xsl:text>, </xsl:text><xsl:value-of select="g:msg('ctx.for')"/><xsl:text> </xsl:text><xsl:value-of select="@entity"/>
           </xsl:if>
         </dd>
+        <xsl:if test="@filed-agent">
+          <dt class="counter-filed"><xsl:value-of select="g:msg('desk.filed', concat(@filed-agent, ', ', @filed-group))"/></dt>
+          <dd class="counter-filed"><xsl:value-of select="g:msg('desk.filed_for', @owner)"/></dd>
+        </xsl:if>
       </dl>
     </section>
   </xsl:template>
@@ -295,9 +299,23 @@
             <time datetime="{@iso}"><xsl:value-of select="@at"/></time>
             <xsl:text> – </xsl:text>
             <strong><xsl:value-of select="@label"/></strong>
-            <xsl:if test="@actor">
-              <xsl:text> (</xsl:text><xsl:value-of select="@actor"/><xsl:text>)</xsl:text>
-            </xsl:if>
+            <xsl:choose>
+              <!-- the draft filed at the counter (0036) -->
+              <xsl:when test="position() = 1 and ../../demand/@filed-agent">
+                <xsl:text> (</xsl:text>
+                <xsl:value-of select="g:msg('desk.filed_event', concat(../../demand/@filed-agent, ', ', ../../demand/@filed-group))"/>
+                <xsl:text> </xsl:text>
+                <xsl:value-of select="g:msg('desk.filed_for', ../../demand/@owner)"/>
+                <xsl:text>)</xsl:text>
+              </xsl:when>
+              <xsl:when test="@actor and @for">
+                <xsl:text> (</xsl:text><xsl:value-of select="@actor"/><xsl:text>, </xsl:text>
+                <xsl:value-of select="g:msg('desk.on_behalf', @for)"/><xsl:text>)</xsl:text>
+              </xsl:when>
+              <xsl:when test="@actor">
+                <xsl:text> (</xsl:text><xsl:value-of select="@actor"/><xsl:text>)</xsl:text>
+              </xsl:when>
+            </xsl:choose>
             <xsl:if test="@kind = 'system'">
               <xsl:text> (</xsl:text><xsl:value-of select="g:msg('demand.system')"/><xsl:text>)</xsl:text>
             </xsl:if>

@@ -69,6 +69,9 @@
           </xsl:if>
         </xsl:when>
         <xsl:otherwise>
+          <xsl:if test="@counter = 'yes'">
+            <p class="counter-filed"><xsl:value-of select="g:msg('desk.dashboard')"/></p>
+          </xsl:if>
           <xsl:call-template name="progress"/>
           <p class="help">
             <xsl:value-of select="g:msg('demand.updated')"/>
