@@ -139,8 +139,12 @@ def test_the_plain_page_walks_each_state_head_and_the_total_is_kept(stack, world
         plan = explained(stack, "SELECT count(*) FROM queue_heads(:'p1'::jsonb)", q)
         assert "demands_waiting" in plan and "Seq Scan on demands" not in plan, plan
         assert "Sort Method: external" not in plan, plan
+    # (the states of the newest version, as serac_states names them: other
+    # modules of the shared stack publish and migrate versions of their own)
     waiting = int(stack.sql(
         "SELECT count(*) FROM demands WHERE workflow_key = 'subsidy'"
+        " AND definition_version = (SELECT max(version) FROM definitions"
+        "                            WHERE workflow_key = 'subsidy')"
         " AND state IN ('submitted', 'in-review', 'incomplete')")[0][0])
     assert waiting > 10000
     q = {"states": serac_states(stack), "limit": 51}
