@@ -29,10 +29,12 @@ static db_stmt_t person_stmt = DB_STMT("desk_person", 1,
 static db_stmt_t page_stmt = DB_STMT("desk_page", 3,
     "SELECT json_build_object("
     "  'group', (SELECT g.name FROM agent_groups g WHERE g.id = $2),"
+    /* the procedures the agent may file here: the rule itself asked
+     * (authz_may 'file-at-counter', sql/0036), not a copy of it */
     "  'procedures', coalesce((SELECT json_agg(k.workflow_key ORDER BY k.workflow_key)"
-    "      FROM (SELECT DISTINCT ON (df.workflow_key) df.workflow_key, df.agent_groups"
-    "              FROM definitions df ORDER BY df.workflow_key, df.version DESC) k"
-    "     WHERE $2 = ANY (k.agent_groups)), '[]'),"
+    "      FROM (SELECT DISTINCT workflow_key FROM definitions) k,"
+    "           LATERAL authz_may($1::uuid, NULL, 'file-at-counter', $2, k.workflow_key) m"
+    "     WHERE m.verdict = 'allow'), '[]'),"
     "  'drafts', desk_drafts($1::uuid, $2, $3::int))::text");
 static db_stmt_t file_stmt = DB_STMT("desk_file", 1, "SELECT desk_file($1::jsonb)::text");
 
