@@ -19,6 +19,7 @@ import pytest
 
 from fixtures_people import seed
 from oidc_login import login
+from test_round_trips import superuser_sql
 
 MARK = "zqueuetest"
 
@@ -108,22 +109,12 @@ def test_search_filter_sort_page_is_planned_on_indexes(stack, world):
 def explained(stack, query, *params):
     """The plans of query and of the statements it runs inside functions,
     as auto_explain writes them (as the superuser: LOAD is theirs)."""
-    import subprocess
-    with open(f"{stack.var}/pg-super-password") as f:
-        pw = f.read().strip()
-    args = ["psql", "-X", "-qAt", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1",
-            "-p", str(stack.ports["GUICHET_PG_PORT"]), "-U", "postgres", "-d", "guichet"]
-    for i, p in enumerate(params, 1):
-        args += ["-v", f"p{i}={p}"]
-    r = subprocess.run(args, input="LOAD 'auto_explain';"
-                       " SET auto_explain.log_min_duration = 0;"
-                       " SET auto_explain.log_nested_statements = on;"
-                       " SET auto_explain.log_analyze = on;"
-                       " SET auto_explain.log_level = notice; SET client_min_messages = notice;"
-                       f" {query};", capture_output=True, text=True, timeout=60,
-                       env={"PGPASSWORD": pw, "PATH": "/usr/bin:/bin"})
-    assert r.returncode == 0, r.stderr
-    return r.stderr
+    return superuser_sql(stack, "LOAD 'auto_explain';"
+                         " SET auto_explain.log_min_duration = 0;"
+                         " SET auto_explain.log_nested_statements = on;"
+                         " SET auto_explain.log_analyze = on;"
+                         " SET auto_explain.log_level = notice; SET client_min_messages = notice;"
+                         f" {query};", *params, notices=True)
 
 
 def test_the_plain_page_walks_each_state_head_and_the_total_is_kept(stack, world, agnes):

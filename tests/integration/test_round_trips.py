@@ -39,16 +39,21 @@ BACKGROUND = ("timers", "outbox", "BEGIN", "COMMIT", "ROLLBACK", "pg_stat_statem
               "SELECT max(version) FROM definitions WHERE workflow_key = $1")
 
 
-def superuser_sql(stack, query):
+def superuser_sql(stack, query, *params, notices=False):
+    """Runs query as the cluster's superuser ($1.. bound from params as
+    psql variables :'p1' ...); its output, or with notices what the server
+    said to the client (NOTICE lines: auto_explain's plans)."""
     import subprocess
     with open(f"{stack.var}/pg-super-password") as f:
         pw = f.read().strip()
-    r = subprocess.run(["psql", "-X", "-qAt", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1",
-                        "-p", str(stack.ports["GUICHET_PG_PORT"]), "-U", "postgres",
-                        "-d", "guichet"], input=query, capture_output=True, text=True,
+    args = ["psql", "-X", "-qAt", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1",
+            "-p", str(stack.ports["GUICHET_PG_PORT"]), "-U", "postgres", "-d", "guichet"]
+    for i, p in enumerate(params, 1):
+        args += ["-v", f"p{i}={p}"]
+    r = subprocess.run(args, input=query, capture_output=True, text=True,
                        timeout=60, env={"PGPASSWORD": pw, "PATH": "/usr/bin:/bin"})
     assert r.returncode == 0, r.stderr
-    return r.stdout
+    return r.stderr if notices else r.stdout
 
 
 @pytest.fixture(scope="module")
