@@ -26,19 +26,13 @@
 static db_stmt_t may_stmt =
     DB_STMT("authz_may", 5, "SELECT verdict, reason FROM authz_may($1::uuid, $2::uuid, $3, $4, $5)");
 /* Each distinct question asked once (a page's steps often ask the same:
- * fire-transition, this demand, owner), the answers given back in the
- * order asked. */
+ * fire-transition, this demand, owner), the questions on one demand judged
+ * from one reading of it (authz_may_many, sql/0042), the answers given
+ * back in the order asked. */
 static db_stmt_t may_many_stmt =
     DB_STMT("authz_may_many", 3,
-            "WITH q AS (SELECT v->>0 AS a, v->>1 AS o, v->>2 AS g, i"
-            "             FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS x(v, i)),"
-            "     m AS (SELECT u.a, u.o, u.g, r.verdict, r.reason"
-            "             FROM (SELECT DISTINCT a, o, g FROM q) u,"
-            "                  LATERAL authz_may($1::uuid, $2::uuid, u.a, u.o, u.g) AS r)"
-            "SELECT m.verdict, coalesce(m.reason, '')"
-            "  FROM q JOIN m ON m.a = q.a AND m.o IS NOT DISTINCT FROM q.o"
-            "                AND m.g IS NOT DISTINCT FROM q.g"
-            " ORDER BY q.i");
+            "SELECT verdict, coalesce(reason, '')"
+            "  FROM authz_may_many($1::uuid, $2::uuid, $3::jsonb)");
 
 static const char *const action_names[AZ__COUNT] = {
     [AZ_VIEW_DEMAND] = "view-demand",
