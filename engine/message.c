@@ -108,26 +108,10 @@ message_post(pool_t *p, en_err_t *err, const principal_t *who, const char *deman
     return EN_OK;
 }
 
-static const char *const THREAD_SQL =
-    "WITH prev AS ("
-    "  SELECT read_at FROM note_reads WHERE person_id = $1::uuid AND demand_id = $2::uuid"
-    "), mark AS ("
-    "  SELECT note_mark_read($1::uuid, $2::uuid) WHERE $3 = 'yes'"
-    ")"
-    "SELECT json_build_object("
-    "  'marked', (SELECT count(*) FROM mark),"
-    "  'unread', (SELECT u.n FROM note_unread_count($1::uuid,"
-    "                CASE WHEN $3 = 'yes' THEN $2::uuid END) u),"
-    "  'messages', coalesce((SELECT json_agg(json_build_object("
-    "        'id', m.id, 'side', m.side, 'group', m.agent_group, 'author', p.display_name,"
-    "        'at', to_char(m.created_at AT TIME ZONE 'Europe/Zurich', 'DD.MM.YYYY HH24:MI'),"
-    "        'iso', to_char(m.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
-    "        'body', m.body, 'mine', m.author_person_id = $1::uuid,"
-    "        'new', m.author_person_id <> $1::uuid"
-    "               AND m.created_at > coalesce((SELECT read_at FROM prev), '-infinity'))"
-    "      ORDER BY m.created_at, m.id)"
-    "      FROM messages m JOIN persons p ON p.id = m.author_person_id"
-    "     WHERE m.demand_id = $2::uuid), '[]'))::text";
+/* The thread as the demand page shows it, the demand read when asked
+ * (msg_thread_json, sql/0043: planned once per connection). */
+static db_stmt_t thread_stmt =
+    DB_STMT("msg_thread", 3, "SELECT msg_thread_json($1::uuid, $2::uuid, $3::boolean)");
 
 static json_t *
 one_json(pool_t *p, en_err_t *err, const char *sql, int n, const char *const *params)
@@ -161,8 +145,8 @@ message_thread(pool_t *p, en_err_t *err, const principal_t *who, const char *dem
         return rc;
     params[0] = who->person_id;
     params[1] = demand_id;
-    params[2] = mark_read ? "yes" : "no";
-    if ((j = one_json(p, err, THREAD_SQL, 3, params)) == NULL)
+    params[2] = mark_read ? "true" : "false";
+    if ((j = db_query_json(p, err, &thread_stmt, params)) == NULL)
         return err->code;
     *thread = json_object_get(j, "messages");
     *unread = (int) json_integer_value(json_object_get(j, "unread"));

@@ -171,38 +171,37 @@ queue_query_json(pool_t *p, const queue_query_t *q, json_t *states)
 
 /* --- the page --------------------------------------------------------------------------- */
 
-/* One row of queue_rows (alias x) as the pages and exports read it. */
+/* One row of queue_rows (alias x) as the pages and exports read it (hq_row).
+ * Dates are the day in Zurich as a date (JSON "YYYY-MM-DD"); hq_row writes
+ * them the Swiss way: no to_char per date per row. */
 #define ROW_JSON(x)                                                                          \
     "json_build_object('id', " x ".id, 'reference', " x ".reference,"                        \
     " 'workflow', " x ".workflow_key, 'version', " x ".definition_version,"                  \
     " 'state', " x ".state, 'dversion', " x ".version,"                                      \
-    " 'since', to_char(" x ".state_since AT TIME ZONE 'Europe/Zurich', 'DD.MM.YYYY'),"        \
-    " 'since_iso', to_char(" x ".state_since AT TIME ZONE 'Europe/Zurich', 'YYYY-MM-DD'),"    \
-    " 'submitted', to_char(" x ".submitted_at AT TIME ZONE 'Europe/Zurich', 'DD.MM.YYYY'),"   \
-    " 'submitted_iso', to_char(" x ".submitted_at AT TIME ZONE 'Europe/Zurich', 'YYYY-MM-DD')," \
+    " 'since_iso', (" x ".state_since AT TIME ZONE 'Europe/Zurich')::date,"                  \
+    " 'submitted_iso', (" x ".submitted_at AT TIME ZONE 'Europe/Zurich')::date,"             \
     " 'applicant', " x ".applicant, 'applicant_kind', " x ".applicant_kind,"                 \
     " 'assigned_to', " x ".assigned_to, 'assignee', " x ".assignee,"                         \
-    " 'due', to_char(" x ".due_at AT TIME ZONE 'Europe/Zurich', 'DD.MM.YYYY'),"               \
-    " 'due_iso', to_char(" x ".due_at AT TIME ZONE 'Europe/Zurich', 'YYYY-MM-DD'),"           \
+    " 'due_iso', (" x ".due_at AT TIME ZONE 'Europe/Zurich')::date,"                         \
     " 'overdue', " x ".due_at < now(), 'timer', " x ".timer,"                                \
     " 'timer_transition', " x ".timer_transition, 'timer_action', " x ".timer_action,"       \
     " 'amount', " x ".amount)"
 
-/* The page's statement: the counts, the total, the rows (ROWS: a
- * subquery), the group's agents. */
+/* The page's statement: the counts and the total (queue_counts_total,
+ * sql/0043: added up once), the rows (ROWS: a subquery), the group's
+ * agents. */
 #define PAGE_SQL(ROWS)                                                                     \
     "SELECT json_build_object("                                                            \
-    "  'counts', coalesce((SELECT json_agg(json_build_array(workflow_key, state, n)"        \
-    "                                      ORDER BY workflow_key, state)"                   \
-    "                        FROM wf_queue_counts($1::jsonb->'states')), '[]'),"           \
+    "  'counts', t.counts,"                                                                \
     "  'total', t.n - t.more::int, 'more', t.more,"                                        \
     "  'rows', coalesce((SELECT json_agg(" ROW_JSON("x") ") FROM " ROWS " x), '[]'),"      \
     "  'colleagues', coalesce((SELECT json_agg(json_build_object('id', p.id, 'name', p.display_name)" \
     "                                          ORDER BY p.display_name)"                    \
     "                            FROM agent_members am JOIN persons p ON p.id = am.person_id" \
     "                           WHERE am.group_id = $2), '[]'))::text"                     \
-    "  FROM (SELECT c.n, queue_filtered($1::jsonb) AND c.n > queue_count_cap() AS more"     \
-    "          FROM (SELECT queue_count($1::jsonb) AS n) c) t"
+    "  FROM (SELECT c.counts, c.total AS n,"                                                \
+    "               queue_filtered($1::jsonb) AND c.total > queue_count_cap() AS more"      \
+    "          FROM queue_counts_total($1::jsonb) c) t"
 
 static db_stmt_t page_stmt = DB_STMT("queue_page", 2, PAGE_SQL("queue_rows($1::jsonb)"));
 /* the plain page (queue_plain): queue_heads, whose plans are made once
