@@ -213,13 +213,13 @@ hq_row(req_t *r, json_t *row, hq_row_t *o)
     o->procedure = def != NULL && def->title.n > 0 ? dv_text(r, &def->title) : key;
     o->state = s != NULL && s->label.n > 0 ? dv_text(r, &s->label) : dv_jstr(row, "state", "");
     o->applicant = dv_jstr(row, "applicant", "");
-    o->submitted = dv_jstr(row, "submitted", "");
     o->submitted_iso = dv_jstr(row, "submitted_iso", "");
-    o->since = dv_jstr(row, "since", "");
+    o->submitted = field_display(r->pool, FIELD_DATE, o->submitted_iso, FIELD_SHOW_TEXT);
     o->since_iso = dv_jstr(row, "since_iso", "");
+    o->since = field_display(r->pool, FIELD_DATE, o->since_iso, FIELD_SHOW_TEXT);
     o->assignee = dv_jstr(row, "assignee", "");
-    o->due = dv_jstr(row, "due", "");
     o->due_iso = dv_jstr(row, "due_iso", "");
+    o->due = field_display(r->pool, FIELD_DATE, o->due_iso, FIELD_SHOW_TEXT);
     o->due_what = "";
     if (*o->due) {
         const wf_transition_t *t = def != NULL && tt != NULL ? wf_transition_find(def, tt) : NULL;
