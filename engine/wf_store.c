@@ -482,11 +482,14 @@ wf_store_get(en_err_t *err, const char *key, int version)
     /* the definition lives in its own pool, kept for the process's life.
      * It passed the schema when it was published: it is parsed and linked
      * here, not validated against today's workflow.rng again, so that a
-     * grammar grown since never strands the demands running on it. */
+     * grammar grown since never strands the demands running on it.  The
+     * document goes with tmp once the model is built (as wf_load_memory
+     * does): the model holds copies, and a worker does not keep a DOM of
+     * every procedure it has shown. */
     defpool = pool_new(0);
     wf_diag_init(&diags, tmp);
     name = pool_printf(defpool, "%s (version %d)", db_val(res, 0, 1), version);
-    doc = xml_safe_read_memory(defpool, PQgetvalue(res, 0, 0),
+    doc = xml_safe_read_memory(tmp, PQgetvalue(res, 0, 0),
                                (size_t) PQgetlength(res, 0, 0), name, err);
     if (doc == NULL || wf_parse_doc(defpool, doc, name, &def, &diags) != EN_OK
         || def == NULL || diags.errors > 0
