@@ -13,12 +13,15 @@
  * Per request: a fresh pool, the FastCGI params into a req_t, the body
  * read and parsed within the configured bounds, route_dispatch, the
  * response written, one JSON log line, the metrics counted, the pool
- * freed.
+ * freed.  Idle for half a second after requests, a worker trims its heap
+ * (malloc_trim): what it keeps resident is what it holds, not the peak
+ * of its largest page.
  */
 #include "worker.h"
 
 #include <errno.h>
 #include <fcgiapp.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -271,7 +274,7 @@ worker_main(const cfg_t *cfg, int listen_fd, int slot)
     sigset_t       block;
     en_err_t       err;
     long           served = 0;
-    int            i;
+    int            i, busy = 0;
     struct timeval none = { 0, 0 };
     char           slot_s[16];
 
@@ -319,9 +322,20 @@ worker_main(const cfg_t *cfg, int listen_fd, int slot)
             int fd = listen_accept(listen_fd, &allow);
 
             if (fd < 0) {
-                if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR
-                    || errno == ECONNABORTED)
-                    continue;  /* the half-second tick: look for signals */
+                if (errno == EAGAIN || errno == EWOULDBLOCK) {
+                    /* the half-second tick: look for signals; a worker idle
+                     * since its last request gives the heap pages its
+                     * requests freed back to the system (glibc keeps them
+                     * otherwise: a large page's memory would stay resident
+                     * in every worker that ever drew one) */
+                    if (busy) {
+                        malloc_trim(0);
+                        busy = 0;
+                    }
+                    continue;
+                }
+                if (errno == EINTR || errno == ECONNABORTED)
+                    continue;
                 log_event(LOG_ERROR, "accept failed", "error", strerror(errno), NULL);
                 sleep(1);
                 continue;
@@ -343,6 +357,7 @@ worker_main(const cfg_t *cfg, int listen_fd, int slot)
         }
         handle(cfg, &fr);
         FCGX_Finish_r(&fr);
+        busy = 1;
         if (cfg->max_requests > 0 && ++served >= cfg->max_requests)
             break;
     }
