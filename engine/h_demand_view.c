@@ -738,11 +738,13 @@ fire_post(req_t *r, const char *id, const char *tid)
     wf_demand_t *d;
     int         rc;
 
-    /* the reader must at least see the demand: else a conflict would tell
-     * a stranger that it exists and where it stands.  Asked with the read
-     * of the demand the step then fires on. */
-    if ((rc = wf_demand_load_as(r->pool, &r->err, principal_of(r), AZ_VIEW_DEMAND, NULL,
-                                id, &d)) != EN_OK)
+    /* A plain read: wf_fire_loaded asks who may fire the step before it
+     * tells anything (a stranger gets the 404 of a demand that does not
+     * exist on every path: the step's question, or not_yours() before a
+     * conflict or an unknown step), and a person who may fire it may see
+     * it (sql/0042's az_demand_judge).  Asking "may see" here as well read
+     * the demand's authorization facts twice per step. */
+    if ((rc = wf_demand_load(r->pool, &r->err, id, &d)) != EN_OK)
         return rc;
     memset(&in, 0, sizeof(in));
     in.form = r->form;

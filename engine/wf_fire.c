@@ -573,8 +573,11 @@ wf_fire_loaded(pool_t *p, en_err_t *err, const principal_t *who, const wf_demand
     if (result == NULL)
         result = &dummy;
     memset(result, 0, sizeof(*result));
-    if ((def = wf_store_get(err, d->workflow_key, d->definition_version)) == NULL)
-        return err->code;
+    if ((def = wf_store_get(err, d->workflow_key, d->definition_version)) == NULL) {
+        rc = err->code;
+        /* a stranger learns nothing, not even that its procedure is broken */
+        return not_yours(p, err, who, d) != EN_OK ? err->code : rc;
+    }
     if ((t = wf_transition_find(def, tid)) == NULL) {
         /* a stranger gets "no such demand", not "no such step" */
         if ((rc = not_yours(p, err, who, d)) != EN_OK)
