@@ -1,0 +1,13 @@
+-- SPDX-License-Identifier: AGPL-3.0-or-later
+-- 0044_drop_demands_queue.sql -- one index fewer to write on every change
+-- of a demand (issue 12).
+--
+-- demands_queue (0004: workflow_key, state, updated_at) served the first
+-- agent queue.  Since 0029 and 0038 the queue walks demands_waiting and
+-- demands_waiting_ref (workflow_key, definition_version, state, ...), and
+-- every other statement that filters on a procedure names its version too
+-- or is served by those indexes' leading column.  No statement uses it
+-- (pg_stat_user_indexes: no scan of it in a whole bench run), yet
+-- a save or a transition, which change updated_at and so are never HOT
+-- updates, wrote an entry into it each time.
+DROP INDEX IF EXISTS demands_queue;
