@@ -6,7 +6,7 @@ reads) and az_demand_judge (the verdict for one question), and the engine's
 batch (authz_may_many, engine/authz.c authz_check_many) judges every demand
 question on one demand from one reading of it.  authz_may() stays the answer
 for one question.  Here, for every person x context (personal, and every
-space) of the demo world, a batch holding every demand question about every
+space) of the test world (fixtures_people.py), a batch holding every demand question about every
 demand (view-demand; fire-transition with every role word and group the
 procedures use, lists of them, '' and 'system'; post-message), plus
 questions of other kinds and objects that do not exist, gets exactly
@@ -20,7 +20,9 @@ from fixtures_people import seed
 from test_round_trips import superuser_sql
 
 EQUAL_SQL = """
-WITH ctx AS (SELECT NULL::uuid AS id UNION ALL SELECT id FROM spaces),
+WITH people AS (SELECT unnest(string_to_array(:'p1', ','))::uuid AS id),
+ctx AS (SELECT NULL::uuid AS id UNION ALL SELECT unnest(string_to_array(:'p2', ','))::uuid),
+ds AS (SELECT unnest(string_to_array(:'p3', ','))::uuid AS id),
 roles AS (
   SELECT unnest(ARRAY['', 'owner', 'member', 'referent', 'referent:members',
                       'referent:grants', 'agent', 'system', 'owner agent',
@@ -30,14 +32,14 @@ roles AS (
   UNION ALL SELECT 'owner third-party:' || id FROM third_party_groups
 ),
 qs AS (
-  SELECT 'fire-transition' AS a, d.id::text AS o, r.r AS g FROM demands d, roles r
-  UNION ALL SELECT 'view-demand', d.id::text, NULL FROM demands d
-  UNION ALL SELECT 'post-message', d.id::text, NULL FROM demands d
+  SELECT 'fire-transition' AS a, d.id::text AS o, r.r AS g FROM ds d, roles r
+  UNION ALL SELECT 'view-demand', d.id::text, NULL FROM ds d
+  UNION ALL SELECT 'post-message', d.id::text, NULL FROM ds d
   UNION ALL SELECT 'view-demand', 'not-a-uuid', NULL
   UNION ALL SELECT 'fire-transition', '00000000-0000-0000-0000-000000000000', 'owner'
   UNION ALL SELECT 'post-message', '00000000-0000-0000-0000-000000000000', NULL
   UNION ALL SELECT 'work-queue', id, NULL FROM agent_groups
-  UNION ALL SELECT 'switch-context', id::text, NULL FROM spaces
+  UNION ALL SELECT 'switch-context', id::text, NULL FROM ctx WHERE id IS NOT NULL
   UNION ALL SELECT 'admin', NULL, NULL
 ),
 batches AS (
@@ -45,35 +47,43 @@ batches AS (
   UNION ALL
   SELECT 'interleaved', jsonb_agg(jsonb_build_array(a, o, g) ORDER BY g, a, o) FROM qs
 ),
-answers AS (
-  SELECT b.name, p.id AS person, c.id AS context, x.v AS question,
-         m.verdict AS many_verdict, m.reason AS many_reason,
-         o.verdict AS one_verdict, o.reason AS one_reason
-    FROM persons p CROSS JOIN ctx c CROSS JOIN batches b
+one AS (                                     -- authz_may, once per question
+  SELECT p.id AS person, c.id AS context, jsonb_build_array(q.a, q.o, q.g) AS question,
+         o.verdict, o.reason
+    FROM people p CROSS JOIN ctx c CROSS JOIN qs q
+   CROSS JOIN LATERAL authz_may(p.id, c.id, q.a, q.o, q.g) o
+),
+many AS (                                    -- each batch, answers in the order asked
+  SELECT b.name, p.id AS person, c.id AS context, x.v AS question, m.verdict, m.reason
+    FROM people p CROSS JOIN ctx c CROSS JOIN batches b
    CROSS JOIN LATERAL (SELECT y.verdict, y.reason, row_number() OVER () AS i
                          FROM authz_may_many(p.id, c.id, b.q) y) m
     JOIN LATERAL jsonb_array_elements(b.q) WITH ORDINALITY AS x(v, i) ON x.i = m.i
-   CROSS JOIN LATERAL authz_may(p.id, c.id, x.v->>0, x.v->>1, x.v->>2) o
 )
-SELECT count(*),
-       count(*) FILTER (WHERE one_verdict = 'allow'),
-       count(*) FILTER (WHERE one_verdict = 'deny'),
-       count(DISTINCT one_reason),
+SELECT (SELECT count(*) FROM many),
+       (SELECT count(*) FROM one WHERE verdict = 'allow'),
+       (SELECT count(*) FROM one WHERE verdict = 'deny'),
+       (SELECT count(DISTINCT reason) FROM one),
        (SELECT count(*) FROM batches b, jsonb_array_elements(b.q)),
-       coalesce(json_agg(json_build_array(name, person, context, question, many_verdict,
-                                          many_reason, one_verdict, one_reason))
-                FILTER (WHERE (many_verdict, many_reason)
-                              IS DISTINCT FROM (one_verdict, one_reason)), '[]')
-  FROM answers
+       coalesce((SELECT json_agg(json_build_array(m.name, m.person, m.context, m.question,
+                                                  m.verdict, m.reason, o.verdict, o.reason))
+                   FROM many m
+                   LEFT JOIN one o ON o.person = m.person
+                                  AND o.context IS NOT DISTINCT FROM m.context
+                                  AND o.question = m.question
+                  WHERE (m.verdict, m.reason) IS DISTINCT FROM (o.verdict, o.reason)), '[]')
 """
 
 
 def test_a_batch_answers_every_question_as_authz_may_does(stack):
     world = seed(stack)
-    assert world.demands, "the demo world has demands"
-    total, allowed, denied, reasons, asked, diff = stack.sql(EQUAL_SQL)[0]
-    persons = int(stack.sql("SELECT count(*) FROM persons")[0][0])
-    contexts = 1 + int(stack.sql("SELECT count(*) FROM spaces")[0][0])
+    assert world.demands, "the test world has demands"
+    people = sorted(set(world.persons.values()))
+    spaces = sorted(set(world.spaces.values()))
+    total, allowed, denied, reasons, asked, diff = stack.sql(
+        EQUAL_SQL, ",".join(people), ",".join(spaces),
+        ",".join(sorted(set(world.demands.values()))))[0]
+    persons, contexts = len(people), 1 + len(spaces)
     # every question of both batches answered once per person and context
     assert int(total) == int(asked) * persons * contexts
     # not a trivial question: allowed, refused for several reasons, unknown
