@@ -277,10 +277,10 @@ static const char *
 check_against_libxslt(pool_t *p, const char *name, xsltStylesheetPtr s,
                       xmlDocPtr out, const char *mine, size_t *len)
 {
-    xmlChar *text = NULL;
-    int      n = 0;
-    size_t   i;
-    char     at[32];
+    xmlChar    *text = NULL;
+    int         n = 0;
+    size_t      i;
+    char        at[32];
     const char *res;
 
     if (xsltSaveResultToString(&text, &n, out, s) != 0 || text == NULL)
