@@ -100,6 +100,7 @@ static const cfg_key_t cfg_keys[] = {
     S("av", av),
     S("clamd_socket", clamd_socket),
     D("clamd_timeout", clamd_timeout, 1, 600),
+    B("render_check", render_check),
 };
 
 #define NKEYS (sizeof(cfg_keys) / sizeof(cfg_keys[0]))

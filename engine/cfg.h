@@ -75,6 +75,8 @@ typedef struct {
     const char *av;             /* clamd (default) or off: av.h */
     const char *clamd_socket;   /* clamd's LocalSocket; empty: uploads refused */
     int         clamd_timeout;  /* seconds, one whole scan */
+    int         render_check;   /* 1: every HTML page also serialised by
+                                 * libxslt, differences logged (tests) */
     int         nidp;
     cfg_idp_t   idp[CFG_MAX_IDP];
 } cfg_t;

@@ -266,6 +266,12 @@ buf_grow(buf_t *b, size_t need)
 }
 
 void
+buf_reserve(buf_t *b, size_t n)
+{
+    buf_grow(b, n);
+}
+
+void
 buf_add(buf_t *b, const void *data, size_t n)
 {
     buf_grow(b, n);

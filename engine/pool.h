@@ -46,6 +46,8 @@ typedef struct {
 } buf_t;
 
 void buf_init(buf_t *b, pool_t *p);
+/* Room for n more bytes now, so a writer of known size grows no copies */
+void buf_reserve(buf_t *b, size_t n);
 void buf_add(buf_t *b, const void *data, size_t n);
 void buf_puts(buf_t *b, const char *s);
 void buf_putc(buf_t *b, char c);

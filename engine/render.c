@@ -5,8 +5,10 @@
  * Owns: the per-process stylesheet cache, the XSLT security policy (no
  * file writes, no directories, no network; file reads only below xslt/),
  * the document loader (our safe parser options, never NOENT/DTDLOAD), the
- * transform limits, and the g:msg() extension function that reads the
- * message catalogue in the language of the request being rendered.
+ * transform limits, the g:msg() extension function that reads the
+ * message catalogue in the language of the request being rendered, and
+ * which serializer writes the result: html_out.c for the HTML pages and
+ * letters, libxslt for the rest; with render_check on, both, compared.
  */
 #include "render.h"
 
@@ -24,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "html_out.h"
 #include "i18n.h"
 #include "log.h"
 #include "req.h"
@@ -44,6 +47,9 @@ static char                 xslt_root[PATH_MAX];
 static xsltSecurityPrefsPtr sec_prefs;
 static render_hook_fn       render_hook;
 static const char          *current_lang = "fr";
+static pool_t              *current_pool;    /* the transform's, for g:msg */
+static int                  render_check;    /* cfg render_check */
+static size_t               html_hint = 16384;  /* last page's size */
 
 /* --- policy ---------------------------------------------------------- */
 
@@ -133,11 +139,14 @@ ext_msg(xmlXPathParserContextPtr ctxt, int nargs)
     if (nargs == 2)
         arg = xmlXPathPopString(ctxt);
     key = xmlXPathPopString(ctxt);
-    p = pool_new(1024);
+    /* the text is copied for libxml2 at once: the transform's pool keeps
+     * i18n_fmt's bytes without a pool (and a malloc) of its own per call */
+    p = current_pool != NULL ? current_pool : pool_new(1024);
     xmlXPathReturnString(ctxt, xmlStrdup(BAD_CAST i18n_fmt(p, current_lang,
                                                             (const char *) key,
                                                             (const char *) arg)));
-    pool_free(p);
+    if (p != current_pool)
+        pool_free(p);
     xmlFree(key);
     xmlFree(arg);
 }
@@ -165,6 +174,9 @@ render_init(const cfg_t *cfg, en_err_t *err)
         xsltSetDefaultSecurityPrefs(sec_prefs);
     }
     xsltRegisterExtModuleFunction(BAD_CAST "msg", BAD_CAST I18N_NS, ext_msg);
+    render_check = cfg->render_check;
+    if (render_check)
+        log_event(LOG_INFO, "render check on", NULL);
     return EN_OK;
 }
 
@@ -259,6 +271,38 @@ transform(pool_t *p, xsltStylesheetPtr style, xmlDocPtr doc, en_err_t *err)
     return out;
 }
 
+/* With render_check: libxml2's bytes are the ones served, and a difference
+ * is logged with where it starts (tests/integration turn this on). */
+static const char *
+check_against_libxslt(pool_t *p, const char *name, xsltStylesheetPtr s,
+                      xmlDocPtr out, const char *mine, size_t *len)
+{
+    xmlChar    *text = NULL;
+    int         n = 0;
+    size_t      i;
+    char        at[32];
+    const char *res;
+
+    if (xsltSaveResultToString(&text, &n, out, s) != 0 || text == NULL)
+        return mine;
+    if ((size_t) n == *len && !memcmp(text, mine, *len)) {
+        xmlFree(text);
+        return mine;
+    }
+    for (i = 0; i < *len && i < (size_t) n && mine[i] == (char) text[i]; i++)
+        ;
+    snprintf(at, sizeof(at), "%zu", i);
+    log_event(LOG_ERROR, "render mismatch", "stylesheet", name, "offset", at,
+              "libxml2", pool_strndup(p, (const char *) text + i,
+                                      (size_t) n - i < 60 ? (size_t) n - i : 60),
+              "html_out", pool_strndup(p, mine + i, *len - i < 60 ? *len - i : 60),
+              NULL);
+    res = pool_strndup(p, (const char *) text, (size_t) n);
+    *len = (size_t) n;
+    xmlFree(text);
+    return res;
+}
+
 const char *
 render_apply(pool_t *p, const char *name, xmlDocPtr doc, const char *lang,
              size_t *len, en_err_t *err)
@@ -268,13 +312,32 @@ render_apply(pool_t *p, const char *name, xmlDocPtr doc, const char *lang,
     xmlChar          *text = NULL;
     int               n = 0;
     const char       *res;
+    size_t            res_len;
 
     if (s == NULL)
         return NULL;
     current_lang = i18n_lang_ok(lang) ? lang : "fr";
+    current_pool = p;
     out = transform(p, s, doc, err);
+    current_pool = NULL;
     if (out == NULL)
         return NULL;
+    if (html_out_handles(s, out)) {
+        buf_t b;
+
+        buf_init(&b, p);
+        buf_reserve(&b, html_hint);
+        if (html_out_write(s, out, &b, err) != EN_OK)
+            return NULL;
+        html_hint = b.len + b.len / 8 + 1024;
+        res = b.data;
+        res_len = b.len;
+        if (render_check)
+            res = check_against_libxslt(p, name, s, out, res, &res_len);
+        if (len != NULL)
+            *len = res_len;
+        return res;
+    }
     if (xsltSaveResultToString(&text, &n, out, s) != 0 || text == NULL) {
         en_set(err, EN_INTERNAL, "err.render", "serialisation failed");
         return NULL;

@@ -121,8 +121,11 @@ class Stack:
         # IDP_TEST_MODE lets test_auth.py ask the provider for bad tokens
         # GUICHET_DEMO=no: a developer's `make demo` setting must not load the
         # demo world into the tests' stack (test_demo_world.py asks for it)
+        # GUICHET_RENDER_CHECK=1: the engine also serializes every HTML page
+        # with libxslt and logs "render mismatch" when engine/html_out.c
+        # differs; the fixture's teardown fails the run on such a line
         self.script_env = {**os.environ, "GUICHET_VAR": self.var, "IDP_TEST_MODE": "1",
-                           "GUICHET_DEMO": "no",
+                           "GUICHET_DEMO": "no", "GUICHET_RENDER_CHECK": "1",
                            **{k: str(v) for k, v in self.ports.items()}}
         self.env = {}
 
@@ -168,6 +171,17 @@ class Stack:
                 return "".join(f.readlines()[-tail:])
         except OSError:
             return f"(no {path})"
+
+    def render_mismatches(self):
+        """The engines' "render mismatch" log lines (render_check)."""
+        found = []
+        folder = os.path.join(self.var, "log")
+        for name in sorted(os.listdir(folder)) if os.path.isdir(folder) else []:
+            if name.startswith("guichet") and name.endswith(".log"):
+                with open(os.path.join(folder, name), encoding="utf-8",
+                          errors="replace") as f:
+                    found += [l for l in f if '"render mismatch"' in l]
+        return found
 
     # --- processes ---------------------------------------------------------
     def master_pid(self):
@@ -229,8 +243,13 @@ def stack():
     if not os.path.exists(GUICHET):
         pytest.fail("build/guichet is missing: run make first")
     s = Stack()
+    mismatches = []
     try:
         s.start()
         yield s
+        mismatches = s.render_mismatches()
     finally:
         s.stop()
+    if mismatches:
+        pytest.fail("engine/html_out.c and libxslt wrote different HTML:\n"
+                    + "".join(mismatches[:20]))
