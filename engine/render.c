@@ -372,8 +372,21 @@ render_attr(xmlNodePtr node, const char *name, const char *value)
 xmlNodePtr
 render_begin(req_t *r, const char *page)
 {
-    xmlDocPtr  doc = xmlNewDoc(BAD_CAST "1.0");
-    xmlNodePtr root = xmlNewNode(NULL, BAD_CAST "page");
+    xmlDocPtr         doc = xmlNewDoc(BAD_CAST "1.0");
+    xmlNodePtr        root;
+    xsltStylesheetPtr s;
+    char              style[128];
+    en_err_t          err;
+
+    /* The page's names (elements, attributes) interned in a dictionary
+     * whose parent is the page stylesheet's, as libxslt does for the
+     * documents it loads itself: one copy per name instead of a malloc
+     * per node, and the stylesheet's name tests match by pointer. */
+    en_clear(&err);
+    snprintf(style, sizeof(style), "pages/%s.xsl", page);
+    if (doc != NULL && (s = style_get(style, &err)) != NULL && s->dict != NULL)
+        doc->dict = xmlDictCreateSub(s->dict);
+    root = xmlNewDocNode(doc, NULL, BAD_CAST "page", NULL);
 
     pool_on_free(r->pool, free_doc, doc);
     xmlDocSetRootElement(doc, root);
