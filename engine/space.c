@@ -112,10 +112,10 @@ space_contexts(pool_t *p, en_err_t *err, const char *person_id,
     res = call(p, err,
                "SELECT c.space_id, c.entity_name, c.ide, c.legal_form,"
                "       coalesce(c.function, ''), c.is_referent,"
-               "       az_delegate(az_uuid($1), c.space_id, 'members')"
-               "       OR az_delegate(az_uuid($1), c.space_id, 'grants'),"
+               "       az_delegate((SELECT az_uuid($1)), c.space_id, 'members')"
+               "       OR az_delegate((SELECT az_uuid($1)), c.space_id, 'grants'),"
                "       coalesce(s.contact_email, '')"
-               "  FROM space_contexts(az_uuid($1)) c JOIN spaces s ON s.id = c.space_id"
+               "  FROM space_contexts((SELECT az_uuid($1))) c JOIN spaces s ON s.id = c.space_id"
                " ORDER BY c.entity_name, c.space_id", 1, params);
     if (res == NULL)
         return err->code;
@@ -162,7 +162,7 @@ static const char *const load_sql =
     "  JOIN entities e ON e.id = s.entity_id"
     "  LEFT JOIN memberships m ON m.space_id = s.id AND m.ended_at IS NULL"
     "  LEFT JOIN persons p ON p.id = m.person_id"
-    " WHERE s.id = az_uuid($1)"
+    " WHERE s.id = (SELECT az_uuid($1))"
     " ORDER BY (m.person_id = s.referent_person_id) DESC NULLS LAST,"
     "          p.family_name, p.given_name, p.display_name, m.person_id";
 

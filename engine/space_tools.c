@@ -77,7 +77,7 @@ spt_offer(pool_t *p, en_err_t *err, const char *space_id, const char **to_person
     *to_person = "";
     res = call(p, err,
                "SELECT to_person::text FROM space_referent_offers"
-               " WHERE space_id = az_uuid($1) AND answered_at IS NULL", 1, params);
+               " WHERE space_id = (SELECT az_uuid($1)) AND answered_at IS NULL", 1, params);
     if (res == NULL)
         return err->code;
     if (PQntuples(res) > 0)
@@ -99,7 +99,7 @@ spt_offers_to(pool_t *p, en_err_t *err, const char *person_id, const char ***spa
                "  FROM space_referent_offers o"
                "  JOIN spaces s ON s.id = o.space_id AND s.status = 'active'"
                "  JOIN entities e ON e.id = s.entity_id"
-               " WHERE o.to_person = az_uuid($1) AND o.answered_at IS NULL"
+               " WHERE o.to_person = (SELECT az_uuid($1)) AND o.answered_at IS NULL"
                " ORDER BY e.name", 1, params);
     if (res == NULL)
         return err->code;
