@@ -586,9 +586,12 @@ wf_fire_loaded(pool_t *p, en_err_t *err, const principal_t *who, const wf_demand
     }
     if (NEVER(t->to == NULL))           /* linked by wf_check_def */
         return en_set(err, EN_INTERNAL, "err.internal", "step %s leads nowhere", tid);
-    if ((s = wf_state_find(def, d->state)) == NULL)
+    if ((s = wf_state_find(def, d->state)) == NULL) {
+        if ((rc = not_yours(p, err, who, d)) != EN_OK)
+            return rc;
         return en_set(err, EN_INTERNAL, "err.internal", "demand %s in unknown state %s",
                       d->reference, d->state);
+    }
     /* 1. the state: a double click arrives after the first click moved it
      * (told only to someone the demand concerns: not_yours) */
     if (!wf_transition_leaves(t, s)) {
