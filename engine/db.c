@@ -179,10 +179,8 @@ db_done(PGconn *c, PGresult *res, pool_t *p, en_err_t *err)
 #define DB_AUTO_MAX 256
 
 typedef struct {
-    char         *sql;
+    db_stmt_t     st;           /* prepared as a declared one: name, a copy of the text */
     unsigned long hash;
-    int           nparams;
-    unsigned      conn_gen;
     char          name[24];
 } db_auto_t;
 
@@ -222,17 +220,19 @@ auto_of(const char *sql, int n)
     int           i;
 
     for (i = 0; i < db_nautos; i++)
-        if (db_autos[i].hash == h && db_autos[i].nparams == n && !strcmp(db_autos[i].sql, sql))
+        if (db_autos[i].hash == h && db_autos[i].st.nparams == n
+            && !strcmp(db_autos[i].st.sql, sql))
             return &db_autos[i];
     if (db_nautos == DB_AUTO_MAX || !is_query(sql))
         return NULL;
     a = &db_autos[db_nautos];
-    if ((a->sql = strdup(sql)) == NULL)
+    if ((a->st.sql = strdup(sql)) == NULL)
         return NULL;
     a->hash = h;
-    a->nparams = n;
-    a->conn_gen = 0;
     snprintf(a->name, sizeof(a->name), "db_auto_%d", db_nautos);
+    a->st.name = a->name;
+    a->st.nparams = n;
+    a->st.conn_gen = 0;
     db_nautos++;
     return a;
 }
@@ -241,22 +241,14 @@ PGresult *
 db_exec_bin(pool_t *p, en_err_t *err, const char *sql, int n,
             const char *const *params, const int *lengths, const int *formats)
 {
-    PGconn    *c = db_conn(err);
-    db_auto_t *a;
+    db_auto_t *a = auto_of(sql, n);
+    PGconn    *c;
 
-    if (c == NULL)
+    if (a != NULL)
+        return db_exec_prepared_bin(p, err, &a->st, params, lengths, formats);
+    if ((c = db_conn(err)) == NULL)
         return NULL;
-    if ((a = auto_of(sql, n)) == NULL)
-        return db_done(c, PQexecParams(c, sql, n, NULL, params, lengths, formats, 0), p, err);
-    if (a->conn_gen != db_gen) {
-        PGresult *res = PQprepare(c, a->name, sql, n, NULL);
-
-        if (PQresultStatus(res) != PGRES_COMMAND_OK)
-            return db_fail(c, res, err);
-        PQclear(res);
-        a->conn_gen = db_gen;
-    }
-    return db_done(c, PQexecPrepared(c, a->name, n, params, lengths, formats, 0), p, err);
+    return db_done(c, PQexecParams(c, sql, n, NULL, params, lengths, formats, 0), p, err);
 }
 
 PGresult *
