@@ -174,10 +174,8 @@ put_escaped(buf_t *b, const xmlChar *s, int attr, int quot)
         case '<':
             if (attr && s[1] == '!' && s[2] == '-' && s[3] == '-'
                 && (end = (const xmlChar *) strstr((const char *) s, "-->")) != NULL) {
-                run = s;
-                s = end + 3;
-                put_raw_quoted(b, run, (size_t) (s - run), quot);
-                run = s;
+                put_raw_quoted(b, s, (size_t) (end + 3 - s), quot);
+                run = s = end + 3;
                 continue;
             }
             put(b, "&lt;", 4);
@@ -186,12 +184,10 @@ put_escaped(buf_t *b, const xmlChar *s, int attr, int quot)
             put(b, "&gt;", 4);
             break;
         case '&':
-            if (attr && s[1] == '{' && strchr((const char *) s, '}') != NULL) {
-                end = (const xmlChar *) strchr((const char *) s, '}');
-                run = s;
-                s = end + 1;
-                put_raw_quoted(b, run, (size_t) (s - run), quot);
-                run = s;
+            if (attr && s[1] == '{'
+                && (end = (const xmlChar *) strchr((const char *) s, '}')) != NULL) {
+                put_raw_quoted(b, s, (size_t) (end + 1 - s), quot);
+                run = s = end + 1;
                 continue;
             }
             put(b, "&amp;", 5);
