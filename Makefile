@@ -72,7 +72,7 @@ $(BUILD)/libguichet.a: $(ENGINE_OBJ)
 $(BUILD)/guichet: $(BUILD)/obj/main.o $(BUILD)/libguichet.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libguichet.a tests/unit/test_util.h | $(BUILD)/tests
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libguichet.a tests/unit/test_util.h tests/unit/test_render.h | $(BUILD)/tests
 	$(CC) $(CFLAGS) -Iengine -o $@ $< $(BUILD)/libguichet.a \
 	    $(shell sed -n 's|^// LDFLAGS: ||p' $<) $(LDLIBS) $(TEST_LIBS)
 

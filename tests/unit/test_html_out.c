@@ -29,21 +29,7 @@
 
 #include "html_out.h"
 #include "render.h"
-
-static cfg_t out_cfg;
-
-static int
-setup(void **state)
-{
-    en_err_t err;
-
-    (void) state;
-    memset(&out_cfg, 0, sizeof(out_cfg));
-    out_cfg.xslt_dir = TEST_ROOT "/xslt";
-    out_cfg.base_url = "https://guichet.example.ch";
-    en_clear(&err);
-    return render_init(&out_cfg, &err) == EN_OK ? 0 : -1;
-}
+#include "test_render.h"
 
 /* --- the oracle -------------------------------------------------------- */
 
@@ -514,5 +500,5 @@ main(void)
         cmocka_unit_test(test_bench),
     };
 
-    return cmocka_run_group_tests(tests, setup, NULL);
+    return cmocka_run_group_tests(tests, test_render_setup, NULL);
 }

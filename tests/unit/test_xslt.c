@@ -19,21 +19,7 @@
 
 #include "mailer.h"
 #include "render.h"
-
-static cfg_t xslt_cfg;
-
-static int
-setup(void **state)
-{
-    en_err_t err;
-
-    (void) state;
-    memset(&xslt_cfg, 0, sizeof(xslt_cfg));
-    xslt_cfg.xslt_dir = TEST_ROOT "/xslt";
-    xslt_cfg.base_url = "https://guichet.example.ch";
-    en_clear(&err);
-    return render_init(&xslt_cfg, &err) == EN_OK ? 0 : -1;
-}
+#include "test_render.h"
 
 static xmlNodePtr
 new_doc(const char *root_name, xmlDocPtr *doc)
@@ -266,5 +252,5 @@ main(void)
         cmocka_unit_test(test_mail_template_exists),
     };
 
-    return cmocka_run_group_tests(tests, setup, NULL);
+    return cmocka_run_group_tests(tests, test_render_setup, NULL);
 }
