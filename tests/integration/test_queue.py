@@ -357,6 +357,11 @@ def test_deadlines_are_listed_filtered_and_sorted(stack, world, agnes):
     assert [x["reference"] for x in overdue] == [late]
     assert overdue[0]["deadline"].startswith("Dépassée")
     assert "Rappel envoyé" in overdue[0]["deadline"]
+    # the day, in Zurich, written the Swiss way (hq_row from the row's date)
+    due_day = stack.sql("SELECT to_char(t.due_at AT TIME ZONE 'Europe/Zurich', 'DD.MM.YYYY')"
+                        "  FROM timers t JOIN demands d ON d.id = t.demand_id"
+                        " WHERE d.reference = :'p1' AND t.name = 'remind'", late)[0][0]
+    assert due_day in overdue[0]["deadline"]
     assert sorted(x["reference"] for x in listed("due=7")) == [late, soon]
     assert sorted(x["reference"] for x in listed("due=30")) == [late, soon, later]
     # sorted by deadline: the nearest first, those without one last
