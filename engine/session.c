@@ -228,7 +228,7 @@ static db_stmt_t lookup_stmt = DB_STMT("session_lookup", 3,
     "     AND (s.stale OR s.last_seen < now() - interval '" SESSION_TOUCH_SECS " seconds')"
     ")"
     "SELECT s.csrf, s.person_id, s.facts->>'name', s.facts->>'email',"
-    "       s.assurance, p.assurance, sp.id, e.name, coalesce(s.idp, ''),"
+    "       s.assurance, p.assurance, e.id, e.name, coalesce(s.idp, ''),"
     "       CASE WHEN (s.facts->'admin')::boolean THEN 't' ELSE 'f' END,"
     "       jsonb_array_length(s.facts->'contexts'), (s.facts->'contexts')::text,"
     "       EXISTS (SELECT 1 FROM agent_members am WHERE am.person_id = s.person_id),"
@@ -241,11 +241,17 @@ static db_stmt_t lookup_stmt = DB_STMT("session_lookup", 3,
     "       EXISTS (SELECT 1 FROM third_party_members tm WHERE tm.person_id = s.person_id)"
     "  FROM s"
     "  JOIN persons p ON p.id = s.person_id"
-    "  LEFT JOIN spaces sp ON sp.id = s.space_id AND sp.status = 'active'"
-    "       AND EXISTS (SELECT 1 FROM memberships m"
-    "                    WHERE m.space_id = sp.id AND m.person_id = s.person_id"
-    "                      AND m.ended_at IS NULL)"
-    "  LEFT JOIN entities e ON e.id = sp.entity_id");
+    /* the one active space, looked up by its key for this one session: a
+     * join here let the kept plan hash every space, entity and membership
+     * of a small cluster (0.05 ms a page) */
+    "  LEFT JOIN LATERAL ("
+    "       SELECT sp.id, (SELECT e.name FROM entities e WHERE e.id = sp.entity_id) AS name"
+    "         FROM spaces sp"
+    "        WHERE sp.id = s.space_id AND sp.status = 'active'"
+    "          AND EXISTS (SELECT 1 FROM memberships m"
+    "                       WHERE m.space_id = sp.id AND m.person_id = s.person_id"
+    "                         AND m.ended_at IS NULL)"
+    "       OFFSET 0) e ON true");
 
 static db_stmt_t forget_stmt =
     DB_STMT("session_forget", 1, "DELETE FROM sessions WHERE id_hash = $1 RETURNING 1");
