@@ -170,27 +170,28 @@ authz_verdict(en_err_t *err, const principal_t *who, az_action_t action, const c
                   *reason ? reason : "denied");
 }
 
-int
-authz_check_many(pool_t *p, en_err_t *err, const principal_t *who, int n,
-                 const az_action_t *actions, const char *const *objects,
-                 const char *const *args, int *allowed, const char **reasons)
+/* One answer of authz_may_many: allowed, and the reason of a refusal ("":
+ * notfound, none of the reader's business). */
+static void
+read_answer(pool_t *p, const char *verdict, const char *reason, int *allowed,
+            const char **why)
 {
-    const char *params[3];
-    json_t     *list;
-    char       *text;
-    PGresult   *res;
-    int         i;
+    *allowed = verdict != NULL && !strcmp(verdict, "allow");
+    if (why == NULL || *allowed)
+        return;
+    if (verdict == NULL || !strcmp(verdict, "notfound"))
+        *why = "";
+    else
+        *why = pool_strdup(p, reason != NULL && *reason ? reason : "err.forbidden");
+}
 
-    for (i = 0; i < n; i++) {
-        allowed[i] = 0;
-        if (reasons != NULL)
-            reasons[i] = "err.forbidden";
-    }
-    if (who == NULL || who->kind != PRINCIPAL_PERSON || who->person_id == NULL)
-        return not_a_person(err, who);
-    if (n <= 0)
-        return EN_OK;
-    list = pool_json(p, json_array());
+const char *
+authz_questions_json(pool_t *p, int n, const az_action_t *actions,
+                     const char *const *objects, const char *const *args)
+{
+    json_t *list = pool_json(p, json_array());
+    int     i;
+
     for (i = 0; i < n; i++) {
         json_t *q = json_array();
 
@@ -199,8 +200,57 @@ authz_check_many(pool_t *p, en_err_t *err, const principal_t *who, int n,
         json_array_append_new(q, args[i] != NULL ? json_string(args[i]) : json_null());
         json_array_append_new(list, q);
     }
-    text = pool_json_dumps(p, list, JSON_COMPACT);
-    if (text == NULL)
+    return pool_json_dumps(p, list, JSON_COMPACT);
+}
+
+static void
+no_answers(int n, int *allowed, const char **reasons)
+{
+    int i;
+
+    for (i = 0; i < n; i++) {
+        allowed[i] = 0;
+        if (reasons != NULL)
+            reasons[i] = "err.forbidden";
+    }
+}
+
+int
+authz_answers_json(pool_t *p, en_err_t *err, const json_t *answers, int n, int *allowed,
+                   const char **reasons)
+{
+    int i;
+
+    no_answers(n, allowed, reasons);
+    if (n > 0 && (!json_is_array(answers) || json_array_size(answers) != (size_t) n))
+        return en_set(err, EN_INTERNAL, "err.internal", "authz_may_many gave %zu answers for %d",
+                      json_is_array(answers) ? json_array_size(answers) : 0, n);
+    for (i = 0; i < n; i++) {
+        json_t *a = json_array_get(answers, i);
+
+        read_answer(p, json_string_value(json_array_get(a, 0)),
+                    json_string_value(json_array_get(a, 1)), &allowed[i],
+                    reasons != NULL ? &reasons[i] : NULL);
+    }
+    return EN_OK;
+}
+
+int
+authz_check_many(pool_t *p, en_err_t *err, const principal_t *who, int n,
+                 const az_action_t *actions, const char *const *objects,
+                 const char *const *args, int *allowed, const char **reasons)
+{
+    const char *params[3];
+    const char *text;
+    PGresult   *res;
+    int         i;
+
+    no_answers(n, allowed, reasons);
+    if (who == NULL || who->kind != PRINCIPAL_PERSON || who->person_id == NULL)
+        return not_a_person(err, who);
+    if (n <= 0)
+        return EN_OK;
+    if ((text = authz_questions_json(p, n, actions, objects, args)) == NULL)
         return en_set(err, EN_INTERNAL, "err.internal", "json_dumps failed");
     params[0] = who->person_id;
     params[1] = who->space_id;
@@ -208,15 +258,8 @@ authz_check_many(pool_t *p, en_err_t *err, const principal_t *who, int n,
     res = db_exec_prepared(p, err, &may_many_stmt, params);
     if (res == NULL)
         return err->code;
-    for (i = 0; i < n && i < PQntuples(res); i++) {
-        allowed[i] = !strcmp(db_val(res, i, 0), "allow");
-        if (reasons == NULL || allowed[i])
-            continue;
-        if (!strcmp(db_val(res, i, 0), "notfound"))
-            reasons[i] = "";    /* none of the reader's business: a page hides it */
-        else
-            reasons[i] = pool_strdup(p, *db_val(res, i, 1) ? db_val(res, i, 1)
-                                                                  : "err.forbidden");
-    }
+    for (i = 0; i < n && i < PQntuples(res); i++)
+        read_answer(p, db_val(res, i, 0), db_val(res, i, 1), &allowed[i],
+                    reasons != NULL ? &reasons[i] : NULL);
     return EN_OK;
 }

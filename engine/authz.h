@@ -17,6 +17,7 @@
 #ifndef GUICHET_AUTHZ_H
 #define GUICHET_AUTHZ_H
 
+#include <jansson.h>
 #include <stddef.h>
 
 #include "en_err.h"
@@ -83,6 +84,17 @@ int authz_check_many(pool_t *p, en_err_t *err, const principal_t *who,
                      int n, const az_action_t *actions,
                      const char *const *objects, const char *const *args,
                      int *allowed, const char **reasons);
+
+/* The same questions asked by a page's own statement, which calls
+ * authz_may_many() beside its work (the dashboard: one round trip, not
+ * two).  authz_questions_json: the questions as authz_may_many's jsonb
+ * (NULL when out of memory); authz_answers_json: its answers read back from
+ * the [[verdict, reason], ...] that statement returns, in the order asked,
+ * as authz_check_many gives them (EN_INTERNAL when there are not n). */
+const char *authz_questions_json(pool_t *p, int n, const az_action_t *actions,
+                                 const char *const *objects, const char *const *args);
+int authz_answers_json(pool_t *p, en_err_t *err, const json_t *answers, int n,
+                       int *allowed, const char **reasons);
 
 /* "view-demand", "fire-transition", ...: the names authz_may() knows. */
 const char *authz_action_name(az_action_t a);

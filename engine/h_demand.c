@@ -55,26 +55,50 @@ typedef struct {
     const wf_def_t *def;
     const char     *reason_key;    /* refused: a catalogue key ... */
     const char     *reason_text;   /* ... or the definition's own words */
-    int             check;         /* index in wf_may_start_many's answer */
+    const wf_start_t *st;          /* wf_may_start's answer */
 } proc_t;
 
 static int
 h_dashboard(req_t *r)
 {
-    const session_t *s = r->session;
-    json_t          *j, *demands, *counts, *keys, *groups, *row;
-    xmlNodePtr       root, buckets, procs;
-    proc_t          *pr;
-    const wf_def_t **defs;
-    wf_start_t      *st;
-    int              b, rc;
-    size_t           i, nk, nd = 0;
+    const session_t  *s = r->session;
+    json_t           *j, *demands, *counts, *keys, *groups, *row;
+    xmlNodePtr        root, buckets, procs;
+    proc_t           *pr;
+    const wf_def_t  **kdefs, **defs;
+    const char      **known, **kkeys, *questions;
+    wf_start_t       *kst, *st;
+    wf_start_batch_t *batch;
+    int               b, rc;
+    size_t            i, k, nk, nknown, nkd = 0, nd = 0;
+
+    /* whether each procedure may be started (wf_may_start): those this
+     * worker already knows to be published are asked inside the
+     * dashboard's own statement; one published since, or all of them on a
+     * worker's first dashboard, in a second round trip below */
+    nknown = wf_store_current_keys(r->pool, &known);
+    kdefs = pool_calloc(r->pool, sizeof(*kdefs) * (nknown + 1));
+    kkeys = pool_calloc(r->pool, sizeof(*kkeys) * (nknown + 1));
+    kst = pool_calloc(r->pool, sizeof(*kst) * (nknown + 1));
+    for (i = 0; i < nknown; i++) {
+        en_err_t err;
+
+        en_clear(&err);
+        if ((kdefs[nkd] = wf_store_current(&err, known[i], NULL)) != NULL)
+            kkeys[nkd++] = known[i];
+    }
+    if ((questions = wf_start_questions(r->pool, principal_of(r), nkd, kdefs, kst,
+                                        &batch)) == NULL)
+        return en_set(&r->err, EN_INTERNAL, "err.internal", "json_dumps failed");
 
     /* one round trip: the demands the reader may see (wf_demand_list's
-     * rule), their counts, the procedures published, the agent groups */
+     * rule), their counts, the procedures published, the agent groups,
+     * and the answers to those questions */
     if ((j = wf_demand_dashboard(r->pool, &r->err, s->person_id, s->space_id,
-                                 DASHBOARD_PER_BUCKET)) == NULL)
+                                 DASHBOARD_PER_BUCKET, questions)) == NULL)
         return r->err.code;
+    if ((rc = wf_start_answers(r->pool, &r->err, batch, json_object_get(j, "starts"))) != EN_OK)
+        return rc;
     demands = json_object_get(j, "demands");
     counts = json_object_get(j, "counts");
     keys = json_object_get(j, "keys");
@@ -92,23 +116,28 @@ h_dashboard(req_t *r)
                 dv_demand_summary(r, bn, row);
     }
 
-    /* the procedures: wf_may_start's answer for each, in one batch */
+    /* the procedures published: answered above, or asked now in one batch */
     nk = json_array_size(keys);
     pr = pool_calloc(r->pool, sizeof(*pr) * (nk + 1));
     defs = pool_calloc(r->pool, sizeof(*defs) * (nk + 1));
     st = pool_calloc(r->pool, sizeof(*st) * (nk + 1));
     for (i = 0; i < nk; i++) {
         en_err_t err;
-        int      ver;
 
         en_clear(&err);
-        pr[i].key = json_string_value(json_array_get(keys, i));
-        if (pr[i].key == NULL || (pr[i].def = wf_store_current(&err, pr[i].key, &ver)) == NULL)
+        if ((pr[i].key = json_string_value(json_array_get(keys, i))) == NULL)
             continue;
-        defs[nd] = pr[i].def;
-        pr[i].check = nd++;
+        for (k = 0; k < nkd && strcmp(kkeys[k], pr[i].key) != 0; k++)
+            ;
+        if (k < nkd) {
+            pr[i].def = kdefs[k];
+            pr[i].st = &kst[k];
+        } else if ((pr[i].def = wf_store_current(&err, pr[i].key, NULL)) != NULL) {
+            defs[nd] = pr[i].def;
+            pr[i].st = &st[nd++];
+        }
     }
-    if ((rc = wf_may_start_many(r->pool, &r->err, principal_of(r), nd, defs, st)) != EN_OK)
+    if (nd > 0 && (rc = wf_may_start_many(r->pool, &r->err, principal_of(r), nd, defs, st)) != EN_OK)
         return rc;
     procs = render_node(root, "procedures");
     for (i = 0; i < nk; i++) {
@@ -118,7 +147,7 @@ h_dashboard(req_t *r)
 
         if (pr[i].def == NULL)
             continue;
-        v = &st[pr[i].check];
+        v = pr[i].st;
         if (v->hidden)
             continue;                           /* notfound: not for this reader */
         ok = v->allowed;

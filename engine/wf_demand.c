@@ -289,37 +289,91 @@ audience_ok(const principal_t *who, const wf_def_t *def, wf_start_t *st)
     return 1;
 }
 
+/* The questions of wf_may_start_many: the audience judged here first, the
+ * rest asked of authz_may_many in one batch; at[i], the question of defs[i]
+ * (-1: refused by its audience, out[i] already says why). */
+struct wf_start_batch {
+    size_t        n;
+    int           nq;
+    az_action_t  *acts;
+    const char  **objs, **args;
+    int          *at;
+    wf_start_t   *out;
+};
+
+static wf_start_batch_t *
+start_batch(pool_t *p, const principal_t *who, size_t n, const wf_def_t *const *defs,
+            wf_start_t *out)
+{
+    wf_start_batch_t *b = pool_calloc(p, sizeof(*b));
+    size_t            i;
+
+    b->n = n;
+    b->out = out;
+    b->acts = pool_calloc(p, sizeof(*b->acts) * (n + 1));
+    b->objs = pool_calloc(p, sizeof(*b->objs) * (n + 1));
+    b->args = pool_calloc(p, sizeof(*b->args) * (n + 1));
+    b->at = pool_calloc(p, sizeof(*b->at) * (n + 1));
+    for (i = 0; i < n; i++) {
+        b->at[i] = -1;
+        if (!audience_ok(who, defs[i], &out[i]))
+            continue;
+        b->at[i] = b->nq;
+        b->acts[b->nq] = AZ_START_DEMAND;
+        b->objs[b->nq] = defs[i]->id;
+        b->args[b->nq++] = wf_audience_arg(p, &defs[i]->audience);
+    }
+    return b;
+}
+
+static void
+start_apply(const wf_start_batch_t *b, const int *ok, const char *const *why)
+{
+    size_t i;
+
+    for (i = 0; i < b->n; i++) {
+        if (b->at[i] < 0)
+            continue;
+        b->out[i].allowed = ok[b->at[i]];
+        b->out[i].hidden = !ok[b->at[i]] && why[b->at[i]][0] == '\0';
+        b->out[i].reason = ok[b->at[i]] ? NULL : why[b->at[i]];
+    }
+}
+
 int
 wf_may_start_many(pool_t *p, en_err_t *err, const principal_t *who, size_t n,
                   const wf_def_t *const *defs, wf_start_t *out)
 {
-    az_action_t  *acts = pool_calloc(p, sizeof(*acts) * (n + 1));
-    const char  **objs = pool_calloc(p, sizeof(*objs) * (n + 1));
-    const char  **args = pool_calloc(p, sizeof(*args) * (n + 1));
-    const char  **why = pool_calloc(p, sizeof(*why) * (n + 1));
-    int          *ok = pool_calloc(p, sizeof(*ok) * (n + 1));
-    int          *at = pool_calloc(p, sizeof(*at) * (n + 1));
-    int           nq = 0, rc;
-    size_t        i;
+    wf_start_batch_t *b = start_batch(p, who, n, defs, out);
+    int              *ok = pool_calloc(p, sizeof(*ok) * (n + 1));
+    const char      **why = pool_calloc(p, sizeof(*why) * (n + 1));
+    int               rc;
 
-    for (i = 0; i < n; i++) {
-        at[i] = -1;
-        if (!audience_ok(who, defs[i], &out[i]))
-            continue;
-        at[i] = nq;
-        acts[nq] = AZ_START_DEMAND;
-        objs[nq] = defs[i]->id;
-        args[nq++] = wf_audience_arg(p, &defs[i]->audience);
-    }
-    if ((rc = authz_check_many(p, err, who, nq, acts, objs, args, ok, why)) != EN_OK)
+    if ((rc = authz_check_many(p, err, who, b->nq, b->acts, b->objs, b->args, ok, why)) != EN_OK)
         return rc;
-    for (i = 0; i < n; i++) {
-        if (at[i] < 0)
-            continue;
-        out[i].allowed = ok[at[i]];
-        out[i].hidden = !ok[at[i]] && why[at[i]][0] == '\0';
-        out[i].reason = ok[at[i]] ? NULL : why[at[i]];
-    }
+    start_apply(b, ok, why);
+    return EN_OK;
+}
+
+const char *
+wf_start_questions(pool_t *p, const principal_t *who, size_t n, const wf_def_t *const *defs,
+                   wf_start_t *out, wf_start_batch_t **batch)
+{
+    *batch = start_batch(p, who, n, defs, out);
+    return authz_questions_json(p, (*batch)->nq, (*batch)->acts, (*batch)->objs,
+                                (*batch)->args);
+}
+
+int
+wf_start_answers(pool_t *p, en_err_t *err, const wf_start_batch_t *batch, const json_t *answers)
+{
+    int         *ok = pool_calloc(p, sizeof(*ok) * (batch->n + 1));
+    const char **why = pool_calloc(p, sizeof(*why) * (batch->n + 1));
+    int          rc;
+
+    if ((rc = authz_answers_json(p, err, answers, batch->nq, ok, why)) != EN_OK)
+        return rc;
+    start_apply(batch, ok, why);
     return EN_OK;
 }
 
@@ -566,15 +620,15 @@ wf_demand_counts(pool_t *p, en_err_t *err, const char *person_id, const char *sp
 /* The dashboard and a bucket of it: SQL functions that keep one plan per
  * connection (sql/0040_dashboard_pages.sql), the row of a demand written
  * once there (wf_summary_json). */
-static db_stmt_t dashboard_stmt = DB_STMT("wf_demand_dashboard", 3,
-    "SELECT wf_dashboard_json($1::uuid, $2::uuid, $3::int, " BUCKETS_SQL ")");
+static db_stmt_t dashboard_stmt = DB_STMT("wf_demand_dashboard", 4,
+    "SELECT wf_dashboard_json($1::uuid, $2::uuid, $3::int, " BUCKETS_SQL ", $4::jsonb)");
 
 json_t *
 wf_demand_dashboard(pool_t *p, en_err_t *err, const char *person_id, const char *space_id,
-                    int per_bucket)
+                    int per_bucket, const char *starts)
 {
     char        lim[16];
-    const char *v[3] = { person_id, space_id, lim };
+    const char *v[4] = { person_id, space_id, lim, starts != NULL ? starts : "[]" };
 
     snprintf(lim, sizeof(lim), "%d", per_bucket);
     return db_query_json(p, err, &dashboard_stmt, v);

@@ -71,6 +71,18 @@ int wf_may_start_many(pool_t *p, en_err_t *err, const principal_t *who, size_t n
  * as msg; EN_NOTFOUND, EN_UNAUTH...). */
 int wf_may_start(pool_t *p, en_err_t *err, const principal_t *who, const wf_def_t *def);
 
+/* wf_may_start_many in two halves, for a page whose own statement asks the
+ * questions (the dashboard, through authz_may_many: authz_questions_json):
+ * wf_start_questions judges the audiences into out and gives the rest as
+ * questions (NULL when out of memory); wf_start_answers reads that
+ * statement's answers into out (EN_INTERNAL when they do not match). */
+typedef struct wf_start_batch wf_start_batch_t;
+const char *wf_start_questions(pool_t *p, const principal_t *who, size_t n,
+                               const wf_def_t *const *defs, wf_start_t *out,
+                               wf_start_batch_t **batch);
+int wf_start_answers(pool_t *p, en_err_t *err, const wf_start_batch_t *batch,
+                     const json_t *answers);
+
 /* Creates a demand of the current version of workflow_key in its initial
  * state, owned by the actor (a person) for their active space, with the
  * initial state's timers (e.g. the draft purge), if wf_may_start allows
@@ -129,8 +141,9 @@ int wf_demand_counts(pool_t *p, en_err_t *err, const char *person_id,
  * p; NULL with err set, EN_NOTFOUND when there is nothing):
  *   wf_demand_dashboard: {counts: {bucket: n}, demands: [summary ...] (the
  *     per_bucket newest of each bucket), keys: [published procedure keys],
- *     groups: [{id, name}: the person's agent groups]}, filtered like
- *     wf_demand_list;
+ *     groups: [{id, name}: the person's agent groups], starts: the answers
+ *     to the questions starts (wf_start_questions; NULL: none), for
+ *     wf_start_answers}, filtered like wf_demand_list;
  *   wf_demand_detail: {demand: row, created, updated, submitted, owner,
  *     entity, events: [...], documents: [...]} (no authorisation here);
  *   wf_agent_context: {groups: [groups the person may work], group: name
@@ -140,7 +153,7 @@ int wf_demand_counts(pool_t *p, en_err_t *err, const char *person_id,
  *   wf_queue_group_counts: {group: n} for states, a JSON array of
  *     [group, key, version, state] (a group's list itself: queue.h). */
 json_t *wf_demand_dashboard(pool_t *p, en_err_t *err, const char *person_id,
-                            const char *space_id, int per_bucket);
+                            const char *space_id, int per_bucket, const char *starts);
 /* One bucket of the same listing, newest first, page by page:
  * {count: n of the bucket, demands: [summary ...] (at most limit, after
  * the demand after_id when not NULL: keyset, sql/0040)}. */

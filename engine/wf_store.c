@@ -568,6 +568,21 @@ wf_store_current(en_err_t *err, const char *key, int *version)
     return wf_store_get(err, key, ver);
 }
 
+size_t
+wf_store_current_keys(pool_t *p, const char ***keys)
+{
+    current_entry_t *c;
+    size_t           n = 0;
+
+    for (c = store_current; c != NULL; c = c->next)
+        n++;
+    *keys = pool_calloc(p, sizeof(**keys) * (n + 1));
+    n = 0;
+    for (c = store_current; c != NULL; c = c->next)
+        (*keys)[n++] = c->key;
+    return n;
+}
+
 void
 wf_store_forget_current(void)
 {

@@ -80,6 +80,10 @@ const wf_def_t *wf_store_get(en_err_t *err, const char *key, int version);
 /* The newest published version of key, for new demands. */
 const wf_def_t *wf_store_current(en_err_t *err, const char *key, int *version);
 
+/* The keys whose current version this process has looked up already (no
+ * query): what a page may take as published without asking.  *keys in p. */
+size_t wf_store_current_keys(pool_t *p, const char ***keys);
+
 /* Forgets what "current" was (the cached definitions stay: they never
  * change).  For long-lived processes that publish themselves. */
 void wf_store_forget_current(void);
