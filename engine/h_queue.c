@@ -198,33 +198,33 @@ hq_open(req_t *r, hq_t *h)
 /* --- one row as words ------------------------------------------------------------------- */
 
 void
-hq_row(req_t *r, json_t *row, hq_row_t *o)
+hq_row(req_t *r, const queue_row_t *row, hq_row_t *o)
 {
-    const char     *key = dv_jstr(row, "workflow", "");
+    const char     *key = queue_val(row, QR_WORKFLOW, "");
     const wf_def_t *def;
     const wf_state_t *s;
-    const char     *tt = dv_jstr(row, "timer_transition", NULL), *amount;
+    const char     *tt = queue_val(row, QR_TIMER_TRANSITION, NULL), *amount;
     en_err_t        err;
 
     en_clear(&err);
-    def = wf_store_get(&err, key, (int) dv_jint(row, "version"));
-    s = def != NULL ? wf_state_find(def, dv_jstr(row, "state", "")) : NULL;
-    o->reference = dv_jstr(row, "reference", "");
+    def = wf_store_get(&err, key, atoi(queue_val(row, QR_VERSION, "0")));
+    s = def != NULL ? wf_state_find(def, queue_val(row, QR_STATE, "")) : NULL;
+    o->reference = queue_val(row, QR_REFERENCE, "");
     o->procedure = def != NULL && def->title.n > 0 ? dv_text(r, &def->title) : key;
-    o->state = s != NULL && s->label.n > 0 ? dv_text(r, &s->label) : dv_jstr(row, "state", "");
-    o->applicant = dv_jstr(row, "applicant", "");
-    o->submitted_iso = dv_jstr(row, "submitted_iso", "");
+    o->state = s != NULL && s->label.n > 0 ? dv_text(r, &s->label) : queue_val(row, QR_STATE, "");
+    o->applicant = queue_val(row, QR_APPLICANT, "");
+    o->submitted_iso = queue_val(row, QR_SUBMITTED, "");
     o->submitted = field_display(r->pool, FIELD_DATE, o->submitted_iso, FIELD_SHOW_TEXT);
-    o->since_iso = dv_jstr(row, "since_iso", "");
+    o->since_iso = queue_val(row, QR_SINCE, "");
     o->since = field_display(r->pool, FIELD_DATE, o->since_iso, FIELD_SHOW_TEXT);
-    o->assignee = dv_jstr(row, "assignee", "");
-    o->due_iso = dv_jstr(row, "due_iso", "");
+    o->assignee = queue_val(row, QR_ASSIGNEE, "");
+    o->due_iso = queue_val(row, QR_DUE, "");
     o->due = field_display(r->pool, FIELD_DATE, o->due_iso, FIELD_SHOW_TEXT);
     o->due_what = "";
     if (*o->due) {
         const wf_transition_t *t = def != NULL && tt != NULL ? wf_transition_find(def, tt) : NULL;
 
-        if (!strcmp(dv_jstr(row, "timer_action", ""), "purge"))
+        if (!strcmp(queue_val(row, QR_TIMER_ACTION, ""), "purge"))
             o->due_what = i18n_get(r->lang, "queue.due.purge");
         else if (t != NULL && t->label.n > 0)
             o->due_what = dv_text(r, &t->label);
@@ -232,7 +232,7 @@ hq_row(req_t *r, json_t *row, hq_row_t *o)
             o->due_what = tt != NULL ? tt : "";
     }
     o->amount = o->amount_num = "";
-    if ((amount = dv_jstr(row, "amount", NULL)) != NULL && *amount) {
+    if ((amount = queue_val(row, QR_AMOUNT, NULL)) != NULL && *amount) {
         char     *end;
         long long c = strtoll(amount, &end, 10);
 
@@ -365,18 +365,19 @@ render_filters(req_t *r, xmlNodePtr root, hq_t *h, json_t *page)
 static int
 queue_list(req_t *r, int print)
 {
-    hq_t        h;
-    json_t     *page, *row, *rows, *g;
-    xmlNodePtr  root, gn, ln, cn, an;
-    size_t      i;
-    int         rc;
-    int         per = print ? QUEUE_PRINT : QUEUE_PAGE;
+    hq_t         h;
+    json_t      *page, *g;
+    queue_row_t *rows;
+    xmlNodePtr   root, gn, ln, cn, an;
+    size_t       i;
+    int          rc, k, nrows;
+    int          per = print ? QUEUE_PRINT : QUEUE_PAGE;
 
     if ((rc = hq_open(r, &h)) != EN_OK)
         return rc;
     h.q.limit = per + 1;               /* one more: is there a next page? */
     page = queue_page(r->pool, &r->err, &h.q, queue_query_json(r->pool, &h.q, h.states),
-                      h.group);
+                      h.group, &rows, &nrows);
     if (page == NULL)
         return r->err.code;
 
@@ -404,7 +405,6 @@ queue_list(req_t *r, int print)
     an = render_node(root, "actions");
     bulk_actions(r, an, &h);
 
-    rows = json_object_get(page, "rows");
     ln = render_node(root, "queue");
     render_attr(ln, "total", pool_printf(r->pool, "%lld",
                                          (long long) json_integer_value(json_object_get(page, "total"))));
@@ -412,20 +412,21 @@ queue_list(req_t *r, int print)
         render_attr(ln, "more", "yes");          /* counted up to the cap (sql/0038) */
     if (h.q.after != NULL)
         render_attr(ln, "first", pool_printf(r->pool, "/agent/%s?%s", h.group, h.qs));
-    json_array_foreach(rows, i, row) {
-        hq_row_t   w;
-        xmlNodePtr d;
+    for (k = 0; k < nrows; k++) {
+        const queue_row_t *row = &rows[k];
+        hq_row_t           w;
+        xmlNodePtr         d;
 
-        if (i == (size_t) per) {
+        if (k == per) {
             render_attr(ln, "next", pool_printf(r->pool, "/agent/%s?%s%safter=%s", h.group, h.qs,
                                                 *h.qs ? "&" : "",
-                                                dv_jstr(json_array_get(rows, i - 1), "reference", "")));
+                                                queue_val(&rows[k - 1], QR_REFERENCE, "")));
             break;
         }
         hq_row(r, row, &w);
         d = render_node(ln, "demand");
-        render_attr(d, "id", dv_jstr(row, "id", ""));
-        render_attr(d, "dversion", pool_printf(r->pool, "%lld", dv_jint(row, "dversion")));
+        render_attr(d, "id", queue_val(row, QR_ID, ""));
+        render_attr(d, "dversion", queue_val(row, QR_DVERSION, "0"));
         render_attr(d, "reference", w.reference);
         render_attr(d, "title", w.procedure);
         render_attr(d, "state-label", w.state);
@@ -434,18 +435,16 @@ queue_list(req_t *r, int print)
         render_attr(d, "since", w.since);
         render_attr(d, "since-iso", w.since_iso);
         render_attr(d, "assignee", w.assignee);
-        if (!strcmp(dv_jstr(row, "assigned_to", ""), r->session->person_id))
+        if (!strcmp(queue_val(row, QR_ASSIGNED_TO, ""), r->session->person_id))
             render_attr(d, "mine", "yes");
         render_attr(d, "due", w.due);
         render_attr(d, "due-iso", w.due_iso);
         render_attr(d, "due-what", w.due_what);
-        if (json_is_true(json_object_get(row, "overdue")))
+        if (!strcmp(queue_val(row, QR_OVERDUE, "f"), "t"))
             render_attr(d, "overdue", "yes");
         render_attr(d, "amount", w.amount);
     }
-    render_attr(ln, "shown", pool_printf(r->pool, "%zu",
-                                         json_array_size(rows) > (size_t) per ? (size_t) per
-                                                                               : json_array_size(rows)));
+    render_attr(ln, "shown", pool_printf(r->pool, "%d", nrows > per ? per : nrows));
     req_header(r, "Cache-Control", "no-store");
     return render_finish(r, h.nbad ? 400 : 200);
 }

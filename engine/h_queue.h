@@ -44,6 +44,6 @@ typedef struct {
     const char *submitted_iso, *since_iso, *due_iso;
 } hq_row_t;
 
-void hq_row(req_t *r, json_t *row, hq_row_t *out);
+void hq_row(req_t *r, const queue_row_t *row, hq_row_t *out);
 
 #endif

@@ -96,7 +96,7 @@ csv_flush(csv_t *c, int force)
 }
 
 static int
-csv_row(void *ctx, json_t *row)
+csv_row(void *ctx, const queue_row_t *row)
 {
     csv_t      *c = ctx;
     pool_t     *sub = pool_new(0);
@@ -172,7 +172,7 @@ xlsx_date(xlsx_t *x, lxw_col_t col, const char *iso)
 }
 
 static int
-xlsx_row(void *ctx, json_t *row)
+xlsx_row(void *ctx, const queue_row_t *row)
 {
     xlsx_t  *x = ctx;
     pool_t  *sub = pool_new(0), *keep = x->r->pool;

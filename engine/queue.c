@@ -171,37 +171,45 @@ queue_query_json(pool_t *p, const queue_query_t *q, json_t *states)
 
 /* --- the page --------------------------------------------------------------------------- */
 
-/* One row of queue_rows (alias x) as the pages and exports read it (hq_row).
- * Dates are the day in Zurich as a date (JSON "YYYY-MM-DD"); hq_row writes
- * them the Swiss way: no to_char per date per row. */
-#define ROW_JSON(x)                                                                          \
-    "json_build_object('id', " x ".id, 'reference', " x ".reference,"                        \
-    " 'workflow', " x ".workflow_key, 'version', " x ".definition_version,"                  \
-    " 'state', " x ".state, 'dversion', " x ".version,"                                      \
-    " 'since_iso', (" x ".state_since AT TIME ZONE 'Europe/Zurich')::date,"                  \
-    " 'submitted_iso', (" x ".submitted_at AT TIME ZONE 'Europe/Zurich')::date,"             \
-    " 'applicant', " x ".applicant, 'applicant_kind', " x ".applicant_kind,"                 \
-    " 'assigned_to', " x ".assigned_to, 'assignee', " x ".assignee,"                         \
-    " 'due_iso', (" x ".due_at AT TIME ZONE 'Europe/Zurich')::date,"                         \
-    " 'overdue', " x ".due_at < now(), 'timer', " x ".timer,"                                \
-    " 'timer_transition', " x ".timer_transition, 'timer_action', " x ".timer_action,"       \
-    " 'amount', " x ".amount)"
+/* One row of queue_rows (alias x) as the pages and exports read it (hq_row),
+ * the columns in queue_col_t's order.  Dates are the day in Zurich as a
+ * date ("YYYY-MM-DD": the cluster's DateStyle is ISO); hq_row writes them
+ * the Swiss way: no to_char per date per row. */
+#define ROW_COLS(x)                                                                          \
+    x ".id, " x ".reference, " x ".workflow_key, " x ".definition_version, " x ".state,"     \
+    " " x ".version, (" x ".state_since AT TIME ZONE 'Europe/Zurich')::date,"               \
+    " (" x ".submitted_at AT TIME ZONE 'Europe/Zurich')::date,"                              \
+    " " x ".applicant, " x ".applicant_kind, " x ".assigned_to, " x ".assignee,"             \
+    " (" x ".due_at AT TIME ZONE 'Europe/Zurich')::date, " x ".due_at < now(),"              \
+    " " x ".timer, " x ".timer_transition, " x ".timer_action, " x ".amount"
+
+const char *
+queue_val(const queue_row_t *row, queue_col_t c, const char *dflt)
+{
+    if (row == NULL || PQgetisnull(row->res, row->i, row->col0 + (int) c))
+        return dflt;
+    return PQgetvalue(row->res, row->i, row->col0 + (int) c);
+}
 
 /* The page's statement: the counts and the total (queue_counts_total,
- * sql/0043: added up once), the rows (ROWS: a subquery), the group's
- * agents. */
+ * sql/0043: added up once) and the group's agents as one JSON document in
+ * the first column of the first row, then the rows (ROWS: a subquery), one
+ * a row of the result from the second column on (none: one row, the
+ * document and NULLs). */
 #define PAGE_SQL(ROWS)                                                                     \
-    "SELECT json_build_object("                                                            \
+    "SELECT CASE WHEN x.ordinality IS NULL OR x.ordinality = 1 THEN json_build_object("                      \
     "  'counts', t.counts,"                                                                \
     "  'total', t.n - t.more::int, 'more', t.more,"                                        \
-    "  'rows', coalesce((SELECT json_agg(" ROW_JSON("x") ") FROM " ROWS " x), '[]'),"      \
     "  'colleagues', coalesce((SELECT json_agg(json_build_object('id', p.id, 'name', p.display_name)" \
     "                                          ORDER BY p.display_name)"                    \
     "                            FROM agent_members am JOIN persons p ON p.id = am.person_id" \
-    "                           WHERE am.group_id = $2), '[]'))::text"                     \
+    "                           WHERE am.group_id = $2), '[]'))::text END, "               \
+    ROW_COLS("x")                                                                          \
     "  FROM (SELECT c.counts, c.total AS n,"                                                \
     "               queue_filtered($1::jsonb) AND c.total > queue_count_cap() AS more"      \
-    "          FROM queue_counts_total($1::jsonb) c) t"
+    "          FROM queue_counts_total($1::jsonb) c) t"                                     \
+    "  LEFT JOIN LATERAL " ROWS " WITH ORDINALITY AS x ON true"                             \
+    " ORDER BY x.ordinality"
 
 static db_stmt_t page_stmt = DB_STMT("queue_page", 2, PAGE_SQL("queue_rows($1::jsonb)"));
 /* the plain page (queue_plain): queue_heads, whose plans are made once
@@ -218,11 +226,36 @@ queue_plain(const queue_query_t *q)
 
 json_t *
 queue_page(pool_t *p, en_err_t *err, const queue_query_t *q, const char *query,
-           const char *group)
+           const char *group, queue_row_t **rows, int *nrows)
 {
-    const char *v[2] = { query, group };
+    const char  *v[2] = { query, group };
+    PGresult    *res = db_exec_prepared(p, err, queue_plain(q) ? &heads_stmt : &page_stmt, v);
+    json_t      *page;
+    json_error_t je;
+    int          i, n;
 
-    return db_query_json(p, err, queue_plain(q) ? &heads_stmt : &page_stmt, v);
+    *rows = NULL;
+    *nrows = 0;
+    if (res == NULL)
+        return NULL;
+    if (PQntuples(res) < 1 || PQnfields(res) != 1 + QR__COUNT || PQgetisnull(res, 0, 0)) {
+        en_set(err, EN_INTERNAL, "err.internal", "queue page: no answer");
+        return NULL;
+    }
+    if ((page = json_loads(PQgetvalue(res, 0, 0), 0, &je)) == NULL) {
+        en_set(err, EN_INTERNAL, "err.internal", "queue page: %s", je.text);
+        return NULL;
+    }
+    pool_json(p, page);
+    n = PQgetisnull(res, 0, 1 + QR_ID) ? 0 : PQntuples(res);
+    *rows = pool_calloc(p, sizeof(**rows) * ((size_t) n + 1));
+    for (i = 0; i < n; i++) {
+        (*rows)[i].res = res;
+        (*rows)[i].i = i;
+        (*rows)[i].col0 = 1;
+    }
+    *nrows = n;
+    return page;
 }
 
 static db_stmt_t ids_stmt = DB_STMT("queue_ids", 1,
@@ -250,7 +283,7 @@ queue_each(pool_t *p, en_err_t *err, const char *query, queue_row_fn fn, void *c
     (void) p;
     if (c == NULL)
         return err->code;
-    if (!PQsendQueryParams(c, "SELECT (" ROW_JSON("x") ")::text FROM queue_rows($1::jsonb) x",
+    if (!PQsendQueryParams(c, "SELECT " ROW_COLS("x") " FROM queue_rows($1::jsonb) x",
                            1, NULL, v, NULL, NULL, 0))
         return en_set(err, EN_UNAVAILABLE, "err.unavailable", "%s", PQerrorMessage(c));
     if (!PQsetSingleRowMode(c))
@@ -261,15 +294,9 @@ queue_each(pool_t *p, en_err_t *err, const char *query, queue_row_fn fn, void *c
 
         if (st == PGRES_SINGLE_TUPLE || st == PGRES_TUPLES_OK) {
             for (i = 0; i < PQntuples(res) && !stop && rc == EN_OK; i++) {
-                json_error_t je;
-                json_t      *row = json_loads(PQgetvalue(res, i, 0), 0, &je);
+                queue_row_t row = { res, i, 0 };
 
-                if (row == NULL) {
-                    rc = en_set(err, EN_INTERNAL, "err.internal", "queue row: %s", je.text);
-                    break;
-                }
-                stop = fn(ctx, row);
-                json_decref(row);
+                stop = fn(ctx, &row);
             }
         } else if (rc == EN_OK) {
             rc = en_set(err, EN_INTERNAL, "err.internal", "queue export: %s",
