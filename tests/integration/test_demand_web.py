@@ -153,11 +153,17 @@ def fingerprint(stack):
         "       (SELECT count(*) FROM outbox), (SELECT count(*) FROM timers)")[0]
 
 
-def wait_for_mail(stack, to, needle, timeout=40):
+def wait_for_mail(stack, to, needle, timeout=40, about=None):
+    """The first mail to `to` whose body says needle (and, with about, that
+    names about in its subject or text: another module's tests may have
+    sent the same words about another demand)."""
     end = time.time() + timeout
     while time.time() < end:
         for m in stack.mails():
             if to in (m.get("To") or ""):
+                if about is not None and about not in (m.get("Subject") or "") \
+                        and about not in m.as_string():
+                    continue
                 parts = [m] if not m.is_multipart() else list(m.walk())
                 for p in parts:
                     payload = p.get_payload(decode=True)
@@ -419,7 +425,7 @@ def test_agnes_takes_it_from_her_queue_and_asks_for_more(stack, agnes, carla):
     assert ref in section(dash, "b-to-do"), "à compléter"
     page = carla.get(f"/demands/{demand}").text
     assert comment in html.unescape(page)
-    mail = wait_for_mail(stack, "carla.rossi@exemple.test", comment)
+    mail = wait_for_mail(stack, "carla.rossi@exemple.test", comment, about=ref)
     assert ref in (mail.get("Subject") or "") or ref in mail.as_string()
 
 
