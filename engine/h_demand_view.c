@@ -505,13 +505,21 @@ page_detail(req_t *r, const char *id, int status, const fire_back_t *back, int f
     char                  *text;
     href_ctx_t             hc;
 
-    /* the demand and whether the reader may see it, in one statement */
-    if ((j = wf_demand_detail_as(r->pool, &r->err, who->person_id, who->space_id, id)) == NULL)
+    /* the demand, whether the reader may see it, and its thread, in one
+     * statement: the thread is read before the page begins, since looking
+     * at the demand reads its notifications and the header (drawn by
+     * render_begin) counts the rest; a refused POST (422) writes nothing,
+     * not even that */
+    if ((j = wf_demand_detail_as(r->pool, &r->err, who->person_id, who->space_id, id,
+                                 status == 200)) == NULL)
         return r->err.code == EN_NOTFOUND
                ? authz_verdict(&r->err, who, AZ_VIEW_DEMAND, id, "notfound", NULL)
                : r->err.code;
     if ((rc = authz_verdict(&r->err, who, AZ_VIEW_DEMAND, id, dv_jstr(j, "verdict", NULL),
                             dv_jstr(j, "reason", NULL))) != EN_OK)
+        return rc;
+    if ((rc = message_thread_of(&r->err, json_object_get(j, "thread"), &thread,
+                                &unread)) != EN_OK)
         return rc;
     j = json_object_get(j, "detail");
     text = pool_json_dumps(r->pool, json_object_get(j, "demand"), JSON_COMPACT);
@@ -557,12 +565,6 @@ page_detail(req_t *r, const char *id, int status, const fire_back_t *back, int f
                                nc + 2, acts, objs, roles, allowed, NULL)) != EN_OK)
         return rc;
 
-    /* the thread, read before the page begins: looking at the demand reads
-     * its notifications, and the header (drawn by render_begin) counts the
-     * rest.  A refused POST (422) writes nothing, not even that. */
-    if ((rc = message_thread(r->pool, &r->err, principal_of(r), d->id, status == 200,
-                             &thread, &unread)) != EN_OK)
-        return rc;
     if (r->session != NULL)
         r->session->unread = unread;
 

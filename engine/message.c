@@ -108,11 +108,6 @@ message_post(pool_t *p, en_err_t *err, const principal_t *who, const char *deman
     return EN_OK;
 }
 
-/* The thread as the demand page shows it, the demand read when asked
- * (msg_thread_json, sql/0043: planned once per connection). */
-static db_stmt_t thread_stmt =
-    DB_STMT("msg_thread", 3, "SELECT msg_thread_json($1::uuid, $2::uuid, $3::boolean)");
-
 static json_t *
 one_json(pool_t *p, en_err_t *err, const char *sql, int n, const char *const *params)
 {
@@ -134,22 +129,12 @@ one_json(pool_t *p, en_err_t *err, const char *sql, int n, const char *const *pa
 }
 
 int
-message_thread(pool_t *p, en_err_t *err, const principal_t *who, const char *demand_id,
-               int mark_read, json_t **thread, int *unread)
+message_thread_of(en_err_t *err, json_t *answer, json_t **thread, int *unread)
 {
-    const char *params[3];
-    json_t     *j;
-    int         rc;
-
-    if ((rc = person_of(err, who)) != EN_OK)
-        return rc;
-    params[0] = who->person_id;
-    params[1] = demand_id;
-    params[2] = mark_read ? "true" : "false";
-    if ((j = db_query_json(p, err, &thread_stmt, params)) == NULL)
-        return err->code;
-    *thread = json_object_get(j, "messages");
-    *unread = (int) json_integer_value(json_object_get(j, "unread"));
+    if (!json_is_object(answer) || !json_is_array(json_object_get(answer, "messages")))
+        return en_set(err, EN_INTERNAL, "err.internal", "no message thread in the answer");
+    *thread = json_object_get(answer, "messages");
+    *unread = (int) json_integer_value(json_object_get(answer, "unread"));
     return EN_OK;
 }
 

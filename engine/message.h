@@ -39,13 +39,15 @@ const char *message_displayable(pool_t *p, const char *body);
 int message_post(pool_t *p, en_err_t *err, const principal_t *who, const char *demand_id,
                  const char *body);
 
-/* The demand's thread, oldest first: [{id, side, group, author, at, iso,
- * body, mine, new}] ("new": posted by somebody else since who last looked).
- * mark_read: who has now looked at the demand (its notifications are read;
- * nothing is written when nothing was unread).  *unread: who's unread
- * notifications after that, at most 100. */
-int message_thread(pool_t *p, en_err_t *err, const principal_t *who, const char *demand_id,
-                   int mark_read, json_t **thread, int *unread);
+/* The demand's thread, oldest first, as msg_thread_json (sql/0043) gives
+ * it to the statement that reads the demand page (wf_demand_detail_as, one
+ * round trip for the page): [{id, side, group, author, at, iso, body,
+ * mine, new}] ("new": posted by somebody else since the reader last
+ * looked) in *thread, and in *unread the reader's unread notifications
+ * after their look (marked read when the page asked for it: nothing is
+ * written when nothing was unread), at most 100.  EN_INTERNAL when the
+ * answer has no thread. */
+int message_thread_of(en_err_t *err, json_t *answer, json_t **thread, int *unread);
 
 /* who's unread notifications, newest first, at most 100: [{demand,
  * reference, workflow, version, kind ("message" | "event"), at, iso,

@@ -684,10 +684,13 @@ static db_stmt_t detail_stmt = DB_STMT("wf_demand_detail", 1,
     "SELECT (" DETAIL_JSON("$1::uuid") ")::text");
 
 /* The detail with authz_may('view-demand') asked in the same statement:
- * {verdict, reason, detail (only when allowed)}. */
-static db_stmt_t detail_as_stmt = DB_STMT("wf_demand_detail_as", 3,
+ * {verdict, reason, detail and thread (only when allowed)}; the thread is
+ * message.c's msg_thread_json ($4: -1 none, 0 read, 1 read and mark). */
+static db_stmt_t detail_as_stmt = DB_STMT("wf_demand_detail_as", 4,
     "SELECT json_build_object('verdict', m.verdict, 'reason', m.reason,"
-    "  'detail', CASE WHEN m.verdict = 'allow' THEN (" DETAIL_JSON("$1::text::uuid") ") END)::text"
+    "  'detail', CASE WHEN m.verdict = 'allow' THEN (" DETAIL_JSON("$1::text::uuid") ") END,"
+    "  'thread', CASE WHEN m.verdict = 'allow' AND $4::int >= 0"
+    "                 THEN msg_thread_json($2::uuid, $1::text::uuid, $4::int = 1)::json END)::text"
     "  FROM authz_may($2::uuid, $3::uuid, 'view-demand', $1::text, NULL) m");
 
 json_t *
@@ -704,9 +707,10 @@ wf_demand_detail(pool_t *p, en_err_t *err, const char *id)
 
 json_t *
 wf_demand_detail_as(pool_t *p, en_err_t *err, const char *person_id, const char *space_id,
-                    const char *id)
+                    const char *id, int thread)
 {
-    const char *v[3] = { id, person_id, space_id };
+    const char *v[4] = { id, person_id, space_id,
+                         thread < 0 ? "-1" : thread ? "1" : "0" };
 
     if (id == NULL || !wf_uuid_ok(id)) {
         en_set(err, EN_NOTFOUND, "err.notfound", "no such demand");

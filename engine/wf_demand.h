@@ -162,11 +162,13 @@ json_t *wf_demand_bucket(pool_t *p, en_err_t *err, const char *person_id,
                          int limit);
 json_t *wf_demand_detail(pool_t *p, en_err_t *err, const char *id);
 /* The same for person_id acting for space_id, with authz_may('view-demand')
- * asked in the same statement: {verdict, reason, detail} where detail is
- * wf_demand_detail's answer, present only when verdict is "allow" (give
- * verdict and reason to authz_verdict). */
+ * asked in the same statement: {verdict, reason, detail, thread} where
+ * detail is wf_demand_detail's answer, present only when verdict is
+ * "allow" (give verdict and reason to authz_verdict), and thread, when
+ * allowed and thread >= 0, the message thread as message_thread_of reads
+ * it (thread 1: the reader's notifications of it are marked read). */
 json_t *wf_demand_detail_as(pool_t *p, en_err_t *err, const char *person_id,
-                            const char *space_id, const char *id);
+                            const char *space_id, const char *id, int thread);
 json_t *wf_agent_context(pool_t *p, en_err_t *err, const char *person_id,
                          const char *group, const char *space_id);
 json_t *wf_queue_group_counts(pool_t *p, en_err_t *err, const char *states);

@@ -24,7 +24,7 @@ EXPECTED = {
     "healthz": 1,
     "dashboard": 2,
     "dashboard bucket": 2,
-    "demand": 4,       # the thread: docs/pages.md
+    "demand": 3,
     "form page": 2,
     "page save": 3,
     "agent queue": 3,
