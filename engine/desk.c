@@ -16,6 +16,7 @@
 #include "authz.h"
 #include "db.h"
 #include "field.h"
+#include "i18n.h"
 #include "log.h"
 #include "pool_json.h"
 #include "session.h"
@@ -139,7 +140,7 @@ prefill(const wf_def_t *def, json_t *person, json_t *space)
 int
 desk_file(pool_t *p, en_err_t *err, const principal_t *agent, const char *group,
           const char *workflow_key, const char *person_id, const char *space_id,
-          wf_demand_t **out)
+          const char *lang, wf_demand_t **out)
 {
     const wf_def_t *def;
     json_t         *person, *space = NULL, *c, *actor, *mail;
@@ -159,7 +160,7 @@ desk_file(pool_t *p, en_err_t *err, const principal_t *agent, const char *group,
         return en_set(err, EN_FORBIDDEN, "authz.not_member", "not a member of that space");
     assurance = assurance_by_name(json_string_value(json_object_get(person, "assurance")));
     who = principal_person(person_id, space_id, assurance < 0 ? ASSURANCE_NONE : assurance,
-                           agent->lang, agent->request_id);
+                           lang != NULL && i18n_lang_ok(lang) ? lang : agent->lang, agent->request_id);
     /* the person's own answer: nothing is created when it is no */
     if ((rc = wf_may_start(p, err, &who, def)) != EN_OK)
         return rc;

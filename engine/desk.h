@@ -49,9 +49,12 @@ int desk_page(pool_t *p, en_err_t *err, const principal_t *agent, const char *gr
  * audience, the procedure's words: its refusal comes back as it is, and
  * nothing is created).  The creation event's actor is the agent
  * ("agent:GROUP"); the fields the form prefills from the profile get the
- * person's; the person is sent the mail counter-filed.  One round trip. */
+ * person's; the person is sent the mail counter-filed.  lang: the
+ * person's language of correspondence ("fr", "de", "en"; NULL or another:
+ * the agent's), the demand's language: its mails, that one first, are
+ * written in it.  One round trip. */
 int desk_file(pool_t *p, en_err_t *err, const principal_t *agent, const char *group,
               const char *workflow_key, const char *person_id, const char *space_id,
-              wf_demand_t **out);
+              const char *lang, wf_demand_t **out);
 
 #endif

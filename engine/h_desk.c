@@ -24,6 +24,7 @@
 #include "demand_view.h"
 #include "desk.h"
 #include "field.h"
+#include "i18n.h"
 #include "pool_json.h"
 #include "render.h"
 #include "route.h"
@@ -41,6 +42,7 @@ typedef struct {
     json_t     *person;         /* the one person found, or NULL */
     const char *workflow;       /* the choice posted back */
     const char *for_;           /* "self" or a space id */
+    const char *lang;           /* the person's language of correspondence */
     const char *file_error;     /* key of the refusal next to the procedure */
     const char *file_words;     /* the definition's own words, if any */
 } desk_view_t;
@@ -133,6 +135,7 @@ render_desk(req_t *r, const char *group, const desk_view_t *v, int status)
         person_node(root, v->person);
         fn = render_node(root, "file");
         render_attr(fn, "for", v->for_ != NULL ? v->for_ : "self");
+        render_attr(fn, "mail-lang", v->lang != NULL ? v->lang : r->lang);
         if (v->file_error != NULL) {
             render_attr(fn, "error", v->file_error);
             if (v->file_words != NULL)
@@ -205,6 +208,7 @@ h_desk_file(req_t *r)
     const char        *key = req_param(r, "workflow");
     const char        *for_ = req_param(r, "for");
     const char        *ident = req_param(r, "ident");
+    const char        *lang = req_param(r, "mail_lang");
     const principal_t *agent = principal_of(r);
     const wf_def_t    *def;
     const wf_state_t  *init;
@@ -228,12 +232,13 @@ h_desk_file(req_t *r)
     }
     v.workflow = key;
     v.for_ = for_ != NULL && strcmp(for_, "self") != 0 ? for_ : "self";
+    v.lang = lang != NULL && i18n_lang_ok(lang) ? lang : r->lang;
     if (key == NULL || *key == '\0') {
         v.file_error = "desk.workflow.required";
         return render_desk(r, group, &v, 422);
     }
     rc = desk_file(r->pool, &r->err, agent, group, key,
-                   person_id, strcmp(v.for_, "self") != 0 ? v.for_ : NULL, &d);
+                   person_id, strcmp(v.for_, "self") != 0 ? v.for_ : NULL, v.lang, &d);
     if (rc == EN_FORBIDDEN || (rc == EN_NOTFOUND && strcmp(r->err.key, "err.notfound") != 0)) {
         /* the person may not start it, or the group does not act in it:
          * said next to the procedure, nothing created */
@@ -264,11 +269,13 @@ h_desk_file(req_t *r)
 }
 
 /* person: the one the search found; workflow: a procedure of the group;
- * for: "self" or one of the person's space ids; ident: the search, kept */
+ * for: "self" or one of the person's space ids; mail_lang: the person's
+ * language of correspondence; ident: the search, kept */
 static const route_param_t file_params[] = {
     { "person", ROUTE_UUID, 0, 0, ROUTE_REQUIRED },
     { "workflow", ROUTE_WORD, 0, 0, 0 },
     { "for", ROUTE_WORD, 0, 0, 0 },
+    { "mail_lang", ROUTE_WORD, 0, 0, 0 },
     { NULL, 0, 0, 0, 0 }
 };
 

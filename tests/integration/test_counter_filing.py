@@ -50,10 +50,12 @@ def carla(stack, world):
     return logged_in(stack, "carla", world.spaces["kiosque"])
 
 
-def file_for(client, group, person, workflow, for_="self", ident=""):
-    return client.post(f"/agent/{group}/file", data={
-        "csrf": client.token, "person": person, "workflow": workflow, "for": for_,
-        "ident": ident})
+def file_for(client, group, person, workflow, for_="self", ident="", mail_lang=None):
+    data = {"csrf": client.token, "person": person, "workflow": workflow, "for": for_,
+            "ident": ident}
+    if mail_lang is not None:
+        data["mail_lang"] = mail_lang
+    return client.post(f"/agent/{group}/file", data=data)
 
 
 def demand_of(location):
@@ -181,6 +183,34 @@ def test_agnes_files_a_subsidy_for_carla_and_her_kiosk(stack, world, agnes, carl
     wait_for_mail(stack, CARLA_MAIL, "Agn\u00e8s Dubois")
     assert q1(stack, "SELECT count(*) FROM outbox WHERE demand_id = :'p1'"
                      " AND template = 'counter-filed'", demand) == "1"
+
+
+def test_the_agent_chooses_the_language_the_person_is_written_to_in(stack, world, agnes):
+    """The desk asks for the person's language of correspondence, the agent's
+    own by default; the demand is in it, and so is the mail it sends."""
+    import email.header
+    r = agnes.get(f"/agent/serac/file?ident={CARLA_MAIL}")
+    assert r.status == 200, r
+    assert re.search(r'<label for="f-mail-lang">Langue de correspondance</label>', r.text)
+    assert re.search(r'<option value="fr" lang="fr" selected>Français</option>',
+                     r.text), "the agent's language first"
+
+    r = file_for(agnes, "serac", world.persons["carla"], "subsidy", world.spaces["kiosque"],
+                 mail_lang="de")
+    assert r.status == 303, (r, r.text[:2000])
+    demand, _ = demand_of(r.headers["location"])
+    assert q1(stack, "SELECT lang FROM demands WHERE id = :'p1'", demand) == "de"
+    ref = q1(stack, "SELECT reference FROM demands WHERE id = :'p1'", demand)
+    mail = wait_for_mail(stack, CARLA_MAIL, "Am Schalter hat", about=ref)
+    subject = str(email.header.make_header(email.header.decode_header(mail.get("Subject"))))
+    assert subject.startswith("Am Schalter wurde für Sie ein Gesuch eröffnet"), subject
+
+    # a language the portal does not write in: the agent's
+    r = file_for(agnes, "serac", world.persons["carla"], "subsidy", world.spaces["kiosque"],
+                 mail_lang="it")
+    assert r.status == 303, r
+    demand, _ = demand_of(r.headers["location"])
+    assert q1(stack, "SELECT lang FROM demands WHERE id = :'p1'", demand) == "fr"
 
 
 def test_strangers_to_the_counter_draft_are_refused(stack, world, carla):

@@ -10,7 +10,7 @@
   Input (engine/h_desk.c): /page/group[@id @name],
   /page/procedures/procedure[@key @title @audience @selected],
   /page/search[@ident @error], /page/person[@id @name @email @avs13 @birth
-  @assurance]/space[@id @name], /page/file[@for @error]/words,
+  @assurance]/space[@id @name], /page/file[@for @mail-lang @error]/words,
   /page/drafts/draft[@id @reference @title @person @space @created].
 -->
 <xsl:stylesheet version="1.0"
@@ -200,8 +200,27 @@
             <p class="help"><xsl:value-of select="g:msg('desk.file.no_space')"/></p>
           </xsl:if>
         </fieldset>
+        <div class="field">
+          <label for="f-mail-lang"><xsl:value-of select="g:msg('desk.file.mail_lang')"/></label>
+          <p class="help" id="f-mail-lang-help"><xsl:value-of select="g:msg('desk.file.mail_lang_help', @name)"/></p>
+          <select id="f-mail-lang" name="mail_lang" aria-describedby="f-mail-lang-help">
+            <xsl:call-template name="mail-lang"><xsl:with-param name="code" select="'fr'"/><xsl:with-param name="label" select="'Français'"/></xsl:call-template>
+            <xsl:call-template name="mail-lang"><xsl:with-param name="code" select="'de'"/><xsl:with-param name="label" select="'Deutsch'"/></xsl:call-template>
+            <xsl:call-template name="mail-lang"><xsl:with-param name="code" select="'en'"/><xsl:with-param name="label" select="'English'"/></xsl:call-template>
+          </select>
+        </div>
         <p><button type="submit"><xsl:value-of select="g:msg('desk.file.button')"/></button></p>
       </form>
     </section>
+  </xsl:template>
+
+  <!-- a language of correspondence, named in itself -->
+  <xsl:template name="mail-lang">
+    <xsl:param name="code"/>
+    <xsl:param name="label"/>
+    <option value="{$code}" lang="{$code}">
+      <xsl:if test="/page/file/@mail-lang = $code"><xsl:attribute name="selected">selected</xsl:attribute></xsl:if>
+      <xsl:value-of select="$label"/>
+    </option>
   </xsl:template>
 </xsl:stylesheet>
