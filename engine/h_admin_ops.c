@@ -61,6 +61,10 @@ page(req_t *r, const char *notice, int status)
         || (health = ops_health(r->pool, &r->err)) == NULL)
         return r->err.code;
     root = render_begin(r, "admin_incidents");
+    /* after an act (a POST to /admin/incidents/KIND/ID/ACTION) the page is
+     * still /admin/incidents: its language links lead there, not to the
+     * act's address, which takes no GET */
+    render_attr(root, "path", "/admin/incidents");
     if (notice != NULL)
         render_attr(root, "notice", notice);
     object_node(r, root, "health", health);

@@ -61,6 +61,9 @@ def test_failed_timers_and_mails_are_listed_with_their_error(stack, world, admin
 def test_a_retried_timer_is_fired_by_the_scheduler_and_the_act_is_kept(stack, world, admin):
     d, tid = failed_timer(stack, world)
     r = act(admin, "timer", tid, "retry")
+    # the page it answers with is the incidents page: its language links lead there
+    assert 'href="/admin/incidents?lang=de"' in r.text
+    assert f'href="/admin/incidents/timer/{tid}/retry?lang' not in r.text
     assert r.status == 200 and "C’est reparti" in r.text
     wait_for(lambda: q1(stack, "SELECT status FROM timers WHERE id = :'p1'", tid) == "fired",
              what="the retried timer fired")
