@@ -41,6 +41,9 @@ db_connect(en_err_t *err)
         PQfinish(db_pg);
         db_pg = NULL;
     }
+    /* dates and times read as text are ISO (YYYY-MM-DD...) whatever the
+     * cluster's DateStyle: the queue's rows (queue.c) carry bare dates */
+    setenv("PGDATESTYLE", "ISO", 1);
     db_pg = PQconnectdb(db_conninfo);
     if (PQstatus(db_pg) != CONNECTION_OK) {
         en_set(err, EN_UNAVAILABLE, "err.unavailable",

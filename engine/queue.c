@@ -173,8 +173,8 @@ queue_query_json(pool_t *p, const queue_query_t *q, json_t *states)
 
 /* One row of queue_rows (alias x) as the pages and exports read it (hq_row),
  * the columns in queue_col_t's order.  Dates are the day in Zurich as a
- * date ("YYYY-MM-DD": the cluster's DateStyle is ISO); hq_row writes them
- * the Swiss way: no to_char per date per row. */
+ * date ("YYYY-MM-DD": db.c asks for ISO dates); hq_row writes them the Swiss
+ * way: no to_char per date per row. */
 #define ROW_COLS(x)                                                                          \
     x ".id, " x ".reference, " x ".workflow_key, " x ".definition_version, " x ".state,"     \
     " " x ".version, (" x ".state_since AT TIME ZONE 'Europe/Zurich')::date,"               \
@@ -193,11 +193,12 @@ queue_val(const queue_row_t *row, queue_col_t c, const char *dflt)
 
 /* The page's statement: the counts and the total (queue_counts_total,
  * sql/0043: added up once) and the group's agents as one JSON document in
- * the first column of the first row, then the rows (ROWS: a subquery), one
- * a row of the result from the second column on (none: one row, the
+ * the first column of the first row, then the rows (ROWS: a subquery), each
+ * a row of the result from column PAGE_COL0 on (none: one row, the
  * document and NULLs). */
+#define PAGE_COL0 1
 #define PAGE_SQL(ROWS)                                                                     \
-    "SELECT CASE WHEN x.ordinality IS NULL OR x.ordinality = 1 THEN json_build_object("                      \
+    "SELECT CASE WHEN x.ordinality IS NULL OR x.ordinality = 1 THEN json_build_object("   \
     "  'counts', t.counts,"                                                                \
     "  'total', t.n - t.more::int, 'more', t.more,"                                        \
     "  'colleagues', coalesce((SELECT json_agg(json_build_object('id', p.id, 'name', p.display_name)" \
@@ -238,7 +239,7 @@ queue_page(pool_t *p, en_err_t *err, const queue_query_t *q, const char *query,
     *nrows = 0;
     if (res == NULL)
         return NULL;
-    if (PQntuples(res) < 1 || PQnfields(res) != 1 + QR__COUNT || PQgetisnull(res, 0, 0)) {
+    if (PQntuples(res) < 1 || PQnfields(res) != PAGE_COL0 + QR__COUNT || PQgetisnull(res, 0, 0)) {
         en_set(err, EN_INTERNAL, "err.internal", "queue page: no answer");
         return NULL;
     }
@@ -247,12 +248,12 @@ queue_page(pool_t *p, en_err_t *err, const queue_query_t *q, const char *query,
         return NULL;
     }
     pool_json(p, page);
-    n = PQgetisnull(res, 0, 1 + QR_ID) ? 0 : PQntuples(res);
+    n = PQgetisnull(res, 0, PAGE_COL0 + QR_ID) ? 0 : PQntuples(res);
     *rows = pool_calloc(p, sizeof(**rows) * ((size_t) n + 1));
     for (i = 0; i < n; i++) {
         (*rows)[i].res = res;
         (*rows)[i].i = i;
-        (*rows)[i].col0 = 1;
+        (*rows)[i].col0 = PAGE_COL0;
     }
     *nrows = n;
     return page;

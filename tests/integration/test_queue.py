@@ -386,3 +386,33 @@ def test_deadlines_are_listed_filtered_and_sorted(stack, world, agnes):
     body = list(csv.reader(io.StringIO(r.body.decode("utf-8-sig"), newline=""), delimiter=";"))
     assert [row[0] for row in body[1:]] == [late]
     assert body[1][8] == "Rappel envoyé" and body[1][7] == overdue[0]["deadline"].split()[1]
+
+
+def test_the_dates_do_not_depend_on_the_clusters_datestyle(stack, world, agnes):
+    """The rows' dates come as bare dates (queue.c) and the engine asks for
+    them in ISO (db.c, PGDATESTYLE): a cluster set to another DateStyle
+    changes nothing on the page."""
+    import time
+    ref = stack.sql("SELECT reference FROM demands WHERE form_data->>'mark' = :'p1'"
+                    " AND state = 'submitted' ORDER BY reference LIMIT 1", MARK)[0][0]
+    want = stack.sql("SELECT to_char(submitted_at AT TIME ZONE 'Europe/Zurich', 'DD.MM.YYYY')"
+                     "  FROM demands WHERE reference = :'p1'", ref)[0][0]
+
+    def submitted():
+        rows = rows_of(agnes.get(f"/agent/serac?q={ref}").text)
+        return [x["submitted"] for x in rows if x["reference"] == ref]
+
+    assert submitted() == [want]
+    stack.sql("ALTER DATABASE guichet SET datestyle = 'SQL, DMY'")
+    try:
+        old = set(stack.children())
+        stack.reload_engine()                  # new workers, new connections
+        deadline = time.time() + 30
+        while time.time() < deadline and set(stack.children()) & old:
+            time.sleep(0.2)
+        assert not set(stack.children()) & old, "the old workers did not leave"
+        stack.wait_healthy()
+        assert stack.sql("SHOW datestyle") == [("SQL, DMY",)]
+        assert submitted() == [want]
+    finally:
+        stack.sql("ALTER DATABASE guichet RESET datestyle")
