@@ -159,8 +159,10 @@ desk_file(pool_t *p, en_err_t *err, const principal_t *agent, const char *group,
     if (space_id != NULL && (space = space_of(person, space_id)) == NULL)
         return en_set(err, EN_FORBIDDEN, "authz.not_member", "not a member of that space");
     assurance = assurance_by_name(json_string_value(json_object_get(person, "assurance")));
+    if (lang == NULL || !i18n_lang_ok(lang))
+        lang = agent->lang;
     who = principal_person(person_id, space_id, assurance < 0 ? ASSURANCE_NONE : assurance,
-                           lang != NULL && i18n_lang_ok(lang) ? lang : agent->lang, agent->request_id);
+                           lang, agent->request_id);
     /* the person's own answer: nothing is created when it is no */
     if ((rc = wf_may_start(p, err, &who, def)) != EN_OK)
         return rc;

@@ -137,7 +137,8 @@ h_dashboard(req_t *r)
             pr[i].st = &st[nd++];
         }
     }
-    if (nd > 0 && (rc = wf_may_start_many(r->pool, &r->err, principal_of(r), nd, defs, st)) != EN_OK)
+    if (nd > 0
+        && (rc = wf_may_start_many(r->pool, &r->err, principal_of(r), nd, defs, st)) != EN_OK)
         return rc;
     procs = render_node(root, "procedures");
     for (i = 0; i < nk; i++) {

@@ -138,21 +138,10 @@ message_thread_of(en_err_t *err, json_t *answer, json_t **thread, int *unread)
     return EN_OK;
 }
 
-static const char *const NOTES_SQL =
-    "SELECT coalesce(json_agg(x ORDER BY x.sort DESC), '[]')::text FROM ("
-    "  SELECT i.at AS sort, i.demand_id AS demand, d.reference, d.workflow_key AS workflow,"
-    "         d.definition_version AS version, i.kind,"
-    "         to_char(i.at AT TIME ZONE 'Europe/Zurich', 'DD.MM.YYYY HH24:MI') AS at,"
-    "         to_char(i.at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS iso,"
-    "         coalesce(mp.display_name, ep.display_name) AS author,"
-    "         e.transition, e.to_state AS \"to\""
-    "    FROM note_items($1::uuid) i"
-    "    JOIN demands d ON d.id = i.demand_id"
-    "    LEFT JOIN messages m ON i.kind = 'message' AND m.id = i.item"
-    "    LEFT JOIN persons mp ON mp.id = m.author_person_id"
-    "    LEFT JOIN events e ON i.kind = 'event' AND e.id = i.item"
-    "    LEFT JOIN persons ep ON ep.id = e.actor_person_id"
-    "   ORDER BY i.at DESC LIMIT 100) x";
+/* The person's unread notifications, newest first (note_list_json,
+ * sql/0047: its plan kept for the connection).  Sent as text: db.c prepares
+ * it once per connection. */
+static const char *const NOTES_SQL = "SELECT note_list_json($1::uuid)";
 
 int
 message_notes(pool_t *p, en_err_t *err, const principal_t *who, json_t **items)

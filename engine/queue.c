@@ -239,7 +239,8 @@ queue_page(pool_t *p, en_err_t *err, const queue_query_t *q, const char *query,
     *nrows = 0;
     if (res == NULL)
         return NULL;
-    if (PQntuples(res) < 1 || PQnfields(res) != PAGE_COL0 + QR__COUNT || PQgetisnull(res, 0, 0)) {
+    if (PQntuples(res) < 1 || PQnfields(res) != PAGE_COL0 + QR__COUNT
+        || PQgetisnull(res, 0, 0)) {
         en_set(err, EN_INTERNAL, "err.internal", "queue page: no answer");
         return NULL;
     }

@@ -252,7 +252,12 @@ def test_the_session_lookup_reads_only_the_unread_notes(stack, world, carla):
         assert re.search(r"(Index (Only )?Scan using|Bitmap Index Scan on) notes_unread", plan), plan
         for table in ("events", "messages", "demands", "note_reads"):
             assert f" on {table}" not in plan, plan
-    listing = statement(stack, "FROM note_items($1::uuid) i")
+    # the list: note_list_json's statement (sql/0047), planned generic
+    src = superuser_sql(stack, "SELECT replace(prosrc, chr(10), ' ') FROM pg_proc"
+                               " WHERE proname = 'note_list_json'")
+    listing = re.search(r"RETURN \((SELECT .*)\);\s*END", src, re.S).group(1)
+    assert "note_items(p_person) i" in listing
+    listing = listing.replace("p_person", "$1::uuid")
     for plan in plans(stack, listing, modes=("force_generic_plan",)):
         assert "notes_unread" in plan, plan
         assert "Seq Scan on events" not in plan and "Seq Scan on notes" not in plan, plan
