@@ -198,6 +198,18 @@ class Stack:
     def reload_engine(self):
         os.kill(self.master_pid(), signal.SIGHUP)
 
+    def reload_engine_and_wait(self, timeout=30):
+        """Reloads the engine and waits until every child of the old
+        generation has left: what answers next is a new worker, with new
+        database connections."""
+        old = set(self.children())
+        self.reload_engine()
+        deadline = time.time() + timeout
+        while time.time() < deadline and set(self.children()) & old:
+            time.sleep(0.2)
+        assert not set(self.children()) & old, "the old workers did not leave"
+        self.wait_healthy()
+
     def guichet(self, *args, timeout=120, input=None):
         return self.guichet_env({}, *args, timeout=timeout, input=input)
 

@@ -392,7 +392,6 @@ def test_the_dates_do_not_depend_on_the_clusters_datestyle(stack, world, agnes):
     """The rows' dates come as bare dates (queue.c) and the engine asks for
     them in ISO (db.c, PGDATESTYLE): a cluster set to another DateStyle
     changes nothing on the page."""
-    import time
     ref = stack.sql("SELECT reference FROM demands WHERE form_data->>'mark' = :'p1'"
                     " AND state = 'submitted' ORDER BY reference LIMIT 1", MARK)[0][0]
     want = stack.sql("SELECT to_char(submitted_at AT TIME ZONE 'Europe/Zurich', 'DD.MM.YYYY')"
@@ -405,13 +404,7 @@ def test_the_dates_do_not_depend_on_the_clusters_datestyle(stack, world, agnes):
     assert submitted() == [want]
     stack.sql("ALTER DATABASE guichet SET datestyle = 'SQL, DMY'")
     try:
-        old = set(stack.children())
-        stack.reload_engine()                  # new workers, new connections
-        deadline = time.time() + 30
-        while time.time() < deadline and set(stack.children()) & old:
-            time.sleep(0.2)
-        assert not set(stack.children()) & old, "the old workers did not leave"
-        stack.wait_healthy()
+        stack.reload_engine_and_wait()         # new workers, new connections
         assert stack.sql("SHOW datestyle") == [("SQL, DMY",)]
         assert submitted() == [want]
     finally:

@@ -12,7 +12,6 @@ The numbers are the ones docs/pages.md states ("Database round trips per
 page"); a page that grows one more statement fails here first.
 """
 import re
-import time
 
 import pytest
 
@@ -189,13 +188,7 @@ def test_the_dashboard_offers_the_same_procedures_asked_alone_or_with_its_statem
     world = seed(stack)
     carla = logged_in(stack, "carla", world.spaces["kiosque"])
     alice = logged_in(stack, "alice")
-    old = set(stack.children())
-    stack.reload_engine()
-    deadline = time.time() + 30
-    while time.time() < deadline and set(stack.children()) & old:
-        time.sleep(0.2)
-    assert not set(stack.children()) & old, "the old workers did not leave"
-    stack.wait_healthy()
+    stack.reload_engine_and_wait()
     for who in (carla, alice):
         seen = set()
         for _ in range(12):
