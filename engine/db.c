@@ -34,6 +34,32 @@ quiet_notice(void *arg, const char *message)
     (void) message;   /* NOTICEs from migrations are not errors */
 }
 
+/*
+ * The settings of every engine connection, given to libpq before it
+ * connects (no statement of their own):
+ * - dates and times read as text are ISO (YYYY-MM-DD...) whatever the
+ *   cluster's DateStyle: the queue's rows (queue.c) carry bare dates;
+ * - no JIT compilation.  The engine's statements are short, and the
+ *   planner's guesses for set-returning functions (100 or 1,000 rows)
+ *   push some over jit_above_cost: the queue's printable list spent
+ *   313 ms of its 321 compiling expressions for 1,000 rows (bench/README.md).
+ *   An operator's own jit= in PGOPTIONS is kept.
+ */
+static void
+db_session_env(void)
+{
+    const char *o = getenv("PGOPTIONS");
+    char        opts[1024];
+
+    setenv("PGDATESTYLE", "ISO", 1);
+    if (o != NULL && strstr(o, "jit=") != NULL)
+        return;
+    if (o == NULL || *o == '\0')
+        setenv("PGOPTIONS", "-c jit=off", 1);
+    else if ((size_t) snprintf(opts, sizeof(opts), "%s -c jit=off", o) < sizeof(opts))
+        setenv("PGOPTIONS", opts, 1);
+}
+
 static int
 db_connect(en_err_t *err)
 {
@@ -41,9 +67,7 @@ db_connect(en_err_t *err)
         PQfinish(db_pg);
         db_pg = NULL;
     }
-    /* dates and times read as text are ISO (YYYY-MM-DD...) whatever the
-     * cluster's DateStyle: the queue's rows (queue.c) carry bare dates */
-    setenv("PGDATESTYLE", "ISO", 1);
+    db_session_env();
     db_pg = PQconnectdb(db_conninfo);
     if (PQstatus(db_pg) != CONNECTION_OK) {
         en_set(err, EN_UNAVAILABLE, "err.unavailable",

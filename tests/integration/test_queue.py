@@ -409,3 +409,30 @@ def test_the_dates_do_not_depend_on_the_clusters_datestyle(stack, world, agnes):
         assert submitted() == [want]
     finally:
         stack.sql("ALTER DATABASE guichet RESET datestyle")
+
+
+def test_the_engine_compiles_no_statement_to_machine_code(stack, world, agnes):
+    """db.c turns PostgreSQL's JIT off on the engine's connections: the
+    printable list's 1,000 rows made the planner guess 100,000 and spend
+    0.3 s compiling expressions (bench/README.md).  With the database set
+    to compile every statement, the engine's queue statements still
+    compile none."""
+    if superuser_sql(stack, "SELECT pg_jit_available()").strip() != "t":
+        pytest.skip("this PostgreSQL has no JIT: nothing to turn off")
+    superuser_sql(stack, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+    compiled = ("SELECT coalesce(sum(jit_functions), 0) FROM pg_stat_statements"
+                " WHERE query LIKE '%queue_counts_total%'"
+                "   AND query NOT LIKE '%pg_stat_statements%'")
+    stack.sql("ALTER DATABASE guichet SET jit = on")
+    stack.sql("ALTER DATABASE guichet SET jit_above_cost = 0")
+    try:
+        stack.reload_engine_and_wait()         # new workers, new connections
+        # in force for a client that asks nothing else
+        assert stack.sql("SHOW jit_above_cost") == [("0",)]
+        before = int(superuser_sql(stack, compiled))
+        for path in ("/agent/serac/print", "/agent/serac", "/agent/serac?sort=applicant"):
+            assert agnes.get(path).status == 200
+        assert int(superuser_sql(stack, compiled)) == before
+    finally:
+        stack.sql("ALTER DATABASE guichet RESET jit")
+        stack.sql("ALTER DATABASE guichet RESET jit_above_cost")
