@@ -41,10 +41,11 @@ account_load(pool_t *p, en_err_t *err, const char *person_id, account_t **out)
                   "                  WHERE m.person_id = p.id AND kind = 'reminder'), true),"
                   "       coalesce((SELECT enabled FROM account_mail_prefs m"
                   "                  WHERE m.person_id = p.id AND kind = 'message'), true),"
-                  "       (SELECT count(*) FROM demands d WHERE d.owner_person_id = p.id"
-                  "           AND d.bucket <> 'draft'),"
-                  "       (SELECT count(*) FROM demands d WHERE d.owner_person_id = p.id"
-                  "           AND d.bucket = 'draft')"
+                  /* kept per owner by demand_counts (sql/0048): not counted */
+                  "       (SELECT coalesce(sum(c.n), 0) FROM demand_counts c"
+                  "         WHERE c.owner_person_id = p.id AND c.bucket <> 'draft'),"
+                  "       (SELECT coalesce(sum(c.n), 0) FROM demand_counts c"
+                  "         WHERE c.owner_person_id = p.id AND c.bucket = 'draft')"
                   "  FROM persons p WHERE p.id = $1::uuid AND p.deleted_at IS NULL",
                   1, params);
     if (res == NULL)

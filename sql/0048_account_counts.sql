@@ -1,0 +1,13 @@
+-- SPDX-License-Identifier: AGPL-3.0-or-later
+-- 0048_account_counts.sql -- the account's counts of a person's demands
+-- read from demand_counts (issue 12).
+--
+-- The account page and its deletion page say how many demands the person
+-- has filed and how many drafts they keep (engine/account.c).  They were
+-- counted from demands at every view: 6 ms of PostgreSQL for the bench's Carla, who
+-- owns 31,000 (bench/seed.sql), growing with every one.  demand_counts
+-- (0008) keeps those numbers per owner, procedure version and state; its
+-- index by person covered only personal demands (owner_space_id IS
+-- NULL), and the account counts every demand the person owns, in a space
+-- or not.  This index reads a person's rows of it, a few per procedure.
+CREATE INDEX demand_counts_owner ON demand_counts (owner_person_id);
