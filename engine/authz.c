@@ -235,6 +235,30 @@ authz_answers_json(pool_t *p, en_err_t *err, const json_t *answers, int n, int *
     return EN_OK;
 }
 
+static int
+same(const char *a, const char *b)
+{
+    return a == NULL ? b == NULL : b != NULL && !strcmp(a, b);
+}
+
+int
+authz_answer_from(int n, const az_action_t *actions, const char *const *objects,
+                  const char *const *args, const int *allowed_in,
+                  const char *const *reasons_in, az_action_t action, const char *object,
+                  const char *arg, int *allowed, const char **reason)
+{
+    int i;
+
+    for (i = 0; i < n; i++)
+        if (actions[i] == action && same(objects[i], object) && same(args[i], arg)) {
+            *allowed = allowed_in[i];
+            if (reason != NULL)
+                *reason = reasons_in != NULL ? reasons_in[i] : NULL;
+            return 1;
+        }
+    return 0;
+}
+
 int
 authz_check_many(pool_t *p, en_err_t *err, const principal_t *who, int n,
                  const az_action_t *actions, const char *const *objects,

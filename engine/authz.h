@@ -96,6 +96,16 @@ const char *authz_questions_json(pool_t *p, int n, const az_action_t *actions,
 int authz_answers_json(pool_t *p, en_err_t *err, const json_t *answers, int n,
                        int *allowed, const char **reasons);
 
+/* One question's answer from such a batch (n questions, their answers
+ * as authz_answers_json read them): 1, with *allowed and *reason (may be
+ * NULL) as authz_check_many gives them, when the same question (action,
+ * object, arg) was among the n; 0 when it was not (ask it). */
+int authz_answer_from(int n, const az_action_t *actions, const char *const *objects,
+                      const char *const *args, const int *allowed_in,
+                      const char *const *reasons_in, az_action_t action,
+                      const char *object, const char *arg, int *allowed,
+                      const char **reason);
+
 /* "view-demand", "fire-transition", ...: the names authz_may() knows. */
 const char *authz_action_name(az_action_t a);
 int         authz_action_by_name(const char *name);     /* -1 if unknown */

@@ -501,17 +501,36 @@ page_detail(req_t *r, const char *id, int status, const fire_back_t *back, int f
     az_action_t           *acts;
     int                   *allowed, nc = 0, i, rc, owner_i, unread;
     xmlNodePtr             root, dn, data, docs_n, hist, act_n;
-    size_t                 k;
+    size_t                 k, nk;
+    const char           **known, **kobjs, **kargs;
+    az_action_t           *kacts;
+    int                   *kallowed;
     char                  *text;
     href_ctx_t             hc;
 
-    /* the demand, whether the reader may see it, and its thread, in one
-     * statement: the thread is read before the page begins, since looking
-     * at the demand reads its notifications and the header (drawn by
-     * render_begin) counts the rest; a refused POST (422) writes nothing,
-     * not even that */
+    /* the steps' questions are asked before the demand's state is known:
+     * every role list of the procedures this worker has loaded (a few:
+     * "owner", "agent:serac"...), and the page's own (owner, message) */
+    nk = wf_people_roles_known(r->pool, &known);
+    kacts = pool_calloc(r->pool, sizeof(*kacts) * (nk + 1));
+    kobjs = pool_calloc(r->pool, sizeof(*kobjs) * (nk + 1));
+    kargs = pool_calloc(r->pool, sizeof(*kargs) * (nk + 1));
+    kallowed = pool_calloc(r->pool, sizeof(*kallowed) * (nk + 1));
+    for (k = 0; k <= nk; k++) {
+        kacts[k] = k < nk ? AZ_FIRE_TRANSITION : AZ_POST_MESSAGE;
+        kobjs[k] = id;
+        kargs[k] = k < nk ? known[k] : NULL;
+    }
+
+    /* the demand, whether the reader may see it, its thread and those
+     * answers, in one statement: the thread is read before the page
+     * begins, since looking at the demand reads its notifications and the
+     * header (drawn by render_begin) counts the rest; a refused POST (422)
+     * writes nothing, not even that */
     if ((j = wf_demand_detail_as(r->pool, &r->err, who->person_id, who->space_id, id,
-                                 status == 200)) == NULL)
+                                 status == 200,
+                                 authz_questions_json(r->pool, (int) nk + 1, kacts, kobjs,
+                                                      kargs))) == NULL)
         return r->err.code == EN_NOTFOUND
                ? authz_verdict(&r->err, who, AZ_VIEW_DEMAND, id, "notfound", NULL)
                : r->err.code;
@@ -520,6 +539,9 @@ page_detail(req_t *r, const char *id, int status, const fire_back_t *back, int f
         return rc;
     if ((rc = message_thread_of(&r->err, json_object_get(j, "thread"), &thread,
                                 &unread)) != EN_OK)
+        return rc;
+    if ((rc = authz_answers_json(r->pool, &r->err, json_object_get(j, "answers"), (int) nk + 1,
+                                 kallowed, NULL)) != EN_OK)
         return rc;
     j = json_object_get(j, "detail");
     text = pool_json_dumps(r->pool, json_object_get(j, "demand"), JSON_COMPACT);
@@ -561,8 +583,15 @@ page_detail(req_t *r, const char *id, int status, const fire_back_t *back, int f
     acts[nc + 1] = AZ_POST_MESSAGE;
     objs[nc + 1] = d->id;
     roles[nc + 1] = NULL;
-    if ((rc = authz_check_many(r->pool, &r->err, principal_of(r),
-                               nc + 2, acts, objs, roles, allowed, NULL)) != EN_OK)
+    /* answered above, unless a step's actors are chosen by the data
+     * (by="third-party:@FIELD") or its procedure was loaded just now */
+    for (i = 0; i < nc + 2; i++)
+        if (!authz_answer_from((int) nk + 1, kacts, kobjs, kargs, kallowed, NULL, acts[i],
+                               objs[i], roles[i], &allowed[i], NULL))
+            break;
+    if (i < nc + 2
+        && (rc = authz_check_many(r->pool, &r->err, principal_of(r),
+                                  nc + 2, acts, objs, roles, allowed, NULL)) != EN_OK)
         return rc;
 
     if (r->session != NULL)

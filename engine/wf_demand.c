@@ -684,14 +684,28 @@ static db_stmt_t detail_stmt = DB_STMT("wf_demand_detail", 1,
     "SELECT (" DETAIL_JSON("$1::uuid") ")::text");
 
 /* The detail with authz_may('view-demand') asked in the same statement:
- * {verdict, reason, detail and thread (only when allowed)}; the thread is
- * message.c's msg_thread_json ($4: -1 none, 0 read, 1 read and mark). */
-static db_stmt_t detail_as_stmt = DB_STMT("wf_demand_detail_as", 4,
+ * {verdict, reason, detail, thread and answers (only when allowed)}; the
+ * thread is message.c's msg_thread_json ($4: -1 none, 0 read, 1 read and
+ * mark); answers, authz_may_many's to the page's questions ($5) about the
+ * demand.  The view is the first question of the same batch (0042: one
+ * reading of the demand for all of them; equal to authz_may, proven by
+ * test_demand_facts). */
+static db_stmt_t detail_as_stmt = DB_STMT("wf_demand_detail_as", 5,
+    "WITH a AS ("
+    "  SELECT x.verdict, x.reason, x.i"
+    "    FROM authz_may_many($2::uuid, $3::uuid,"
+    "                        jsonb_build_array(jsonb_build_array('view-demand', $1::text, NULL))"
+    "                        || $5::jsonb) WITH ORDINALITY AS x(verdict, reason, i))"
     "SELECT json_build_object('verdict', m.verdict, 'reason', m.reason,"
     "  'detail', CASE WHEN m.verdict = 'allow' THEN (" DETAIL_JSON("$1::text::uuid") ") END,"
     "  'thread', CASE WHEN m.verdict = 'allow' AND $4::int >= 0"
-    "                 THEN msg_thread_json($2::uuid, $1::text::uuid, $4::int = 1)::json END)::text"
-    "  FROM authz_may($2::uuid, $3::uuid, 'view-demand', $1::text, NULL) m");
+    "                 THEN msg_thread_json($2::uuid, $1::text::uuid, $4::int = 1)::json END,"
+    "  'answers', CASE WHEN m.verdict = 'allow'"
+    "                  THEN (SELECT coalesce(json_agg(json_build_array(a.verdict,"
+    "                                                                  coalesce(a.reason, ''))"
+    "                                                 ORDER BY a.i), '[]')"
+    "                          FROM a WHERE a.i > 1) END)::text"
+    "  FROM a m WHERE m.i = 1");
 
 json_t *
 wf_demand_detail(pool_t *p, en_err_t *err, const char *id)
@@ -707,10 +721,11 @@ wf_demand_detail(pool_t *p, en_err_t *err, const char *id)
 
 json_t *
 wf_demand_detail_as(pool_t *p, en_err_t *err, const char *person_id, const char *space_id,
-                    const char *id, int thread)
+                    const char *id, int thread, const char *questions)
 {
-    const char *v[4] = { id, person_id, space_id,
-                         thread < 0 ? "-1" : thread ? "1" : "0" };
+    const char *v[5] = { id, person_id, space_id,
+                         thread < 0 ? "-1" : thread ? "1" : "0",
+                         questions != NULL ? questions : "[]" };
 
     if (id == NULL || !wf_uuid_ok(id)) {
         en_set(err, EN_NOTFOUND, "err.notfound", "no such demand");

@@ -162,13 +162,16 @@ json_t *wf_demand_bucket(pool_t *p, en_err_t *err, const char *person_id,
                          int limit);
 json_t *wf_demand_detail(pool_t *p, en_err_t *err, const char *id);
 /* The same for person_id acting for space_id, with authz_may('view-demand')
- * asked in the same statement: {verdict, reason, detail, thread} where
- * detail is wf_demand_detail's answer, present only when verdict is
- * "allow" (give verdict and reason to authz_verdict), and thread, when
+ * asked in the same statement: {verdict, reason, detail, thread, answers}
+ * where detail is wf_demand_detail's answer, present only when verdict is
+ * "allow" (give verdict and reason to authz_verdict); thread, when
  * allowed and thread >= 0, the message thread as message_thread_of reads
- * it (thread 1: the reader's notifications of it are marked read). */
+ * it (thread 1: the reader's notifications of it are marked read);
+ * answers, when allowed, the answers to questions (authz_questions_json,
+ * NULL: none) for authz_answers_json. */
 json_t *wf_demand_detail_as(pool_t *p, en_err_t *err, const char *person_id,
-                            const char *space_id, const char *id, int thread);
+                            const char *space_id, const char *id, int thread,
+                            const char *questions);
 json_t *wf_agent_context(pool_t *p, en_err_t *err, const char *person_id,
                          const char *group, const char *space_id);
 json_t *wf_queue_group_counts(pool_t *p, en_err_t *err, const char *states);

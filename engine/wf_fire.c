@@ -391,6 +391,48 @@ wf_people_roles(pool_t *p, const wf_transition_t *t, const wf_demand_t *d)
 }
 
 static int
+by_data(const wf_transition_t *t)
+{
+    size_t i;
+
+    for (i = 0; i < t->n_by; i++)
+        if (t->by[i].field_name != NULL)
+            return 1;
+    return 0;
+}
+
+size_t
+wf_people_roles_known(pool_t *p, const char ***roles)
+{
+    const wf_def_t **defs;
+    size_t           nd = wf_store_loaded(p, &defs), nr = 1, cap = 8, i, k, m;
+
+    *roles = pool_calloc(p, sizeof(**roles) * cap);
+    (*roles)[0] = "owner";
+    for (i = 0; i < nd; i++)
+        for (k = 0; k < defs[i]->n_transitions; k++) {
+            const wf_transition_t *t = &defs[i]->transitions[k];
+            const char            *ro;
+
+            if (by_data(t) || *(ro = wf_people_roles(p, t, NULL)) == '\0')
+                continue;
+            for (m = 0; m < nr && strcmp((*roles)[m], ro) != 0; m++)
+                ;
+            if (m < nr)
+                continue;
+            if (nr + 1 >= cap) {
+                const char **more = pool_calloc(p, sizeof(*more) * cap * 2);
+
+                memcpy(more, *roles, sizeof(*more) * nr);
+                *roles = more;
+                cap *= 2;
+            }
+            (*roles)[nr++] = ro;
+        }
+    return nr;
+}
+
+static int
 may_fire(pool_t *p, en_err_t *err, const principal_t *who, const wf_demand_t *d,
          const wf_transition_t *t, const char **role)
 {

@@ -110,6 +110,13 @@ int wf_save_loaded(pool_t *p, en_err_t *err, const principal_t *who,
  * or is left out (d NULL, or no group named).  Lives in p. */
 const char *wf_people_roles(pool_t *p, const wf_transition_t *t, const wf_demand_t *d);
 
+/* The distinct wf_people_roles() of every transition of the definitions
+ * this process has loaded whose actors the definition names alone (none
+ * chosen by the data): a page may ask them all beside the statement that
+ * reads a demand, before it knows the demand's state (h_demand_view.c).
+ * "owner" first, always.  *roles in p. */
+size_t wf_people_roles_known(pool_t *p, const char ***roles);
+
 /* 0 when a guard of t that depends on the demand's stored data alone
  * (service-approval) does not hold: the page offers no button for a step
  * that could only be refused.  The other guards are judged when firing. */

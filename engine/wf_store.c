@@ -583,6 +583,22 @@ wf_store_current_keys(pool_t *p, const char ***keys)
     return n;
 }
 
+size_t
+wf_store_loaded(pool_t *p, const wf_def_t ***defs)
+{
+    store_entry_t *e;
+    size_t         n = 0;
+
+    for (e = store_defs; e != NULL; e = e->next)
+        n += e->def != NULL;
+    *defs = pool_calloc(p, sizeof(**defs) * (n + 1));
+    n = 0;
+    for (e = store_defs; e != NULL; e = e->next)
+        if (e->def != NULL)
+            (*defs)[n++] = e->def;
+    return n;
+}
+
 void
 wf_store_forget_current(void)
 {

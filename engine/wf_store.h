@@ -84,6 +84,10 @@ const wf_def_t *wf_store_current(en_err_t *err, const char *key, int *version);
  * query): what a page may take as published without asking.  *keys in p. */
 size_t wf_store_current_keys(pool_t *p, const char ***keys);
 
+/* The definitions this process has loaded (no query), newest loaded
+ * first: *defs in p.  A version that does not load is not among them. */
+size_t wf_store_loaded(pool_t *p, const wf_def_t ***defs);
+
 /* Forgets what "current" was (the cached definitions stay: they never
  * change).  For long-lived processes that publish themselves. */
 void wf_store_forget_current(void);

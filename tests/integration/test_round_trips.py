@@ -23,7 +23,7 @@ EXPECTED = {
     "healthz": 1,
     "dashboard": 2,
     "dashboard bucket": 2,
-    "demand": 3,
+    "demand": 2,
     "form page": 2,
     "page save": 3,
     "agent queue": 3,
@@ -126,7 +126,14 @@ def test_each_page_costs_the_statements_docs_pages_md_states(stack, counter):
     got["dashboard"] = min((counter(lambda: ok(carla.get("/dashboard"))) for _ in range(9)),
                            key=lambda c: c[0])
     got["dashboard bucket"] = counter(lambda: ok(carla.get("/dashboard/in-progress")))
-    got["demand"] = counter(lambda: ok(carla.get(f"/demands/{world.demands['kiosque_probe']}")))
+    # the demand page asks its steps' questions with its own statement,
+    # for every role list of the procedures the worker has loaded
+    # (engine/h_demand_view.c): a worker that has not met the demand's
+    # procedure yet asks them in a second statement; the fewest of 9 views
+    # is the steady state, as for the dashboard
+    got["demand"] = min((counter(lambda: ok(carla.get(
+                             f"/demands/{world.demands['kiosque_probe']}")))
+                         for _ in range(9)), key=lambda c: c[0])
     got["form page"] = counter(lambda: ok(carla.get(f"/demands/{draft}/page/project")))
     got["page save"] = counter(lambda: ok(carla.post(
         f"/demands/{draft}/page/project",
