@@ -107,38 +107,11 @@ enrol_identifier_matches(pool_t *p, en_err_t *err, const char *demand_id,
     return PQntuples(res) > 0;
 }
 
-/* the counter's three lists, and the search within the chosen one */
+/* the counter's three lists, and the search within the chosen one: the
+ * open applications read alone, the history's counts bounded
+ * (sql/0051_counter_open.sql) */
 static db_stmt_t queue_stmt = DB_STMT("enrol_queue", 7,
-    "WITH mine AS ("
-    "  SELECT d.* FROM demands d"
-    "   WHERE d.data_roles @> ARRAY['third-party:' || $1]"
-    "     AND d.workflow_key = $7 AND d.bucket <> 'draft'),"
-    " found AS ("
-    "  SELECT m.* FROM mine m"
-    "   WHERE ($2 = 'all' OR ($2 = 'open' AND NOT m.is_final)"
-    "          OR ($2 = 'invalidated' AND m.is_final AND m.state <> 'activated'))"
-    "     AND ($3 = '' OR left(lower(m.form_data->>'last-name'), length($3)) = lower($3)"
-    "          OR left(lower(m.form_data->>'first-name'), length($3)) = lower($3))"
-    "     AND ($4 = '' OR m.form_data->>'birth-date' = $4)"
-    "     AND ($5 = '' OR m.reference = $5)"
-    "   ORDER BY coalesce(m.submitted_at, m.created_at) DESC, m.reference DESC"
-    "   LIMIT $6::int)"
-    "SELECT jsonb_build_object("
-    "  'rows', coalesce((SELECT jsonb_agg(jsonb_build_object("
-    "      'id', f.id, 'reference', f.reference, 'state', f.state, 'version', f.version,"
-    "      'date', to_char(coalesce(f.submitted_at, f.created_at) AT TIME ZONE 'Europe/Zurich',"
-    "                      'DD.MM.YYYY'),"
-    "      'iso', to_char(coalesce(f.submitted_at, f.created_at) AT TIME ZONE 'UTC',"
-    "                     'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
-    "      'first_name', coalesce(f.form_data->>'first-name', ''),"
-    "      'last_name', coalesce(f.form_data->>'last-name', ''),"
-    "      'birth_date', coalesce(f.form_data->>'birth-date', ''))"
-    "      ORDER BY coalesce(f.submitted_at, f.created_at) DESC, f.reference DESC)"
-    "    FROM found f), '[]'),"
-    "  'counts', (SELECT jsonb_build_object("
-    "      'open', count(*) FILTER (WHERE NOT is_final),"
-    "      'invalidated', count(*) FILTER (WHERE is_final AND state <> 'activated'),"
-    "      'all', count(*)) FROM mine))::text");
+    "SELECT enrol_counter_json($1, $2, $3, $4, $5, $6::int, $7)");
 
 json_t *
 enrol_queue(pool_t *p, en_err_t *err, const char *group, const char *show,

@@ -179,6 +179,11 @@ h_counter_queue(req_t *r)
     render_attr(sn, "open", pool_printf(r->pool, "%lld", dv_jint(counts, "open")));
     render_attr(sn, "invalidated", pool_printf(r->pool, "%lld", dv_jint(counts, "invalidated")));
     render_attr(sn, "all", pool_printf(r->pool, "%lld", dv_jint(counts, "all")));
+    /* the history is counted up to a bound (sql/0051): "plus de" */
+    if (json_is_true(json_object_get(counts, "invalidated_more")))
+        render_attr(sn, "invalidated-more", "yes");
+    if (json_is_true(json_object_get(counts, "all_more")))
+        render_attr(sn, "all-more", "yes");
     qn = render_node(root, "queue");
     json_array_foreach(json_object_get(q, "rows"), i, row) {
         xmlNodePtr  d = render_node(qn, "demand");

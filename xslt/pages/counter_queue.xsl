@@ -5,7 +5,8 @@
   invalidated or all (date, number, first name, last name), and the search
   by name and birth date or by reference (plain GET forms: every list has
   its own address).  Input (engine/h_counter.c): /page/group, /page/search
-  (@show @name @birth @reference @open @invalidated @all), /page/queue/demand,
+  (@show @name @birth @reference @open @invalidated @all, @invalidated-more
+  @all-more: yes when that count stopped at its bound), /page/queue/demand,
   /page/errors.
 -->
 <xsl:stylesheet version="1.0"
@@ -26,10 +27,15 @@
   <xsl:template name="tab">
     <xsl:param name="show"/>
     <xsl:param name="count"/>
+    <xsl:param name="more" select="false()"/>
     <li>
       <a href="/counter/{/page/group/@id}?show={$show}">
         <xsl:if test="/page/search/@show = $show"><xsl:attribute name="aria-current">page</xsl:attribute></xsl:if>
-        <xsl:value-of select="g:msg(concat('counter.show.', $show), $count)"/>
+        <xsl:choose>
+          <!-- the history is counted up to a bound (sql/0051) -->
+          <xsl:when test="$more"><xsl:value-of select="g:msg(concat('counter.show.', $show, '_more'), $count)"/></xsl:when>
+          <xsl:otherwise><xsl:value-of select="g:msg(concat('counter.show.', $show), $count)"/></xsl:otherwise>
+        </xsl:choose>
       </a>
     </li>
   </xsl:template>
@@ -77,10 +83,12 @@
         <xsl:call-template name="tab">
           <xsl:with-param name="show" select="'invalidated'"/>
           <xsl:with-param name="count" select="search/@invalidated"/>
+          <xsl:with-param name="more" select="search/@invalidated-more = 'yes'"/>
         </xsl:call-template>
         <xsl:call-template name="tab">
           <xsl:with-param name="show" select="'all'"/>
           <xsl:with-param name="count" select="search/@all"/>
+          <xsl:with-param name="more" select="search/@all-more = 'yes'"/>
         </xsl:call-template>
       </ul>
     </nav>
