@@ -85,6 +85,9 @@ h_verify(req_t *r)
         render_attr(gn, "id", gid);
         render_attr(gn, "name", dv_jstr(g, "name", gid));
         render_attr(gn, "open", pool_printf(r->pool, "%lld", dv_jint(g, "open")));
+        if (json_is_true(json_object_get(items, "more")))
+            render_attr(gn, "shown", pool_printf(r->pool, "%d", WF_DECIDE_QUEUE_LIMIT));
+        items = json_object_get(items, "items");
         json_array_foreach(items, j, it) {
             const wf_def_t *def = wf_store_get(&r->err, dv_jstr(it, "workflow", ""),
                                                (int) dv_jint(it, "version"));

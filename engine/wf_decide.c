@@ -34,7 +34,7 @@ static db_stmt_t unrouted_stmt =
 static db_stmt_t groups_stmt =
     DB_STMT("decide_groups_of", 1, "SELECT decide_groups_of($1::uuid)::text");
 static db_stmt_t queue_stmt =
-    DB_STMT("decide_queue", 2, "SELECT decide_queue($1, $2)::text");
+    DB_STMT("decide_queue", 3, "SELECT decide_queue($1, $2, $3::int)::text");
 
 /* Every item's KEY value names a third party (decide_group_of): one
  * round trip for all of them. */
@@ -257,8 +257,10 @@ int
 wf_decide_queue(pool_t *p, en_err_t *err, const char *group, const char *which,
                 json_t **out)
 {
-    const char *params[2] = { group, which };
+    char        lim[16];
+    const char *params[3] = { group, which, lim };
 
+    snprintf(lim, sizeof(lim), "%d", WF_DECIDE_QUEUE_LIMIT);
     return json_answer(p, err, db_exec_prepared(p, err, &queue_stmt, params), out);
 }
 

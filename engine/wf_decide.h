@@ -66,8 +66,12 @@ int wf_decide(pool_t *p, en_err_t *err, const principal_t *who, const char *dema
  * *out lives in p. */
 int wf_decide_items(pool_t *p, en_err_t *err, const char *demand_id, json_t **out);
 
-/* The items addressed to third-party group (which: "open", "done", "all");
- * the caller checked the reader is of that group. *out lives in p. */
+/* The items addressed to third-party group (which: "open", "done", "all"),
+ * at most WF_DECIDE_QUEUE_LIMIT: {items, more} (more: true when the list
+ * goes on; the open ones oldest first, the answered ones latest first,
+ * sql/0052); the caller checked the reader is of that group.  *out lives
+ * in p. */
+#define WF_DECIDE_QUEUE_LIMIT 200
 int wf_decide_queue(pool_t *p, en_err_t *err, const char *group, const char *which,
                     json_t **out);
 

@@ -329,3 +329,37 @@ def test_a_commune_without_a_trusted_third_party_is_refused_before_anything_open
     assert "decide.no_authority" in r.stdout + r.stderr
     assert state(stack, d) == before and items(stack, d) == []
     assert stack.sql("SELECT used_at IS NULL FROM codes WHERE demand_id = :'p1'", d) == [("t",)]
+
+
+def test_a_long_history_of_answers_shows_a_page_of_the_latest(stack, world):
+    """/verify gives at most WF_DECIDE_QUEUE_LIMIT (200) items of a list and
+    says so (sql/0052): 250 answered items of Renens' secretary, the latest
+    answers first, the oldest not drawn; her open items unaffected."""
+    d = filed(stack, world)
+    stack.sql("""
+        INSERT INTO decide_items (demand_id, decide, item, group_id, item_key, outcome, final,
+                                  answered_at, opened_at)
+        SELECT :'p1'::uuid, 'zhistory', i, 'commune-renens', 'renens', 'valid', true,
+               timestamptz '2020-01-01' + make_interval(days => i),
+               timestamptz '2020-01-01' + make_interval(days => i)
+          FROM generate_series(1, 250) AS i""", d)
+    try:
+        nadia = logged_in(stack, "nadia")
+        done = nadia.get("/verify?which=done").text
+        assert len(re.findall(r'href="/verify/[^"]+"', done)) == 200
+        # (the module's own answers, newer, come before them)
+        shown = [int(n) for n in re.findall(rf"/verify/{d}/zhistory/(\d+)", done)]
+        assert shown[0] == 250 and shown == sorted(shown, reverse=True), shown[:3]
+        assert min(shown) > 50 and len(shown) >= 190, shown[-3:]
+        assert "Seules les 200 réponses les plus récentes sont affichées." in done
+        # the open list: her open item of this demand, and no such words
+        q = nadia.get("/verify").text
+        assert f"/verify/{d}/verify/0" in q and "zhistory" not in q
+        assert "Seules les" not in q
+        # all: the open ones first, then the latest answers, 200 in all
+        every = nadia.get("/verify?which=all").text
+        links = re.findall(r'href="/verify/[^"]+"', every)
+        assert len(links) == 200 and "/verify/0" in links[0], links[:2]
+        assert "Seules 200 demandes sont affichées" in every
+    finally:
+        stack.sql("DELETE FROM decide_items WHERE decide = 'zhistory'")

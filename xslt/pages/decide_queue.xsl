@@ -6,8 +6,9 @@
   link to the item page; the filter "à traiter / traitées / toutes" is a
   plain GET form.  A list, not a table: it reads on a phone.
   Input (engine/h_decide.c): /page/@which, /page/answered,
-  /page/group[@id,@name,@open]/item[@href,@reference,@workflow,@decide,
-  @applicant,@opened,@key,@outcome].
+  /page/group[@id,@name,@open,@shown]/item[@href,@reference,@workflow,@decide,
+  @applicant,@opened,@key,@outcome] (@shown: the list goes on, only that
+  many are given).
 -->
 <xsl:stylesheet version="1.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -83,6 +84,10 @@
                 </li>
               </xsl:for-each>
             </ul>
+            <!-- the list goes on (sql/0052): the page shows a bounded part -->
+            <xsl:if test="@shown">
+              <p><xsl:value-of select="g:msg(concat('decide.queue.shown_', /page/@which), @shown)"/></p>
+            </xsl:if>
           </xsl:when>
           <xsl:otherwise><p><xsl:value-of select="g:msg('decide.queue.none')"/></p></xsl:otherwise>
         </xsl:choose>
