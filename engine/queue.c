@@ -172,7 +172,8 @@ queue_query_json(pool_t *p, const queue_query_t *q, json_t *states)
 /* --- the page --------------------------------------------------------------------------- */
 
 /* One row of queue_rows (alias x) as the pages and exports read it (hq_row),
- * the columns in queue_col_t's order.  Dates are the day in Zurich as a
+ * the columns in queue_col_t's order (queue_page_rows, sql/0053, gives the
+ * page's the same way).  Dates are the day in Zurich as a
  * date ("YYYY-MM-DD": db.c asks for ISO dates); hq_row writes them the Swiss
  * way: no to_char per date per row. */
 #define ROW_COLS(x)                                                                          \
@@ -191,31 +192,19 @@ queue_val(const queue_row_t *row, queue_col_t c, const char *dflt)
     return PQgetvalue(row->res, row->i, row->col0 + (int) c);
 }
 
-/* The page's statement: the counts and the total (queue_counts_total,
- * sql/0043: added up once) and the group's agents as one JSON document in
- * the first column of the first row, then the rows (ROWS: a subquery), each
- * a row of the result from column PAGE_COL0 on (none: one row, the
- * document and NULLs). */
+/* The page's statement (sql/0053_queue_page_kept.sql, queue_page_rows:
+ * PL/pgSQL, so that it is planned once per connection, not at every view):
+ * the counts and the total (queue_counts_total, sql/0043: added up once)
+ * and the group's agents as one JSON document in the first column of the
+ * first row, then the rows, each a row of the result from column PAGE_COL0
+ * on, as ROW_COLS gives them (none: one row, the document and NULLs). */
 #define PAGE_COL0 1
-#define PAGE_SQL(ROWS)                                                                     \
-    "SELECT CASE WHEN x.ordinality IS NULL OR x.ordinality = 1 THEN json_build_object("   \
-    "  'counts', t.counts,"                                                                \
-    "  'total', t.n - t.more::int, 'more', t.more,"                                        \
-    "  'colleagues', coalesce((SELECT json_agg(json_build_object('id', p.id, 'name', p.display_name)" \
-    "                                          ORDER BY p.display_name)"                    \
-    "                            FROM agent_members am JOIN persons p ON p.id = am.person_id" \
-    "                           WHERE am.group_id = $2), '[]'))::text END, "               \
-    ROW_COLS("x")                                                                          \
-    "  FROM (SELECT c.counts, c.total AS n,"                                                \
-    "               queue_filtered($1::jsonb) AND c.total > queue_count_cap() AS more"      \
-    "          FROM queue_counts_total($1::jsonb) c) t"                                     \
-    "  LEFT JOIN LATERAL " ROWS " WITH ORDINALITY AS x ON true"                             \
-    " ORDER BY x.ordinality"
-
-static db_stmt_t page_stmt = DB_STMT("queue_page", 2, PAGE_SQL("queue_rows($1::jsonb)"));
+static db_stmt_t page_stmt = DB_STMT("queue_page", 2,
+    "SELECT * FROM queue_page_rows($1::jsonb, $2, false)");
 /* the plain page (queue_plain): queue_heads, whose plans are made once
  * for the connection (sql/0038_queue_heads.sql) */
-static db_stmt_t heads_stmt = DB_STMT("queue_page_heads", 2, PAGE_SQL("queue_heads($1::jsonb)"));
+static db_stmt_t heads_stmt = DB_STMT("queue_page_heads", 2,
+    "SELECT * FROM queue_page_rows($1::jsonb, $2, true)");
 
 static int
 queue_plain(const queue_query_t *q)

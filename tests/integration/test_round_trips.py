@@ -187,6 +187,47 @@ def test_a_statement_run_by_its_text_is_planned_once_per_connection(stack, count
     assert plans <= 2 * workers < views, (calls, plans)
 
 
+def test_the_queue_page_is_planned_once_per_connection_not_at_every_view(stack):
+    """The queue's page statement was a prepared statement that PostgreSQL
+    planned again at every view (a plan made for the query's values looked
+    cheaper: 0.22 ms each on the bench's queue).  It is queue_page_rows now
+    (sql/0053), PL/pgSQL with a generic plan: the call and the page's
+    statements inside it are planned a few times per worker, not per view."""
+    seed(stack)
+    superuser_sql(stack, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+    agnes = logged_in(stack, "agnes")
+    views = 60
+    superuser_sql(stack, "ALTER SYSTEM SET pg_stat_statements.track_planning = on;"
+                         " ALTER SYSTEM SET pg_stat_statements.track = 'all';"
+                         " SELECT pg_reload_conf();")
+    try:
+        for _ in range(5):                      # every worker has prepared it
+            assert agnes.get("/agent/serac").status == 200
+        superuser_sql(stack, "SELECT pg_stat_statements_reset()")
+        for _ in range(views):
+            assert agnes.get("/agent/serac").status == 200
+        rows = superuser_sql(stack, """
+            SELECT s.calls, s.plans, left(regexp_replace(s.query, '\\s+', ' ', 'g'), 60)
+              FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
+             WHERE d.datname = 'guichet'
+               AND (s.query LIKE 'SELECT * FROM queue_page_rows(%'
+                    OR s.query LIKE '%LEFT JOIN LATERAL queue_heads(q)%'
+                    OR s.query LIKE '%queue_counts_total(q) c) t%')""")
+    finally:
+        superuser_sql(stack, "ALTER SYSTEM RESET pg_stat_statements.track_planning;"
+                             " ALTER SYSTEM RESET pg_stat_statements.track;"
+                             " SELECT pg_reload_conf();")
+    got = [(int(c), int(p), q) for c, p, q in (line.split("|", 2) for line in rows.splitlines())]
+    assert len(got) == 3, got                   # the call, the document, the rows
+    workers = 4 + 4    # the dev configuration's workers, a margin for a recycled one
+    for calls, plans, query in got:
+        assert calls == views, got
+        # the call: its plan cache tries custom plans first (5 per
+        # connection); the statements inside: their generic plan
+        most = 5 if query.startswith("SELECT * FROM queue_page_rows(") else 2
+        assert plans <= most * workers < views, (calls, plans, query)
+
+
 def test_the_dashboard_offers_the_same_procedures_asked_alone_or_with_its_statement(stack):
     """A worker's first dashboard asks the start questions in a statement of
     their own; later ones inside the dashboard's statement (sql/0046).  The
