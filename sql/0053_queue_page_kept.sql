@@ -40,29 +40,19 @@ BEGIN
       FROM (SELECT c.counts, c.total AS n,
                    queue_filtered(q) AND c.total > queue_count_cap() AS more
               FROM queue_counts_total(q) c) t;
-    IF p_heads THEN
-        RETURN QUERY
-        SELECT CASE WHEN x.ordinality IS NULL OR x.ordinality = 1 THEN v_doc END,
-               x.id, x.reference, x.workflow_key, x.definition_version, x.state, x.version,
-               (x.state_since AT TIME ZONE 'Europe/Zurich')::date,
-               (x.submitted_at AT TIME ZONE 'Europe/Zurich')::date,
-               x.applicant, x.applicant_kind, x.assigned_to, x.assignee,
-               (x.due_at AT TIME ZONE 'Europe/Zurich')::date, x.due_at < now(),
-               x.timer, x.timer_transition, x.timer_action, x.amount
-          FROM (SELECT 1) one
-          LEFT JOIN LATERAL queue_heads(q) WITH ORDINALITY AS x ON true
-         ORDER BY x.ordinality;
-    ELSE
-        RETURN QUERY
-        SELECT CASE WHEN x.ordinality IS NULL OR x.ordinality = 1 THEN v_doc END,
-               x.id, x.reference, x.workflow_key, x.definition_version, x.state, x.version,
-               (x.state_since AT TIME ZONE 'Europe/Zurich')::date,
-               (x.submitted_at AT TIME ZONE 'Europe/Zurich')::date,
-               x.applicant, x.applicant_kind, x.assigned_to, x.assignee,
-               (x.due_at AT TIME ZONE 'Europe/Zurich')::date, x.due_at < now(),
-               x.timer, x.timer_transition, x.timer_action, x.amount
-          FROM (SELECT 1) one
-          LEFT JOIN LATERAL queue_rows(q) WITH ORDINALITY AS x ON true
-         ORDER BY x.ordinality;
-    END IF;
+    -- the rows of one of the two (a parameter gates each: the other is not run)
+    RETURN QUERY
+    SELECT CASE WHEN x.ordinality IS NULL OR x.ordinality = 1 THEN v_doc END,
+           x.id, x.reference, x.workflow_key, x.definition_version, x.state, x.version,
+           (x.state_since AT TIME ZONE 'Europe/Zurich')::date,
+           (x.submitted_at AT TIME ZONE 'Europe/Zurich')::date,
+           x.applicant, x.applicant_kind, x.assigned_to, x.assignee,
+           (x.due_at AT TIME ZONE 'Europe/Zurich')::date, x.due_at < now(),
+           x.timer, x.timer_transition, x.timer_action, x.amount
+      FROM (SELECT 1) one
+      LEFT JOIN LATERAL (SELECT h.* FROM queue_heads(q) WITH ORDINALITY AS h WHERE p_heads
+                         UNION ALL
+                         SELECT r.* FROM queue_rows(q) WITH ORDINALITY AS r WHERE NOT p_heads) x
+             ON true
+     ORDER BY x.ordinality;
 END $$;

@@ -146,7 +146,38 @@ def test_each_page_costs_the_statements_docs_pages_md_states(stack, counter):
     assert counts == EXPECTED, "\n".join(f"{k}: {v[0]} {v[1]}" for k, v in got.items())
 
 
-def test_a_statement_run_by_its_text_is_planned_once_per_connection(stack, counter):
+# the dev configuration's workers, and a margin for a recycled one
+WORKERS = 4 + 4
+
+
+def plans_over(stack, views, page, like):
+    """Views page views times (after 5 views: every worker has prepared its
+    statements) with pg_stat_statements counting plans and the statements
+    inside functions; [(calls, plans, query)] of those whose text is LIKE
+    one of like."""
+    superuser_sql(stack, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+    superuser_sql(stack, "ALTER SYSTEM SET pg_stat_statements.track_planning = on;"
+                         " ALTER SYSTEM SET pg_stat_statements.track = 'all';"
+                         " SELECT pg_reload_conf();")
+    try:
+        for _ in range(5):
+            assert page().status == 200
+        superuser_sql(stack, "SELECT pg_stat_statements_reset()")
+        for _ in range(views):
+            assert page().status == 200
+        rows = superuser_sql(stack, """
+            SELECT s.calls, s.plans, regexp_replace(s.query, '\\s+', ' ', 'g')
+              FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
+             WHERE d.datname = 'guichet' AND s.query LIKE ANY (string_to_array(:'p1', '|'))""",
+                             "|".join(like))
+    finally:
+        superuser_sql(stack, "ALTER SYSTEM RESET pg_stat_statements.track_planning;"
+                             " ALTER SYSTEM RESET pg_stat_statements.track;"
+                             " SELECT pg_reload_conf();")
+    return [(int(c), int(p), q) for c, p, q in (line.split("|", 2) for line in rows.splitlines())]
+
+
+def test_a_statement_run_by_its_text_is_planned_once_per_connection(stack):
     """db_exec prepares the texts it runs (engine/db.c): the notifications
     page's statement (message.c, a text, not a DB_STMT) was parsed and
     planned at every view.  Now PostgreSQL plans it a few times per worker
@@ -157,34 +188,15 @@ def test_a_statement_run_by_its_text_is_planned_once_per_connection(stack, count
     seed(stack)
     alice = logged_in(stack, "alice")
     views = 60
-    superuser_sql(stack, "ALTER SYSTEM SET pg_stat_statements.track_planning = on;"
-                         " ALTER SYSTEM SET pg_stat_statements.track = 'all';"
-                         " SELECT pg_reload_conf();")
-    try:
-        for _ in range(5):                      # every worker has prepared it
-            assert alice.get("/notifications").status == 200
-        superuser_sql(stack, "SELECT pg_stat_statements_reset()")
-        for _ in range(views):
-            assert alice.get("/notifications").status == 200
-        rows = superuser_sql(stack, """
-            SELECT s.calls, s.plans, s.query LIKE '%i.demand_id AS demand%'
-              FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
-             WHERE d.datname = 'guichet'
-               AND (s.query LIKE '%i.demand_id AS demand%'
-                    OR s.query LIKE 'SELECT note_list_json(%')""")
-    finally:
-        superuser_sql(stack, "ALTER SYSTEM RESET pg_stat_statements.track_planning;"
-                             " ALTER SYSTEM RESET pg_stat_statements.track;"
-                             " SELECT pg_reload_conf();")
-    got = {inner == "t": (int(calls), int(plans))
-           for calls, plans, inner in (line.split("|") for line in rows.split())}
-    workers = 4 + 4    # the dev configuration's workers, a margin for a recycled one
+    got = {"i.demand_id AS demand" in q: (calls, plans) for calls, plans, q in plans_over(
+        stack, views, lambda: alice.get("/notifications"),
+        ["%i.demand_id AS demand%", "SELECT note_list_json(%"])}
     calls, plans = got[False]                   # the text the engine sends
     assert calls == views
-    assert plans <= 5 * workers < views, (calls, plans)
+    assert plans <= 5 * WORKERS < views, (calls, plans)
     calls, plans = got[True]                    # the listing inside the function
     assert calls == views
-    assert plans <= 2 * workers < views, (calls, plans)
+    assert plans <= 2 * WORKERS < views, (calls, plans)
 
 
 def test_the_queue_page_is_planned_once_per_connection_not_at_every_view(stack):
@@ -194,38 +206,18 @@ def test_the_queue_page_is_planned_once_per_connection_not_at_every_view(stack):
     (sql/0053), PL/pgSQL with a generic plan: the call and the page's
     statements inside it are planned a few times per worker, not per view."""
     seed(stack)
-    superuser_sql(stack, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
     agnes = logged_in(stack, "agnes")
     views = 60
-    superuser_sql(stack, "ALTER SYSTEM SET pg_stat_statements.track_planning = on;"
-                         " ALTER SYSTEM SET pg_stat_statements.track = 'all';"
-                         " SELECT pg_reload_conf();")
-    try:
-        for _ in range(5):                      # every worker has prepared it
-            assert agnes.get("/agent/serac").status == 200
-        superuser_sql(stack, "SELECT pg_stat_statements_reset()")
-        for _ in range(views):
-            assert agnes.get("/agent/serac").status == 200
-        rows = superuser_sql(stack, """
-            SELECT s.calls, s.plans, left(regexp_replace(s.query, '\\s+', ' ', 'g'), 60)
-              FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
-             WHERE d.datname = 'guichet'
-               AND (s.query LIKE 'SELECT * FROM queue_page_rows(%'
-                    OR s.query LIKE '%LEFT JOIN LATERAL queue_heads(q)%'
-                    OR s.query LIKE '%queue_counts_total(q) c) t%')""")
-    finally:
-        superuser_sql(stack, "ALTER SYSTEM RESET pg_stat_statements.track_planning;"
-                             " ALTER SYSTEM RESET pg_stat_statements.track;"
-                             " SELECT pg_reload_conf();")
-    got = [(int(c), int(p), q) for c, p, q in (line.split("|", 2) for line in rows.splitlines())]
+    got = plans_over(stack, views, lambda: agnes.get("/agent/serac"),
+                     ["SELECT * FROM queue_page_rows(%", "%LEFT JOIN LATERAL (SELECT h.*%",
+                      "%queue_counts_total(q) c) t%"])
     assert len(got) == 3, got                   # the call, the document, the rows
-    workers = 4 + 4    # the dev configuration's workers, a margin for a recycled one
     for calls, plans, query in got:
         assert calls == views, got
         # the call: its plan cache tries custom plans first (5 per
         # connection); the statements inside: their generic plan
         most = 5 if query.startswith("SELECT * FROM queue_page_rows(") else 2
-        assert plans <= most * workers < views, (calls, plans, query)
+        assert plans <= most * WORKERS < views, (calls, plans, query[:60])
 
 
 def test_the_dashboard_offers_the_same_procedures_asked_alone_or_with_its_statement(stack):
