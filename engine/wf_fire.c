@@ -401,35 +401,56 @@ by_data(const wf_transition_t *t)
     return 0;
 }
 
+/* The role lists of the loaded definitions, kept for the process and made
+ * again only when it has loaded more (definitions are only ever added to
+ * the store): a demand page asks them at every view. */
+static pool_t       *known_pool;
+static const char  **known_roles;
+static size_t        known_n, known_defs = (size_t) -1;
+
 size_t
 wf_people_roles_known(pool_t *p, const char ***roles)
 {
     const wf_def_t **defs;
     size_t           nd = wf_store_loaded(p, &defs), nr = 1, cap = 8, i, k, m;
+    pool_t          *kp;
+    const char     **r;
 
-    *roles = pool_calloc(p, sizeof(**roles) * cap);
-    (*roles)[0] = "owner";
+    if (nd == known_defs) {
+        *roles = known_roles;
+        return known_n;
+    }
+    kp = pool_new(0);
+    r = pool_calloc(kp, sizeof(*r) * cap);
+    r[0] = "owner";
     for (i = 0; i < nd; i++)
         for (k = 0; k < defs[i]->n_transitions; k++) {
             const wf_transition_t *t = &defs[i]->transitions[k];
             const char            *ro;
 
-            if (by_data(t) || *(ro = wf_people_roles(p, t, NULL)) == '\0')
+            if (by_data(t) || *(ro = wf_people_roles(kp, t, NULL)) == '\0')
                 continue;
-            for (m = 0; m < nr && strcmp((*roles)[m], ro) != 0; m++)
+            for (m = 0; m < nr && strcmp(r[m], ro) != 0; m++)
                 ;
             if (m < nr)
                 continue;
             if (nr + 1 >= cap) {
-                const char **more = pool_calloc(p, sizeof(*more) * cap * 2);
+                const char **more = pool_calloc(kp, sizeof(*more) * cap * 2);
 
-                memcpy(more, *roles, sizeof(*more) * nr);
-                *roles = more;
+                memcpy(more, r, sizeof(*more) * nr);
+                r = more;
                 cap *= 2;
             }
-            (*roles)[nr++] = ro;
+            r[nr++] = ro;
         }
-    return nr;
+    if (known_pool != NULL)
+        pool_free(known_pool);
+    known_pool = kp;
+    known_roles = r;
+    known_n = nr;
+    known_defs = nd;
+    *roles = known_roles;
+    return known_n;
 }
 
 static int

@@ -114,7 +114,8 @@ const char *wf_people_roles(pool_t *p, const wf_transition_t *t, const wf_demand
  * this process has loaded whose actors the definition names alone (none
  * chosen by the data): a page may ask them all beside the statement that
  * reads a demand, before it knows the demand's state (h_demand_view.c).
- * "owner" first, always.  *roles in p. */
+ * "owner" first, always.  *roles is kept by the process until the store
+ * loads another definition (p: the call's scratch). */
 size_t wf_people_roles_known(pool_t *p, const char ***roles);
 
 /* 0 when a guard of t that depends on the demand's stored data alone
