@@ -21,6 +21,7 @@ import subprocess
 import time
 
 from fixtures_people import seed
+from test_round_trips import superuser_sql
 
 SCOPE_ARGS = ("s.admin, s.member, s.referent, s.handler, s.grants, s.agent_groups, "
               "s.third_groups")
@@ -120,6 +121,72 @@ def test_a_member_without_the_grant_sees_none_of_the_protected_demands(stack):
     rows = stack.sql("SELECT d.id FROM wf_listing(:'p1'::uuid, :'p2'::uuid, 'in-progress', 100) d",
                      world.persons["carla"], world.spaces["kiosque"])
     assert world.demands["kiosque_probe"] in {r[0] for r in rows}
+
+
+# For each person x context: the dashboard's statement (wf_dashboard_json,
+# which reads the reader once and hands it to wf_bucket_counts_as and
+# wf_listing_page_as: sql/0054) against the forms proven above.
+DASHBOARD_SQL = """
+WITH ctx AS (SELECT NULL::uuid AS id UNION ALL SELECT id FROM spaces),
+b AS (SELECT ARRAY['to-do', 'decision-unread', 'in-progress', 'draft', 'archived'] AS a),
+dash AS (
+  SELECT p.id AS person, c.id AS context,
+         wf_dashboard_json(p.id, c.id, 1000000, b.a, '[]')::jsonb AS j
+    FROM persons p CROSS JOIN ctx c CROSS JOIN b
+),
+got AS (
+  SELECT person, context, coalesce(j->'counts', '{}') AS counts,
+         (SELECT coalesce(array_agg(x->>'id' ORDER BY x->>'id'), '{}')
+            FROM jsonb_array_elements(j->'demands') x) AS ids
+    FROM dash
+),
+want AS (
+  SELECT p.id AS person, c.id AS context,
+         coalesce((SELECT jsonb_object_agg(k.bucket, k.n) FROM wf_bucket_counts(p.id, c.id) k),
+                  '{}') AS counts,
+         (SELECT coalesce(array_agg(d.id::text ORDER BY d.id::text), '{}')
+            FROM b CROSS JOIN unnest(b.a) AS u(bucket)
+           CROSS JOIN LATERAL wf_listing(p.id, c.id, u.bucket, 1000000) d) AS ids
+    FROM persons p CROSS JOIN ctx c
+)
+SELECT count(*), count(*) FILTER (WHERE cardinality(w.ids) > 0),
+       coalesce(json_agg(json_build_array(w.person, w.context))
+                FILTER (WHERE g.counts IS DISTINCT FROM w.counts
+                           OR g.ids IS DISTINCT FROM w.ids), '[]')
+  FROM want w JOIN got g USING (person, context)
+"""
+
+
+def test_the_dashboards_statement_lists_and_counts_what_the_set_forms_do(stack):
+    seed(stack)
+    pairs, listing, diff = stack.sql(DASHBOARD_SQL)[0]
+    assert 0 < int(listing) < int(pairs)
+    assert json.loads(diff) == [], "wf_dashboard_json differs from wf_listing/wf_bucket_counts"
+
+
+def test_the_dashboard_reads_the_readers_standing_once_and_only_in_a_space(stack):
+    """sql/0054: the counts and the lists share one az_scope; a personal
+    dashboard, where no rule reads it, reads none (PostgreSQL's function
+    statistics of the transaction)."""
+    world = seed(stack)
+
+    def scopes(context):
+        out = superuser_sql(stack, """
+            SET track_functions = 'pl';
+            BEGIN;
+            SELECT length(wf_dashboard_json(:'p1'::uuid, nullif(:'p2', '')::uuid, 5,
+                     ARRAY['to-do', 'decision-unread', 'in-progress', 'draft', 'archived'],
+                     '[]')) > 0;
+            SELECT coalesce((SELECT calls FROM pg_stat_xact_user_functions
+                              WHERE funcname = 'az_scope'), 0);
+            COMMIT;
+            """, world.persons["carla"], context)
+        shown, calls = out.split()
+        assert shown == "t"
+        return int(calls)
+
+    assert scopes(world.spaces["kiosque"]) == 1
+    assert scopes("") == 0
 
 
 # --- plans at scale ----------------------------------------------------------------------
