@@ -10,11 +10,11 @@
 #include <string.h>
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 
 #include "db.h"
 #include "log.h"
 #include "pool_json.h"
+#include "util_hash.h"
 #include "util_rand.h"
 
 #define TOKEN_PREFIX "gsa_"
@@ -44,21 +44,6 @@ sa_name_ok(const char *name)
     return 1;
 }
 
-static const char *
-sha256_hex(pool_t *p, const char *s)
-{
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int  len = 0, i;
-    char         *hex;
-
-    if (!EVP_Digest(s, strlen(s), md, &len, EVP_sha256(), NULL) || len != 32)
-        return NULL;
-    hex = pool_alloc(p, 65);
-    for (i = 0; i < len; i++)
-        snprintf(hex + 2 * i, 3, "%02x", md[i]);
-    return hex;
-}
-
 int
 sa_create(pool_t *p, en_err_t *err, const char *name, const char *description,
           json_t *scopes, const char *admin, const char **token)
@@ -73,7 +58,7 @@ sa_create(pool_t *p, en_err_t *err, const char *name, const char *description,
     if (util_random_hex(p, 32, &hex, err) != EN_OK)
         return err->code;
     *token = pool_printf(p, TOKEN_PREFIX "%s", hex);
-    if ((hash = sha256_hex(p, *token)) == NULL)
+    if ((hash = util_sha256_hex(p, *token, strlen(*token))) == NULL)
         return en_set(err, EN_INTERNAL, "err.internal", "no digest");
     params[0] = name;
     params[1] = description != NULL ? description : "";
@@ -136,7 +121,7 @@ sa_authenticate(pool_t *p, en_err_t *err, const char *authorization, const char 
     PGresult   *res;
 
     memset(out, 0, sizeof(*out));
-    if (token == NULL || (hash = sha256_hex(p, token)) == NULL)
+    if (token == NULL || (hash = util_sha256_hex(p, token, strlen(token))) == NULL)
         return EN_OK;
     params[0] = hash;
     params[1] = demand;

@@ -34,7 +34,6 @@
 #include "session.h"
 
 #include <jansson.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +42,7 @@
 #include "log.h"
 #include "render.h"
 #include "route.h"
+#include "util_hash.h"
 #include "util_rand.h"
 
 #define SESSION_TOUCH_SECS "60"
@@ -98,16 +98,7 @@ session_token_ok(const char *s)
 const char *
 session_token_hash(pool_t *p, const char *s)
 {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int  mdlen = 0, i;
-    char         *hex;
-
-    if (!EVP_Digest(s, strlen(s), md, &mdlen, EVP_sha256(), NULL) || mdlen != 32)
-        return NULL;
-    hex = pool_alloc(p, 65);
-    for (i = 0; i < mdlen; i++)
-        snprintf(hex + 2 * i, 3, "%02x", md[i]);
-    return hex;
+    return util_sha256_hex(p, s, strlen(s));
 }
 
 int

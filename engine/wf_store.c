@@ -12,7 +12,6 @@
 #include <assert.h>
 #include <dirent.h>
 #include <errno.h>
-#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -22,6 +21,7 @@
 #include "log.h"
 #include "mailer.h"
 #include "util_file.h"
+#include "util_hash.h"
 #include "wf_check.h"
 #include "xml_safe.h"
 
@@ -80,22 +80,6 @@ utf8_ok(const unsigned char *s, size_t n)
         i += l;
     }
     return 1;
-}
-
-static const char *
-sha256_hex(pool_t *p, const char *data, size_t len)
-{
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int  mdlen = 0;
-    char         *hex;
-    unsigned int  i;
-
-    if (EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) != 1)
-        return NULL;
-    hex = pool_alloc(p, mdlen * 2 + 1);
-    for (i = 0; i < mdlen; i++)
-        snprintf(hex + i * 2, 3, "%02x", md[i]);
-    return hex;
 }
 
 static int
@@ -220,7 +204,7 @@ publish_one(pool_t *p, report_t *rep, const char *path, char **seen_keys, int ns
             return -1;
         }
     seen_keys[nseen] = pool_strdup(p, def->id);
-    sha = sha256_hex(p, data, len);
+    sha = util_sha256_hex(p, data, len);
     v[0] = def->id;
     v[1] = sha;
     v[2] = data;
@@ -388,7 +372,7 @@ wf_store_check_file(pool_t *p, const cfg_t *cfg, const char *key, const char *so
         out->n_msgs = 1;
         return EN_OK;
     }
-    out->sha256 = sha256_hex(p, data, len);
+    out->sha256 = util_sha256_hex(p, data, len);
     rc = wf_load_memory(p, data, len, out->path, &def, &diags);
     out->ok = rc == EN_OK && def != NULL && diags.errors == 0;
     out->id = def != NULL ? def->id : NULL;

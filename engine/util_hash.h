@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * util_hash.h -- SHA-256 as lowercase hex, the engine's one digest of
+ * stored tokens (sessions, service accounts) and definition files.
+ */
+#ifndef GUICHET_UTIL_HASH_H
+#define GUICHET_UTIL_HASH_H
+
+#include <stddef.h>
+
+#include "pool.h"
+
+/* SHA-256 of len bytes at data as 64 lowercase hex digits in p; NULL when
+ * OpenSSL fails (no SHA-256 in its providers, out of memory). */
+const char *util_sha256_hex(pool_t *p, const void *data, size_t len);
+
+#endif
