@@ -90,6 +90,18 @@ valid_request_id(const char *s)
     return n >= 8 && n <= 64;
 }
 
+/* The request says it has a body to read (a non-zero Content-Length on
+ * anything but a GET or a HEAD: see read_body). */
+static int
+body_declared(req_t *r)
+{
+    const char *cl = req_env(r, "CONTENT_LENGTH");
+
+    if (cl == NULL || *cl == '\0' || !strcmp(cl, "0"))
+        return 0;
+    return !(r->method != NULL && (!strcmp(r->method, "GET") || !strcmp(r->method, "HEAD")));
+}
+
 static int
 read_body(req_t *r, FCGX_Request *fr)
 {
@@ -240,12 +252,16 @@ log_request(req_t *r, double secs)
         log_raw(line, (size_t) n);
 }
 
-static void
+/* Serves one request.  Returns 1 when its body was read to the length it
+ * declared (or it declared none): nothing of the request is left unread
+ * but stdin's closing record. */
+static int
 handle(const cfg_t *cfg, FCGX_Request *fr)
 {
     pool_t *p = pool_new(0);
     req_t  *r = pool_calloc(p, sizeof(*r));
     double  secs;
+    int     whole;
 
     r->pool = p;
     r->cfg = cfg;
@@ -263,7 +279,26 @@ handle(const cfg_t *cfg, FCGX_Request *fr)
     secs = now_mono() - r->started;
     metrics_request(r->route ? route_index(r->route) : 0, r->status, secs);
     log_request(r, secs);
+    whole = r->body != NULL || !body_declared(r);
     pool_free(p);
+    return whole;
+}
+
+/* Ends the request.  On a connection nginx does not keep, libfcgi's close
+ * is a lingering one: shut our side, then wait (up to 2 s) for nginx to
+ * close first, reading what it still sends, so that a body left unread
+ * cannot turn into a reset that loses the response.  When the whole
+ * request was read and stdin's closing record is all that remains, nginx
+ * has nothing more to send: the wait only cost every request a sleep and
+ * a wake-up.  Such a connection is closed at once (FCGX_Detach: closed
+ * without the shutdown); a body left unread keeps the lingering close. */
+static void
+finish(FCGX_Request *fr, int whole)
+{
+    if (whole && !fr->keepConnection && FCGX_GetChar(fr->in) == EOF
+        && FCGX_HasSeenEOF(fr->in) == EOF)
+        FCGX_Detach(fr);
+    FCGX_Finish_r(fr);
 }
 
 int
@@ -355,8 +390,7 @@ worker_main(const cfg_t *cfg, int listen_fd, int slot)
             }
             continue;
         }
-        handle(cfg, &fr);
-        FCGX_Finish_r(&fr);
+        finish(&fr, handle(cfg, &fr));
         busy = 1;
         if (cfg->max_requests > 0 && ++served >= cfg->max_requests)
             break;
