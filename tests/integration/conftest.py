@@ -137,7 +137,13 @@ class Stack:
     def start(self):
         r = self.run_stack("start", check=False)
         if r.returncode != 0:
-            raise RuntimeError(f"stack did not start:\n{r.stdout}\n{r.stderr}\n{self.logs()}")
+            # every part's log: the one that did not start says why (the
+            # folder is gone once the test ends)
+            raise RuntimeError(f"stack did not start:\n{r.stdout}\n{r.stderr}\n"
+                               + "\n".join(f"--- {n}:\n{self.logs(n, 30)}"
+                                           for n in ("guichet.log", "idp.log", "migrate.log",
+                                                     "smtp.log", "clamd.log",
+                                                     "nginx-error.log")))
         out = self.run_stack("env").stdout
         for line in out.splitlines():
             if line.startswith("export "):
