@@ -12,6 +12,8 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "util_hash.h"
+
 int
 util_random(void *buf, size_t n, en_err_t *err)
 {
@@ -34,19 +36,11 @@ util_random(void *buf, size_t n, en_err_t *err)
 int
 util_random_hex(pool_t *p, size_t n, const char **out, en_err_t *err)
 {
-    static const char hex[] = "0123456789abcdef";
-    unsigned char    *raw = pool_alloc(p, n);
-    char             *s = pool_alloc(p, 2 * n + 1);
-    size_t            i;
+    unsigned char *raw = pool_alloc(p, n);
 
     *out = NULL;
     if (util_random(raw, n, err) != EN_OK)
         return err->code;
-    for (i = 0; i < n; i++) {
-        s[2 * i] = hex[raw[i] >> 4];
-        s[2 * i + 1] = hex[raw[i] & 15];
-    }
-    s[2 * n] = '\0';
-    *out = s;
+    *out = util_hex(p, raw, n);
     return EN_OK;
 }

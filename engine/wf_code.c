@@ -17,6 +17,7 @@
 
 #include "db.h"
 #include "log.h"
+#include "util_hash.h"
 #include "util_rand.h"
 #include "wf_time.h"
 
@@ -74,8 +75,8 @@ const char *
 wf_code_hash(pool_t *p, const char *purpose, const char *code)
 {
     unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int  len = 0, i;
-    char         *msg, *hex;
+    unsigned int  len = 0;
+    char         *msg;
 
     if (!have_key || purpose == NULL || code == NULL)
         return NULL;
@@ -83,10 +84,7 @@ wf_code_hash(pool_t *p, const char *purpose, const char *code)
     if (HMAC(EVP_sha256(), key, sizeof(key), (const unsigned char *) msg, strlen(msg),
              md, &len) == NULL || len != 32)
         return NULL;
-    hex = pool_alloc(p, 65);
-    for (i = 0; i < len; i++)
-        snprintf(hex + 2 * i, 3, "%02x", md[i]);
-    return hex;
+    return util_hex(p, md, len);
 }
 
 const char *
