@@ -90,8 +90,10 @@ valid_request_id(const char *s)
     return n >= 8 && n <= 64;
 }
 
-/* The request says it has a body to read (a non-zero Content-Length on
- * anything but a GET or a HEAD: see read_body). */
+/* The request says it has a body to read: a non-zero Content-Length on
+ * anything but a GET or a HEAD.  A GET carries nothing to read: nginx's
+ * error_page 413 turns the refused POST into a GET of /too-large with its
+ * Content-Length. */
 static int
 body_declared(req_t *r)
 {
@@ -110,11 +112,7 @@ read_body(req_t *r, FCGX_Request *fr)
     long long   n;
     size_t      got = 0;
 
-    if (cl == NULL || *cl == '\0')
-        return EN_OK;
-    /* a GET carries nothing to read: nginx's error_page 413 turns the
-     * refused POST into a GET of /too-large with its Content-Length */
-    if (r->method != NULL && (!strcmp(r->method, "GET") || !strcmp(r->method, "HEAD")))
+    if (!body_declared(r))
         return EN_OK;
     n = strtoll(cl, &end, 10);
     if (*end != '\0' || n < 0)
